@@ -1,0 +1,497 @@
+"""The scenario format: pydantic models for ``scenario.yaml`` and the rows of its CSV tables.
+
+A scenario is a folder::
+
+    scenario.yaml   scheme (assessments, blocks, indicators and their rules, vetoes, grades),
+                    counties, effort budgets, simulation settings, named overrides
+    forecasts.csv   one row per (county, indicator): forecast distribution of the final value
+    effort.csv      one row per cost-curve segment of a home indicator (optional)
+
+Every model forbids extra keys. Values invented by the scenario's author (not taken from a
+source) are listed under ``assumed`` with a note; values taken from a source quote it in
+``source``. Units are stated in field descriptions, in brackets.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Direction = Literal["higher", "lower"]
+Rounding = Literal["prorata", "floor", "ceil"]
+Basis = Literal["absolute", "relative"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(Strict):
+    """Where values come from: a quoted source sentence, and notes for invented values."""
+
+    source: str | None = Field(None, description="The source sentence, quoted verbatim (e.g. from Speech A).")
+    assumed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Invented values: field name -> note saying why this value was chosen.",
+    )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class Steps(Strict):
+    """A per-unit step: ``points`` per ``per`` units of the indicator.
+
+    ``basis='relative'`` reads ``per`` in percent of the target (每少目标值4%扣1分);
+    ``basis='absolute'`` reads it in the indicator's own unit (a rate in % → percentage points).
+    ``rounding``: ``prorata`` counts partial steps, ``floor`` only whole ones, ``ceil`` any
+    started step as whole.
+    """
+
+    per: float = Field(gt=0, description="Step size [indicator unit, or % of target if relative].")
+    points: float = Field(ge=0, description="Points per step [points].")
+    basis: Basis = "absolute"
+    rounding: Rounding = "prorata"
+
+
+class BelowBasic(Strict):
+    """What a value short of the basic target earns (R4 below the lower anchor).
+
+    ``zero``: 0 points. ``deduct`` (倒扣分): minus ``steps`` per unit short, not below
+    ``floor`` (a negative number of points). ``linear``: from 0 points at ``zero_at`` up to the
+    basic points at the basic target (e.g. 70·r − 63).
+    """
+
+    mode: Literal["zero", "deduct", "linear"] = "zero"
+    steps: Steps | None = None
+    floor: float | None = Field(None, le=0, description="Lowest points after deduction [points, ≤ 0].")
+    zero_at: float | None = Field(None, description="Value that earns 0 points with mode=linear [unit].")
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.mode == "deduct" and (self.steps is None or self.floor is None):
+            raise ValueError("mode 'deduct' needs 'steps' and 'floor' (e.g. floor: -2)")
+        if self.mode == "linear" and self.zero_at is None:
+            raise ValueError("mode 'linear' needs 'zero_at', the value that earns 0 points")
+        return self
+
+
+class OverFull(Strict):
+    """Over-full bonus (超额加分): ``steps`` beyond the full target, at most ``cap`` points."""
+
+    steps: Steps
+    cap: float = Field(gt=0, description="Largest over-full bonus [points].")
+    pool: str | None = Field(None, description="Block that receives the bonus (default: the indicator's own).")
+
+
+class Threshold(Strict):
+    """R4 two-anchor rule: basic target → basic points, linear to full points at the full target."""
+
+    kind: Literal["threshold"]
+    basic: float = Field(description="Basic target 基本任务 [unit].")
+    full: float = Field(description="Full-score target 满分 [unit].")
+    basic_share: float = Field(0.6, ge=0, le=1, description="Share of the points earned at basic [0–1].")
+    below: BelowBasic = BelowBasic()
+    over: OverFull | None = None
+
+
+class Binary(Strict):
+    """R1: all the points when the target is met, else none."""
+
+    kind: Literal["binary"]
+    target: float
+
+
+class Ratio(Strict):
+    """R2: points × completion ratio (x/t, or t/x for lower-is-better), capped at ``cap``."""
+
+    kind: Literal["ratio"]
+    target: float = Field(gt=0)
+    cap: float = Field(1.0, gt=0, description="Largest completion ratio counted [×].")
+
+
+class BaseStep(Strict):
+    """R3: ``base`` points at the target, ± steps per unit above/below, within caps."""
+
+    kind: Literal["base_step"]
+    target: float
+    base_share: float = Field(1.0, ge=0, le=1, description="Share of the points earned at target [0–1].")
+    up: Steps | None = None
+    up_cap: float = Field(0.0, ge=0, description="Largest bonus above the base [points].")
+    down: Steps | None = None
+    floor: float = Field(0.0, description="Lowest total points for the indicator [points].")
+
+
+class Band(Strict):
+    lower: float | None = Field(None, description="Band starts here (inclusive) [unit]; none = −∞.")
+    upper: float | None = Field(None, description="Band ends here (exclusive) [unit]; none = +∞.")
+    points: float
+
+
+class Bands(Strict):
+    """R5: fixed points by the band the value falls in; bands must tile the line without gaps."""
+
+    kind: Literal["bands"]
+    bands: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tile(self):
+        b = self.bands
+        if b[0].lower is not None or b[-1].upper is not None:
+            raise ValueError("the first band must start at -inf (no 'lower') and the last end at +inf (no 'upper')")
+        for a, c in zip(b, b[1:]):
+            if a.upper is None or c.lower is None or a.upper != c.lower:
+                raise ValueError(f"bands must be contiguous and increasing: {a.upper} then {c.lower}")
+        return self
+
+
+class Efficacy(Strict):
+    """R7 功效系数: d = base + span·(x − x_s)/(x_h − x_s), points × d/100.
+
+    Anchors default to the peer class's worst (x_s) and best (x_h) value; fixed anchors may be
+    given instead (不允许值, 满意值)."""
+
+    kind: Literal["efficacy"]
+    base: float = 60.0
+    span: float = 40.0
+    worst: float | None = Field(None, description="Fixed 不允许值 x_s [unit]; none = class worst.")
+    best: float | None = Field(None, description="Fixed 满意值 x_h [unit]; none = class best.")
+
+
+class BestRatio(Strict):
+    """R7 ratio to the best in class: points × x/max (higher) or points × min/x (lower)."""
+
+    kind: Literal["best_ratio"]
+
+
+class RankPoints(Strict):
+    """R8 points by rank in the class: a table of shares by rank, or 1 − step·(rank − 1)."""
+
+    kind: Literal["rank_points"]
+    step: float | None = Field(0.05, ge=0, le=1, description="Share lost per place [0–1].")
+    table: list[float] | None = Field(None, description="Share of the points for rank 1, 2, … [0–1].")
+
+
+class VsAverage(Strict):
+    """R9 comparison with an average: ``base_share``·points at the reference, ± steps, within caps.
+
+    The reference is the peer-class mean (``reference: class``) or a fixed value."""
+
+    kind: Literal["vs_average"]
+    reference: Literal["class"] | float = "class"
+    base_share: float = Field(0.6, ge=0, le=1)
+    steps: Steps
+    floor: float = 0.0
+    cap: float | None = Field(None, description="Largest points [points]; none = the indicator's points.")
+
+
+class GrowthBonus(Strict):
+    """R9 "两个高于" growth bonus [UNVERIFIED]: ``both`` points when growth is above both
+    references, ``one`` point(s) when above the regional one only. The indicator's ``points``
+    must equal ``both``."""
+
+    kind: Literal["growth_bonus"]
+    national: float = Field(description="National average growth [%].")
+    regional: float = Field(description="Regional (e.g. western) average growth [%].")
+    both: float = Field(gt=0)
+    one: float = Field(0.0, ge=0)
+    unverified: Literal[True] = Field(description="Must be true: no defining text was found for this rule.")
+
+
+class Survey(Strict):
+    """R15 satisfaction survey: points × index/100, the index on [0, 100] already weighted
+    (满意 1.00, 基本满意 0.75, 不满意 0.55 by default, phone:questionnaire 6:4)."""
+
+    kind: Literal["survey"]
+
+
+class PerEvent(Strict):
+    """R12/R13 bonus items and deduction events: ``points`` per event, within ``cap`` in size.
+
+    Positive ``points`` for a bonus (表彰), negative for a deduction (事故, 通报)."""
+
+    kind: Literal["per_event"]
+    points: float = Field(description="Points per event [points]; negative for a deduction.")
+    cap: float = Field(gt=0, description="Largest total size of the item [points].")
+
+
+Rule = Annotated[
+    Union[Threshold, Binary, Ratio, BaseStep, Bands, Efficacy, BestRatio, RankPoints, VsAverage, GrowthBonus, Survey, PerEvent],
+    Field(discriminator="kind"),
+]
+PEER_RELATIVE = {"efficacy", "best_ratio", "rank_points"}  # vs_average joins when reference == 'class'
+
+
+# --------------------------------------------------------------------------- scheme
+
+
+class Indicator(Provenance):
+    name: str = Field(min_length=1, description="Unique name, in Chinese as the scheme writes it.")
+    unit: str = ""
+    block: str
+    direction: Direction = "higher"
+    points: float = Field(gt=0, description="Points at the full score 分值 [points].")
+    rule: Rule
+    kind: Literal["developmental", "binding", "key_work", "survey", "bonus", "deduction", "other"] = "other"
+    department: str | None = Field(None, description="Lead department 牵头单位.")
+    leader: str | None = Field(None, description="Responsible leader 责任领导.")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        r = self.rule
+        if isinstance(r, Threshold):
+            if self.direction == "higher" and not r.basic < r.full:
+                raise ValueError(f"basic ({r.basic}) must be below full ({r.full}) for a higher-is-better indicator")
+            if self.direction == "lower" and not r.basic > r.full:
+                raise ValueError(f"basic ({r.basic}) must be above full ({r.full}) for a lower-is-better indicator")
+            if r.below.mode == "linear":
+                z = r.below.zero_at
+                if (self.direction == "higher" and not z < r.basic) or (self.direction == "lower" and not z > r.basic):
+                    raise ValueError(f"below.zero_at ({z}) must lie on the short side of basic ({r.basic})")
+        if isinstance(r, GrowthBonus) and abs(r.both - self.points) > 1e-12:
+            raise ValueError(f"points ({self.points}) must equal rule.both ({r.both})")
+        if isinstance(r, PerEvent) and r.cap > self.points + 1e-12:
+            raise ValueError(f"rule.cap ({r.cap}) must not exceed points ({self.points})")
+        if isinstance(r, RankPoints) and r.table is not None and any(a < b for a, b in zip(r.table, r.table[1:])):
+            raise ValueError("rank_points.table must not increase with rank")
+        return self
+
+
+class Block(Strict):
+    """A part of the scheme (综合指标, 重点工作, 满意指数, 加扣分 …): weighted, optionally capped."""
+
+    name: str
+    weight: float = Field(1.0, gt=0, description="Multiplier on the block's points [×].")
+    cap: float | None = Field(None, description="Largest weighted block score [points].")
+    floor: float | None = Field(None, description="Lowest weighted block score [points] (e.g. −10 for a deduction pool).")
+    pool: str | None = Field(None, description="Pool whose cap this block also counts against.")
+
+
+class Pool(Strict):
+    """A cap over several blocks (创优争先 300, of which 超额加分 100)."""
+
+    name: str
+    cap: float | None = None
+    floor: float | None = None
+
+
+class Veto(Provenance):
+    """一票否决 / 一票否优: when the condition holds, the effect applies (R14)."""
+
+    name: str
+    indicator: str = Field(description="Indicator whose value triggers the veto.")
+    when: Literal["misses_basic", "below", "above", "at_least"] = "misses_basic"
+    value: float | None = Field(None, description="Threshold for below/above/at_least [unit].")
+    effect: Literal["zero_indicator", "cap_grade", "drop_grade", "disqualify"]
+    grade: str | None = Field(None, description="For cap_grade: the best grade still allowed.")
+    drop: int = Field(1, ge=1, description="For drop_grade: grades lost.")
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.when != "misses_basic" and self.value is None:
+            raise ValueError(f"when '{self.when}' needs 'value'")
+        if self.effect == "cap_grade" and self.grade is None:
+            raise ValueError("effect 'cap_grade' needs 'grade'")
+        return self
+
+
+class GradeThreshold(Strict):
+    grade: str
+    min_score: float | None = None
+    max_rank: int | None = Field(None, ge=1)
+    share: float | None = Field(None, gt=0, le=1, description="Quota: top share of the class [0–1], rounded up.")
+
+
+class Grades(Strict):
+    """等次 from best to worst. Every grade but the last has exactly one criterion of ``by``."""
+
+    by: Literal["score", "rank", "quota"]
+    levels: list[GradeThreshold] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _complete(self):
+        key = {"score": "min_score", "rank": "max_rank", "quota": "share"}[self.by]
+        names = [g.grade for g in self.levels]
+        if len(set(names)) != len(names):
+            raise ValueError("grade names must be unique")
+        vals = []
+        for g in self.levels[:-1]:
+            v = getattr(g, key)
+            if v is None:
+                raise ValueError(f"grade '{g.grade}' needs '{key}' (grades by {self.by})")
+            vals.append(v)
+        decreasing = all(a > b for a, b in zip(vals, vals[1:])) if self.by == "score" else all(a < b for a, b in zip(vals, vals[1:]))
+        if not decreasing:
+            raise ValueError(f"grade criteria '{key}' must get strictly less demanding from best to worst")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        return [g.grade for g in self.levels]
+
+
+class Promotion(Strict):
+    """提档进位: an event (an indicator of kind per_event counting recognised major
+    contributions, or a Bernoulli forecast) lifting the grade by ``lift`` classes."""
+
+    indicator: str
+    lift: int = Field(1, ge=1)
+
+
+class Assessment(Provenance):
+    name: str
+    total_points: float | None = Field(None, gt=0, description="Points of the non-bonus blocks at full score (100 or 1000).")
+    ranking: Literal["within_class", "unified"] = "within_class"
+    tie_break: Literal["shared", "home_loses"] = Field(
+        "shared", description="shared: equal totals share the better rank; home_loses: the home county ranks below any equal rival."
+    )
+    blocks: list[Block] = Field(min_length=1)
+    pools: list[Pool] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+    vetoes: list[Veto] = Field(default_factory=list)
+    grades: Grades
+    promotion: Promotion | None = None
+
+
+# --------------------------------------------------------------------------- counties, effort, simulation
+
+
+class TotalForecast(Strict):
+    """A rival known only by its total: the total of all indicators it has no forecast for."""
+
+    mean: float
+    sd: float = Field(0.0, ge=0)
+
+
+class History(Strict):
+    year: int
+    assessment: str
+    rank: int | None = Field(None, ge=1)
+    score: float | None = None
+    grade: str | None = None
+
+
+class County(Provenance):
+    name: str
+    peer_class: str = Field(description="Peer class 同类 the county is ranked in.")
+    totals: dict[str, TotalForecast] = Field(
+        default_factory=dict, description="Assessment name -> total forecast, for a county known only by its total."
+    )
+    history: list[History] = Field(default_factory=list)
+
+
+class Effort(Provenance):
+    unit: str = Field("人月", description="Unit of effort (person-months, 万元, effort points).")
+    budget: float | None = Field(None, ge=0, description="Total effort budget [unit].")
+    departments: dict[str, float] = Field(default_factory=dict, description="Department -> budget [unit].")
+    grid: int = Field(3, ge=0, le=20, description="Extra option levels between breakpoints.")
+
+
+class Shocks(Strict):
+    """Correlation shares of the shared shocks (standardised, in the good direction)."""
+
+    common: float = Field(0.0, ge=0, le=1, description="Share of variance from a shock common to all counties.")
+    county: float = Field(0.0, ge=0, le=1, description="Share of variance from a shock shared by a county's indicators.")
+
+    @model_validator(mode="after")
+    def _sum(self):
+        if self.common + self.county > 1:
+            raise ValueError("common + county must not exceed 1")
+        return self
+
+
+class Simulation(Strict):
+    draws: int = Field(10_000, ge=1)
+    seed: int = Field(20_120_901, ge=0)
+    chunk: int = Field(10_000, ge=1, description="Draws scored at once (memory bound; results do not depend on it).")
+    shocks: Shocks = Shocks()
+
+
+class Patch(Strict):
+    """One change of an override: ``path`` into the scenario, e.g.
+    ``assessments[发展目标考核].indicators[外贸自营出口].rule.basic``, or a forecast row
+    ``forecasts[仙居/外贸自营出口].mean``, or ``effort.budget``."""
+
+    path: str
+    value: float | int | str | bool | None | dict | list
+
+
+class Override(Strict):
+    description: str = ""
+    set: list[Patch] = Field(default_factory=list)
+
+
+class ScenarioMeta(Provenance):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Short ascii name, used for run folders.")
+    title: str = ""
+    year: int
+    elapsed: float = Field(ge=0, le=1, description="Share of the year elapsed at the date of analysis [0–1].")
+    home: str
+    sources: list[str] = Field(default_factory=list)
+
+
+class ScenarioFile(Strict):
+    """Everything in ``scenario.yaml``."""
+
+    scenario: ScenarioMeta
+    counties: list[County] = Field(min_length=2)
+    assessments: list[Assessment] = Field(min_length=1)
+    effort: Effort = Effort()
+    simulation: Simulation = Simulation()
+    overrides: dict[str, Override] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- CSV rows
+
+
+class ForecastRow(Strict):
+    """``forecasts.csv``: the forecast of one county's final value of one indicator."""
+
+    county: str
+    indicator: str
+    dist: Literal["normal", "triangular", "pert", "fixed", "bernoulli"] = "normal"
+    mean: float | None = Field(None, description="normal/fixed: mean [unit]; bernoulli: probability.")
+    sd: float | None = Field(None, ge=0)
+    low: float | None = None
+    likely: float | None = None
+    high: float | None = None
+    min: float | None = Field(None, description="Truncation: smallest possible value [unit].")
+    max: float | None = Field(None, description="Truncation: largest possible value [unit].")
+    actual: float | None = Field(None, description="Actual to date (e.g. Jan–Jul) [unit].")
+    source: str | None = None
+    assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.dist == "normal" and (self.mean is None or self.sd is None):
+            raise ValueError("dist 'normal' needs mean and sd")
+        if self.dist == "fixed" and self.mean is None:
+            raise ValueError("dist 'fixed' needs mean")
+        if self.dist == "bernoulli" and (self.mean is None or not 0 <= self.mean <= 1):
+            raise ValueError("dist 'bernoulli' needs mean, a probability in [0, 1]")
+        if self.dist in ("triangular", "pert"):
+            if None in (self.low, self.likely, self.high):
+                raise ValueError(f"dist '{self.dist}' needs low, likely and high")
+            if not self.low <= self.likely <= self.high or self.low == self.high:
+                raise ValueError("need low ≤ likely ≤ high and low < high")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError("min must be below max")
+        if self.assumption and not self.note:
+            raise ValueError("an assumed forecast needs a note saying where it comes from")
+        return self
+
+    @property
+    def centre(self) -> float:
+        """The forecast's central value [unit]: mean, or the mode of a three-point forecast."""
+        return self.likely if self.dist in ("triangular", "pert") else float(self.mean)
+
+
+class EffortRow(Strict):
+    """``effort.csv``: one segment of a home indicator's convex cost curve."""
+
+    indicator: str
+    upto: float = Field(gt=0, description="Push at the segment's end [indicator unit, in the good direction].")
+    cost: float = Field(ge=0, description="Effort per unit of push on this segment [effort unit / indicator unit].")
+    assumption: bool = False
+    note: str | None = None

@@ -1,0 +1,1 @@
+"""kaoping optimizer: the MILP over indicator pushes, its solvers, the CLI and run outputs."""

@@ -1,0 +1,69 @@
+"""The ``kaoping`` command line. Exit codes: 0 done; 2 bad input; 3 infeasible or solver failure; 1 other.
+
+``--json`` output goes alone on stdout; messages and progress go to stderr."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from models.scenario import ScenarioError
+
+from . import commands
+from .errors import BadInput, Infeasible
+
+
+def _command_modules():
+    mods = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(mod, "NAME") and hasattr(mod, "run"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kaoping", description="考评: score, simulate and optimise a performance assessment.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in _command_modules():
+        sp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(sp)
+        sp.set_defaults(_run=mod.run)
+    return p
+
+
+class _Parser(argparse.ArgumentParser):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    if not getattr(args, "_run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except ScenarioError as err:
+        print(f"scenario has {len(err.problems)} problem(s):", file=sys.stderr)
+        for p in err.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    except BadInput as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except Infeasible as err:
+        print(f"infeasible: {err}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - the last resort: a message, never a traceback
+        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
+        if "--debug" in (argv or sys.argv):
+            raise
+        return 1
