@@ -85,9 +85,10 @@ def base_step(x, sign, target, points, base_share,
     return np.where(d >= 0, b + up, np.maximum(b - down, floor))
 
 
-def bands(x, edges, band_points):
-    """R5: ``band_points[k]`` for edges[k-1] ≤ x < edges[k] (edges sorted, len = len(points) − 1)."""
-    idx = np.searchsorted(np.asarray(edges, dtype=float), x, side="right")
+def bands(x, edges, band_points, closed_right=False):
+    """R5: ``band_points[k]`` for edges[k-1] ≤ x < edges[k] (edges sorted, len = len(points) − 1);
+    with ``closed_right`` the bands are edges[k-1] < x ≤ edges[k] (不超过: at most the edge)."""
+    idx = np.searchsorted(np.asarray(edges, dtype=float), x, side="left" if closed_right else "right")
     return np.asarray(band_points, dtype=float)[idx]
 
 

@@ -123,8 +123,8 @@ class BaseStep(Strict):
 
 
 class Band(Strict):
-    lower: float | None = Field(None, description="Band starts here (inclusive) [unit]; none = −∞.")
-    upper: float | None = Field(None, description="Band ends here (exclusive) [unit]; none = +∞.")
+    lower: float | None = Field(None, description="Band starts here [unit]; none = −∞.")
+    upper: float | None = Field(None, description="Band ends here [unit]; none = +∞.")
     points: float
 
 
@@ -133,6 +133,9 @@ class Bands(Strict):
 
     kind: Literal["bands"]
     bands: list[Band] = Field(min_length=1)
+    closed: Literal["left", "right"] = Field(
+        "left", description="left: lower ≤ x < upper; right: lower < x ≤ upper (不超过 = at most the edge)."
+    )
 
     @model_validator(mode="after")
     def _tile(self):

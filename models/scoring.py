@@ -180,7 +180,8 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
                     "d_per", "d_points", "d_relative", "d_rounding", "floor")
             params = dict(zip(keys, _stack(rows)))
         elif kind == "bands":
-            params = {"tables": [([b.lower for b in r.bands[1:]], [b.points for b in r.bands]) for r in rs]}
+            params = {"tables": [([b.lower for b in r.bands[1:]], [b.points for b in r.bands], r.closed == "right")
+                                 for r in rs]}
         elif kind == "efficacy":
             params = {"base": np.array([r.base for r in rs]), "span": np.array([r.span for r in rs]),
                       "worst": np.array([np.nan if r.worst is None else r.worst for r in rs]),
@@ -293,8 +294,8 @@ def indicator_points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.nda
                                              p["u_relative"], p["u_rounding"], p["up_cap"], p["d_per"], p["d_points"],
                                              p["d_relative"], p["d_rounding"], p["floor"])
         elif g.kind == "bands":
-            for j, (edges, pts) in zip(loc, p["tables"]):
-                core[..., j] = rules.bands(x[..., j], edges, pts)
+            for j, (edges, pts, right) in zip(loc, p["tables"]):
+                core[..., j] = rules.bands(x[..., j], edges, pts, right)
         elif g.kind == "survey":
             core[..., loc] = rules.survey(xs, w)
         elif g.kind == "per_event":
