@@ -68,7 +68,7 @@ def binary(x, sign, target, points):
 
 def ratio(x, sign, target, points, cap):
     """R2: points × min(x/t, cap) (higher) or points × min(t/x, cap) (lower); never negative."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r = np.where(sign > 0, x / target, np.where(x > 0, target / x, np.inf))
     return points * np.clip(r, 0.0, cap)
 
@@ -131,12 +131,16 @@ def efficacy(x, sign, points, members, base=60.0, span=40.0, worst=np.nan, best=
 
 
 def best_ratio(x, sign, points, members):
-    """R7 ratio to the best in class: points·x/max (higher), points·min/x (lower)."""
+    """R7 ratio to the best in class: points·x/max (higher), points·min/x (lower), within [0, points]."""
     v = _class_view(x, members)
+    vmax = np.nanmax(v, axis=-2, keepdims=True)
+    vmin = np.nanmin(v, axis=-2, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        hi = points * v / np.nanmax(v, axis=-2, keepdims=True)
-        lo = points * np.nanmin(v, axis=-2, keepdims=True) / v
-    return np.where(sign > 0, hi, lo)
+        # a non-positive best cannot be divided by: the best alone earns the points
+        hi = np.where(vmax > 0, np.clip(v / vmax, 0.0, 1.0), (v >= vmax).astype(float))
+        # a value at or below zero is the best possible for lower-is-better
+        lo = np.where(v > 0, np.clip(vmin / v, 0.0, 1.0), 1.0)
+    return np.where(np.isnan(v), np.nan, points * np.where(sign > 0, hi, lo))
 
 
 def class_rank(u, members):
