@@ -295,3 +295,167 @@ def apply_push(values: np.ndarray, cs: CompiledScenario, push: np.ndarray) -> np
     out = np.array(values, dtype=float, copy=True)
     out[..., cs.home, :] += cs.sign * push
     return out
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+@dataclass(frozen=True)
+class AssessmentProjection:
+    """One assessment's projection over S draws.
+
+    Arrays: ``totals`` (S, C) [points], ``ranks`` (S, C) (1 = best, within the ranking class),
+    ``grades`` (S, C) (grade index, 0 = best). Tables (Chinese column names, units in brackets):
+    ``summary`` (score and rank: mean, median, 5–95 % interval), ``rank_probs`` (P(排名 = r)),
+    ``beat_probs`` (P(county ranks above rival)), ``grade_probs`` (P(等次 = g) and P(等次 ≥ g));
+    each probability with its Monte Carlo standard error √(p(1 − p)/S) beside it."""
+
+    name: str
+    counties: tuple[str, ...]
+    home: int
+    grade_names: tuple[str, ...]
+    class_of: np.ndarray
+    totals: np.ndarray
+    ranks: np.ndarray
+    grades: np.ndarray
+    summary: pd.DataFrame = field(repr=False)
+    rank_probs: pd.DataFrame = field(repr=False)
+    beat_probs: pd.DataFrame = field(repr=False)
+    grade_probs: pd.DataFrame = field(repr=False)
+
+    @property
+    def draws(self) -> int:
+        return self.totals.shape[0]
+
+    def rank_matrix(self) -> pd.DataFrame:
+        """Rank acceptability matrix: county × rank → P(排名 = r) [0–1]."""
+        return self.rank_probs.pivot(index="县市区", columns="排名", values="概率").reindex(list(self.counties))
+
+    def home_rank_probs(self) -> np.ndarray:
+        """(R,) P(home rank = r) for r = 1 … R (R = size of the home county's ranking class)."""
+        R = int((self.class_of == self.class_of[self.home]).sum())
+        return rank_probabilities(self.ranks[:, self.home], R)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Monte Carlo projection of a scenario: per assessment, see :class:`AssessmentProjection`."""
+
+    scenario: str
+    counties: tuple[str, ...]
+    home: int
+    draws: int
+    seed: int
+    stream: int
+    chunk: int
+    push: np.ndarray | None
+    assessments: tuple[AssessmentProjection, ...]
+
+    def assessment(self, name: str | None = None) -> AssessmentProjection:
+        if name is None:
+            return self.assessments[0]
+        for a in self.assessments:
+            if a.name == name:
+                return a
+        raise KeyError(f"no assessment '{name}': one of {[a.name for a in self.assessments]}")
+
+
+def mc_se(p, n: int):
+    """Monte Carlo standard error of a probability estimated from n draws: √(p(1 − p)/n)."""
+    p = np.asarray(p, dtype=float)
+    return np.sqrt(p * (1.0 - p) / n)
+
+
+def rank_probabilities(rank: np.ndarray, R: int) -> np.ndarray:
+    """(…, R) P(rank = r), r = 1 … R, from ranks (S, …)."""
+    S = rank.shape[0]
+    return np.stack([(rank == r).sum(axis=0) / S for r in range(1, R + 1)], axis=-1)
+
+
+def _tables(ap_counties, home, class_of, grade_names, totals, ranks, grades):
+    S, C = totals.shape
+    cn = list(ap_counties)
+    q = np.quantile(totals, [0.05, 0.5, 0.95], axis=0)
+    qr = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
+    summary = pd.DataFrame({
+        "县市区": cn,
+        "本县": [c == home for c in range(C)],
+        "平均分 [分]": totals.mean(axis=0),
+        "中位分 [分]": q[1],
+        "5%分位分 [分]": q[0],
+        "95%分位分 [分]": q[2],
+        "平均排名": ranks.mean(axis=0),
+        "中位排名": qr[1],
+        "5%分位排名": qr[0],
+        "95%分位排名": qr[2],
+    })
+    rows = []
+    for c in range(C):
+        R = int((class_of == class_of[c]).sum())
+        p = rank_probabilities(ranks[:, c], R)
+        for r in range(R):
+            rows.append((cn[c], r + 1, p[r], math.sqrt(p[r] * (1 - p[r]) / S)))
+    rank_probs = pd.DataFrame(rows, columns=["县市区", "排名", "概率", "标准误"])
+    rows = []
+    for c in range(C):
+        for d in range(C):
+            if d == c or class_of[d] != class_of[c]:
+                continue
+            p = float((ranks[:, c] < ranks[:, d]).mean())
+            rows.append((cn[c], cn[d], p, math.sqrt(p * (1 - p) / S)))
+    beat_probs = pd.DataFrame(rows, columns=["县市区", "对手", "胜出概率", "标准误"])
+    rows = []
+    for c in range(C):
+        for g, gname in enumerate(grade_names):
+            pe = float((grades[:, c] == g).mean())
+            pa = float((grades[:, c] <= g).mean())
+            rows.append((cn[c], g, gname, pe, math.sqrt(pe * (1 - pe) / S), pa, math.sqrt(pa * (1 - pa) / S)))
+    grade_probs = pd.DataFrame(rows, columns=["县市区", "等次序号", "等次", "概率", "标准误", "不低于该等次概率", "不低于标准误"])
+    return summary, rank_probs, beat_probs, grade_probs
+
+
+def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None, chunk: int | None = None,
+             push: np.ndarray | None = None, stream: int = 0, progress: bool = False,
+             cs: CompiledScenario | None = None) -> Projection:
+    """Score ``draws`` Monte Carlo draws of the scenario (defaults from its ``simulation``
+    section), ``chunk`` draws at a time (results do not depend on the chunk size).
+
+    ``push`` (I,) [indicator unit, ≥ 0]: move the home county's values in the good direction
+    first (the same draws for every push: common random numbers)."""
+    sim = scn.spec.simulation
+    S = sim.draws if draws is None else int(draws)
+    seed = sim.seed if seed is None else int(seed)
+    chunk = sim.chunk if chunk is None else int(chunk)
+    if S < 1 or chunk < 1:
+        raise ValueError(f"draws and chunk must be at least 1 (got draws={S}, chunk={chunk})")
+    cs = cs or compile_scenario(scn)
+    ft = forecast_table(scn, cs)
+    C = len(cs.counties)
+    acc = [(np.empty((S, C)), np.empty((S, C), dtype=np.int32), np.empty((S, C), dtype=np.int16)) for _ in cs.assessments]
+    bar = None
+    if progress:
+        import sys
+
+        from tqdm import tqdm
+
+        bar = tqdm(total=S, unit="draw", unit_scale=True, file=sys.stderr, desc="模拟", leave=False)
+    try:
+        for start in range(0, S, chunk):
+            n = min(chunk, S - start)
+            d = draw_from_table(ft, n, seed, stream, start)
+            values = d.values if push is None else apply_push(d.values, cs, push)
+            for (t, r, g), res in zip(acc, score_all(values, cs, drawn_totals=d.totals)):
+                t[start:start + n] = res.total
+                r[start:start + n] = res.rank
+                g[start:start + n] = res.grade
+            if bar is not None:
+                bar.update(n)
+    finally:
+        if bar is not None:
+            bar.close()
+    out = []
+    for ca, (t, r, g) in zip(cs.assessments, acc):
+        tabs = _tables(cs.counties, cs.home, ca.class_of, ca.grade_names, t, r, g)
+        out.append(AssessmentProjection(ca.name, cs.counties, cs.home, ca.grade_names, ca.class_of, t, r, g, *tabs))
+    return Projection(scn.name, cs.counties, cs.home, S, seed, stream, chunk,
+                      None if push is None else np.asarray(push, dtype=float).copy(), tuple(out))

@@ -1,0 +1,99 @@
+"""Figures of a Monte Carlo projection, with Chinese labels.
+
+Figures are built with matplotlib's object interface (``matplotlib.figure.Figure``, rendered by
+the Agg canvas), so no GUI backend or global pyplot state is involved. Chinese text needs a CJK
+font: :func:`optimizer.fonts.use_cjk_font` is called before drawing when it is available.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # never a GUI: figures are written to files
+
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from models.projection import Projection  # noqa: E402
+
+
+def _cjk() -> None:
+    """Configure a Chinese font if the project's font helper is present."""
+    try:
+        from . import fonts
+    except ImportError:  # pragma: no cover - the helper ships with the project
+        return
+    use = getattr(fonts, "use_cjk_font", None)
+    if use is None:  # pragma: no cover
+        return
+    try:
+        use()
+    except Exception as err:  # noqa: BLE001 - a missing font must not stop a simulation
+        import warnings
+
+        warnings.warn(f"no Chinese font: labels may not render ({err})", stacklevel=2)
+
+
+def score_distributions(proj: Projection, assessment: str | None = None, bins: int = 60) -> Figure:
+    """Histogram of every county's total score over the draws (one step outline per county),
+    the home county drawn thicker; x: 总分 [分], y: 概率密度."""
+    _cjk()
+    a = proj.assessment(assessment)
+    fig = Figure(figsize=(8, 4.5), dpi=110)
+    ax = fig.add_subplot()
+    t = a.totals
+    finite = t[np.isfinite(t)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    for c, name in enumerate(a.counties):
+        col = t[:, c]
+        col = col[np.isfinite(col)]
+        if not col.size:
+            continue
+        dens, _ = np.histogram(col, bins=edges, density=True)
+        home = c == a.home
+        label = f"{name}（本县）" if home else name
+        ax.stairs(dens, edges, label=label, linewidth=2.4 if home else 1.2, fill=False)
+    ax.set_xlabel("总分 [分]")
+    ax.set_ylabel("概率密度 [1/分]")
+    ax.set_title(f"{a.name}：各县市区总分分布（{a.draws} 次模拟）")
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def home_rank_probabilities(proj: Projection, assessment: str | None = None) -> Figure:
+    """Bar chart of the home county's P(排名 = r), with ±2 Monte Carlo standard errors."""
+    _cjk()
+    a = proj.assessment(assessment)
+    p = a.home_rank_probs()
+    se = np.sqrt(p * (1 - p) / a.draws)
+    r = np.arange(1, len(p) + 1)
+    fig = Figure(figsize=(6, 4), dpi=110)
+    ax = fig.add_subplot()
+    ax.bar(r, p, yerr=2 * se, capsize=3, color="#3b6fb6")
+    for x, y in zip(r, p):
+        ax.annotate(f"{y:.1%}", (x, y), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)
+    ax.set_xticks(r, [f"第{k}名" for k in r])
+    ax.set_ylim(0, min(1.0, float(p.max()) * 1.2 + 0.05))
+    ax.set_xlabel("排名")
+    ax.set_ylabel("概率")
+    ax.set_title(f"{a.name}：{a.counties[a.home]}排名概率（{a.draws} 次模拟）")
+    fig.tight_layout()
+    return fig
+
+
+def save_projection_figures(proj: Projection, folder: str | Path) -> list[Path]:
+    """Write both figures of every assessment as PNG files into ``folder``; return the paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for k, a in enumerate(proj.assessments):
+        for stem, make in (("score_distributions", score_distributions), ("home_rank_probabilities", home_rank_probabilities)):
+            path = folder / f"{stem}_{k + 1}.png"
+            make(proj, a.name).savefig(path)
+            out.append(path)
+    return out
