@@ -36,29 +36,49 @@ def step_units(distance, per, basis_relative, target, rounding):
     return np.where(rounding == 1, np.floor(units + 1e-9), np.where(rounding == 2, np.ceil(units - 1e-9), units))
 
 
-def threshold(x, sign, basic, full, points, basic_share,
-              below_mode, zero_at, d_per, d_points, d_relative, d_rounding, d_floor,
-              o_per, o_points, o_relative, o_rounding, o_cap):
-    """R4 two-anchor rule; returns ``(core, over)`` points.
+def step_length(per, relative, target):
+    """Length of one step [unit]: ``per`` in the unit, or ``per`` percent of ``|target|``."""
+    return np.where(relative, np.abs(target) * np.asarray(per, dtype=float) / 100.0, per)
 
-    core: below basic → 0 (``below_mode`` 0), a deduction (1: −d_points per d_per short, not
-    below ``d_floor`` ≤ 0) or linear from 0 at ``zero_at`` (2); at basic → basic_share·points;
-    linear to points at full; flat above. over: the over-full bonus, o_points per o_per beyond
-    full, at most ``o_cap`` (0 where there is none)."""
-    u = sign * x
-    ub = sign * basic
-    uf = sign * full
+
+def _round(units, rounding: int):
+    if rounding == 1:
+        return np.floor(units + 1e-9)
+    if rounding == 2:
+        return np.ceil(units - 1e-9)
+    return units
+
+
+def threshold(x, basic, full, points, basic_share, below_mode: int = 0, zero_at=np.nan,
+              d_step=1.0, d_points=0.0, d_rounding: int = 0, d_floor=0.0,
+              o_step=1.0, o_points=0.0, o_rounding: int = 0, o_cap=0.0, has_over: bool = True):
+    """R4 two-anchor rule; returns ``(core, over)`` points, both directions at once.
+
+    Progress ``t = (x − basic)/(full − basic)`` is 0 at basic and 1 at full whichever the
+    direction (full < basic for lower-is-better), so the value at basic earns the basic points.
+    core: t ≥ 0 → basic_share·points + the rest linearly up to t = 1, flat beyond; t < 0 →
+    0 (``below_mode`` 0), a deduction (1: −d_points per ``d_step`` short [unit], rounded by
+    ``d_rounding`` 0 pro rata / 1 whole steps / 2 started steps, not below ``d_floor`` ≤ 0), or
+    linear from 0 at ``zero_at`` (2). over: o_points per ``o_step`` beyond full, at most ``o_cap``.
+    ``below_mode``, the roundings and ``has_over`` are scalars (one branch per compiled group)."""
+    span = full - basic
+    t = (x - basic) / span
     bp = basic_share * points
-    frac = np.clip((u - ub) / (uf - ub), 0.0, 1.0)
-    met = bp + (points - bp) * frac
-    short = ub - u
-    ded = -np.minimum(d_points * step_units(short, d_per, d_relative, basic, d_rounding), -d_floor)
-    uz = sign * zero_at
-    lin = bp * np.clip((u - uz) / (ub - uz), 0.0, 1.0)
-    below = np.where(below_mode == 1, ded, np.where(below_mode == 2, lin, 0.0))
-    core = np.where(u >= ub, met, below)
-    over = np.minimum(o_points * step_units(u - uf, o_per, o_relative, full, o_rounding), o_cap)
-    return core, over
+    core = np.minimum(t, 1.0)
+    core *= points - bp
+    core += bp
+    if below_mode == 0:
+        core = np.where(t >= 0, core, 0.0)
+    elif below_mode == 1:
+        short = _round(np.maximum(-t, 0.0) * (np.abs(span) / d_step), d_rounding)
+        core = np.where(t >= 0, core, -np.minimum(d_points * short, -d_floor))
+    else:
+        lin = bp * np.clip((x - zero_at) / (basic - zero_at), 0.0, 1.0)
+        core = np.where(t >= 0, core, lin)
+    if not has_over:
+        return core, 0.0
+    beyond = _round(np.maximum(t - 1.0, 0.0) * (np.abs(span) / o_step), o_rounding)
+    return core, np.minimum(o_points * beyond, o_cap)
 
 
 def binary(x, sign, target, points):

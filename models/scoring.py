@@ -51,8 +51,10 @@ class RuleGroup:
     """Indicators of one rule kind (local indices into the assessment) with stacked parameters."""
 
     kind: str
-    local: np.ndarray
+    local: np.ndarray  # indices into the assessment's indicators
     params: dict
+    start: int = 0  # the group's rows in the internal indicator-first layout
+    stop: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,12 @@ class CompiledAssessment:
     total_only: np.ndarray  # (C,) county scored by a drawn total
     total_mean: np.ndarray  # (C,)
     total_sd: np.ndarray  # (C,)
+    order: np.ndarray = None  # (n,) internal row k holds indicator order[k] (groups contiguous)
+
+    @property
+    def col_slice(self) -> slice:
+        """This assessment's columns of the value array (they are contiguous)."""
+        return slice(int(self.cols[0]), int(self.cols[-1]) + 1)
 
 
 @dataclass(frozen=True)
@@ -150,23 +158,33 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
         inds = [a.indicators[k] for k in loc]
         rs = [i.rule for i in inds]
         if kind == "threshold":
-            rows = []
-            for r in rs:
-                r: Threshold
-                b = r.below
-                dper, dpts, drel, drnd = _steps(b.steps)
-                if r.over is not None:
-                    oper, opts, orel, ornd = _steps(r.over.steps)
-                    ocap = r.over.cap
-                else:
-                    oper, opts, orel, ornd, ocap = 1.0, 0.0, False, 0, 0.0
-                rows.append((r.basic, r.full, r.basic_share, _BELOW[b.mode],
-                             r.below.zero_at if r.below.zero_at is not None else r.basic - 1.0,
-                             dper, dpts, drel, drnd, b.floor if b.floor is not None else 0.0,
-                             oper, opts, orel, ornd, ocap))
-            keys = ("basic", "full", "basic_share", "below_mode", "zero_at", "d_per", "d_points", "d_relative",
-                    "d_rounding", "d_floor", "o_per", "o_points", "o_relative", "o_rounding", "o_cap")
-            params = dict(zip(keys, _stack(rows)))
+            # one group per static shape (below mode, roundings, over or not): only its branches run
+            shapes: dict[tuple, list[int]] = {}
+            for k, r in zip(loc, rs):
+                shape = (_BELOW[r.below.mode], _ROUND[r.below.steps.rounding] if r.below.steps else 0,
+                         _ROUND[r.over.steps.rounding] if r.over else 0, r.over is not None)
+                shapes.setdefault(shape, []).append(k)
+            for (bmode, drnd, ornd, has_over), sub in shapes.items():
+                srs = [a.indicators[k].rule for k in sub]
+                dsteps = [r.below.steps or _NO_STEPS for r in srs]
+                osteps = [r.over.steps if r.over else _NO_STEPS for r in srs]
+                basic = np.array([r.basic for r in srs])
+                full = np.array([r.full for r in srs])
+                params = {
+                    "basic": basic, "full": full, "basic_share": np.array([r.basic_share for r in srs]),
+                    "below_mode": bmode, "zero_at": np.array([r.below.zero_at if r.below.zero_at is not None else np.nan
+                                                              for r in srs]),
+                    "d_step": rules.step_length(np.array([d.per for d in dsteps]),
+                                                np.array([d.basis == "relative" for d in dsteps]), basic),
+                    "d_points": np.array([d.points for d in dsteps]), "d_rounding": drnd,
+                    "d_floor": np.array([r.below.floor or 0.0 for r in srs]),
+                    "o_step": rules.step_length(np.array([o.per for o in osteps]),
+                                                np.array([o.basis == "relative" for o in osteps]), full),
+                    "o_points": np.array([o.points for o in osteps]), "o_rounding": ornd,
+                    "o_cap": np.array([r.over.cap if r.over else 0.0 for r in srs]), "has_over": has_over,
+                }
+                groups.append(RuleGroup(kind, np.array(sub), params))
+            continue
         elif kind == "binary":
             params = {"target": np.array([r.target for r in rs])}
         elif kind == "ratio":
@@ -208,6 +226,11 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
             raise ValueError(kind)
         groups.append(RuleGroup(kind, np.array(loc), params))
 
+    pos = 0
+    for k, g in enumerate(groups):
+        groups[k] = RuleGroup(g.kind, g.local, g.params, pos, pos + len(g.local))
+        pos += len(g.local)
+    order = np.concatenate([g.local for g in groups])
     peer = np.array([i.rule.kind in ("efficacy", "best_ratio", "rank_points")
                      or (isinstance(i.rule, VsAverage) and i.rule.reference == "class") for i in a.indicators])
     block_of = np.array([blocks.index(i.block) for i in a.indicators])
@@ -247,6 +270,7 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
         total_only=tot,
         total_mean=np.array([scenario_totals[c][0] if c in scenario_totals else 0.0 for c in counties]),
         total_sd=np.array([scenario_totals[c][1] if c in scenario_totals else 0.0 for c in counties]),
+        order=order,
     )
 
 
@@ -268,54 +292,80 @@ def compile_scenario(scn) -> CompiledScenario:
 # --------------------------------------------------------------------------- score
 
 
+def _rows(p, ndim: int):
+    """Per-indicator parameters shaped to broadcast over the rows of the internal layout."""
+    return p.reshape((-1,) + (1,) * (ndim - 1)) if isinstance(p, np.ndarray) and p.ndim == 1 else p
+
+
+def points_by_row(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.ndarray]:
+    """Points in the internal layout: ``(core, over)``, each (n, …, C), row k = indicator ``ca.order[k]``.
+
+    Indicator-first and group-contiguous, so every rule runs on contiguous memory. Counties
+    with no forecast (NaN) score 0 here; :func:`indicator_points` gives the public layout."""
+    x = values[..., ca.col_slice]
+    xt = np.moveaxis(x, -1, 0)[ca.order]  # one gathering copy, C-contiguous
+    nd = xt.ndim
+    core = np.empty(xt.shape)
+    over = np.zeros(xt.shape)
+    for g in ca.groups:
+        a, b = g.start, g.stop
+        xs = xt[a:b]
+        s, w = _rows(ca.sign[g.local], nd), _rows(ca.points[g.local], nd)
+        p = {k: _rows(v, nd) for k, v in g.params.items()}
+        if g.kind == "threshold":
+            c, o = rules.threshold(xs, points=w, **p)
+            core[a:b] = c
+            if p["has_over"]:
+                over[a:b] = o
+        elif g.kind == "binary":
+            core[a:b] = rules.binary(xs, s, p["target"], w)
+        elif g.kind == "ratio":
+            core[a:b] = rules.ratio(xs, s, p["target"], w, p["cap"])
+        elif g.kind == "base_step":
+            core[a:b] = rules.base_step(xs, s, p["target"], w, p["base_share"], p["u_per"], p["u_points"],
+                                        p["u_relative"], p["u_rounding"], p["up_cap"], p["d_per"], p["d_points"],
+                                        p["d_relative"], p["d_rounding"], p["floor"])
+        elif g.kind == "bands":
+            for j, (edges, pts, right) in enumerate(g.params["tables"]):
+                core[a + j] = rules.bands(xs[j], edges, pts, right)
+        elif g.kind == "survey":
+            core[a:b] = rules.survey(xs, w)
+        elif g.kind == "per_event":
+            core[a:b] = rules.per_event(xs, p["per_point"], p["cap"])
+        elif g.kind == "growth_bonus":
+            core[a:b] = rules.growth_bonus(xs, p["national"], p["regional"], p["both"], p["one"])
+        else:  # peer-relative rules need the county axis: work in the public layout
+            v = _peer_points(np.moveaxis(xs, 0, -1), ca.sign[g.local], ca.points[g.local], g, ca)
+            core[a:b] = np.moveaxis(v, -1, 0)
+    if ca.total_only.any():  # only counties known by their total lack values
+        missing = np.isnan(xt)
+        core[missing] = 0.0
+        over[missing] = 0.0
+    zero = ca.veto_effect == 0
+    if zero.any():
+        act = veto_active(values, ca)[..., zero]  # (…, C, Vz)
+        row_of = np.argsort(ca.order)
+        for k, col in enumerate(ca.veto_col[zero]):
+            r = row_of[col]
+            core[r] = np.where(act[..., k], 0.0, core[r])
+            over[r] = np.where(act[..., k], 0.0, over[r])
+    return core, over
+
+
+def to_public(rows: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
+    """(n, …, C) internal rows → (…, C, n) in the assessment's indicator order."""
+    return np.moveaxis(rows[np.argsort(ca.order)], 0, -1)
+
+
 def indicator_points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.ndarray]:
-    """Points of every indicator: ``(core, over)``, each (…, C, n) [points].
+    """Points of every indicator: ``(core, over)``, each (…, C, n) [points]; NaN core where a
+    county has no forecast.
 
     ``values`` (…, C, I) holds the scenario's indicator values (NaN where a county has no
     forecast); this assessment's columns are taken from it."""
-    x = values[..., ca.cols]
-    core = np.full(x.shape, np.nan)
-    over = np.zeros(x.shape)
-    for g in ca.groups:
-        loc = g.local
-        xs, s, w, p = x[..., loc], ca.sign[loc], ca.points[loc], g.params
-        if g.kind == "threshold":
-            c, o = rules.threshold(xs, s, p["basic"], p["full"], w, p["basic_share"], p["below_mode"], p["zero_at"],
-                                   p["d_per"], p["d_points"], p["d_relative"], p["d_rounding"], p["d_floor"],
-                                   p["o_per"], p["o_points"], p["o_relative"], p["o_rounding"], p["o_cap"])
-            core[..., loc] = c
-            over[..., loc] = o
-        elif g.kind == "binary":
-            core[..., loc] = rules.binary(xs, s, p["target"], w)
-        elif g.kind == "ratio":
-            core[..., loc] = rules.ratio(xs, s, p["target"], w, p["cap"])
-        elif g.kind == "base_step":
-            core[..., loc] = rules.base_step(xs, s, p["target"], w, p["base_share"], p["u_per"], p["u_points"],
-                                             p["u_relative"], p["u_rounding"], p["up_cap"], p["d_per"], p["d_points"],
-                                             p["d_relative"], p["d_rounding"], p["floor"])
-        elif g.kind == "bands":
-            for j, (edges, pts, right) in zip(loc, p["tables"]):
-                core[..., j] = rules.bands(x[..., j], edges, pts, right)
-        elif g.kind == "survey":
-            core[..., loc] = rules.survey(xs, w)
-        elif g.kind == "per_event":
-            core[..., loc] = rules.per_event(xs, p["per_point"], p["cap"])
-        elif g.kind == "growth_bonus":
-            core[..., loc] = rules.growth_bonus(xs, p["national"], p["regional"], p["both"], p["one"])
-        else:
-            core[..., loc] = _peer_points(xs, s, w, g, ca)
-    core = np.where(np.isnan(x), np.nan, core)
-    over = np.where(np.isnan(x), 0.0, over)
-    if len(ca.veto_effect):
-        zero = ca.veto_effect == 0
-        if zero.any():
-            act = veto_active(values, ca)[..., zero]  # (…, C, Vz)
-            hit = np.zeros(x.shape, dtype=bool)
-            for k, col in enumerate(ca.veto_col[zero]):
-                hit[..., col] |= act[..., k]
-            core = np.where(hit, 0.0, core)
-            over = np.where(hit, 0.0, over)
-    return core, over
+    core, over = points_by_row(values, ca)
+    core = to_public(core, ca)
+    return np.where(np.isnan(values[..., ca.col_slice]), np.nan, core), to_public(over, ca)
 
 
 def _peer_points(xs, s, w, g: RuleGroup, ca: CompiledAssessment) -> np.ndarray:
@@ -352,13 +402,26 @@ def veto_active(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
 
 
 def block_sums(core: np.ndarray, over: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
-    """Raw (unweighted, unclipped) points per block: (…, C, B)."""
-    B = len(ca.block_names)
-    onehot = np.zeros((len(ca.names), B))
-    onehot[np.arange(len(ca.names)), ca.block_of] = 1.0
-    over_hot = np.zeros((len(ca.names), B))
-    over_hot[np.arange(len(ca.names)), ca.over_block_of] = 1.0
+    """Raw (unweighted, unclipped) points per block: (…, C, B) from points (…, C, n)."""
+    n, B = len(ca.names), len(ca.block_names)
+    onehot = np.zeros((n, B))
+    onehot[np.arange(n), ca.block_of] = 1.0
+    over_hot = np.zeros((n, B))
+    over_hot[np.arange(n), ca.over_block_of] = 1.0
     return np.nan_to_num(core) @ onehot + over @ over_hot
+
+
+def block_sums_by_row(core: np.ndarray, over: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
+    """Raw points per block (…, C, B) from the internal rows (n, …, C) of :func:`points_by_row`."""
+    n, B = len(ca.names), len(ca.block_names)
+    onehot = np.zeros((B, n))
+    onehot[ca.block_of[ca.order], np.arange(n)] = 1.0
+    raw = onehot @ core.reshape(n, -1)
+    if ca.over_block_of is not None and np.any(over):
+        over_hot = np.zeros((B, n))
+        over_hot[ca.over_block_of[ca.order], np.arange(n)] = 1.0
+        raw += over_hot @ over.reshape(n, -1)
+    return np.moveaxis(raw.reshape((B,) + core.shape[1:]), 0, -1)
 
 
 def totals(raw_blocks: np.ndarray, ca: CompiledAssessment, drawn_total: np.ndarray | None = None) -> np.ndarray:
@@ -439,10 +502,18 @@ def promoted(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray | None:
     return np.nan_to_num(values[..., ca.cols[ca.promotion_col]]) >= 1.0
 
 
-def score_assessment(values: np.ndarray, ca: CompiledAssessment, drawn_total: np.ndarray | None = None) -> AssessmentScores:
-    """Score one assessment for values (…, C, I): the whole pipeline of this module."""
-    core, over = indicator_points(values, ca)
-    raw = block_sums(core, over, ca)
+def score_assessment(values: np.ndarray, ca: CompiledAssessment, drawn_total: np.ndarray | None = None,
+                     keep_points: bool = True) -> AssessmentScores:
+    """Score one assessment for values (…, C, I): the whole pipeline of this module.
+
+    ``keep_points=False`` skips the per-indicator points (None) when only totals, ranks and
+    grades are wanted (the Monte Carlo)."""
+    rows_core, rows_over = points_by_row(values, ca)
+    raw = block_sums_by_row(rows_core, rows_over, ca)
+    core = over = None
+    if keep_points:
+        core = np.where(np.isnan(values[..., ca.col_slice]), np.nan, to_public(rows_core, ca))
+        over = to_public(rows_over, ca)
     total = totals(raw, ca, drawn_total)
     vet = veto_active(values, ca) if len(ca.veto_effect) else np.zeros(total.shape + (0,), dtype=bool)
     dq = disqualified(vet, ca) if vet.shape[-1] else None
@@ -452,10 +523,11 @@ def score_assessment(values: np.ndarray, ca: CompiledAssessment, drawn_total: np
     return AssessmentScores(ca.name, core, over, blocks, total, rank, grade, vet)
 
 
-def score_all(values: np.ndarray, cs: CompiledScenario, drawn_totals: dict[str, np.ndarray] | None = None) -> list[AssessmentScores]:
+def score_all(values: np.ndarray, cs: CompiledScenario, drawn_totals: dict[str, np.ndarray] | None = None,
+              keep_points: bool = True) -> list[AssessmentScores]:
     """Score every assessment of a compiled scenario."""
     drawn_totals = drawn_totals or {}
-    return [score_assessment(values, ca, drawn_totals.get(ca.name)) for ca in cs.assessments]
+    return [score_assessment(values, ca, drawn_totals.get(ca.name), keep_points) for ca in cs.assessments]
 
 
 def quota_size(share: float, n: int) -> int:
