@@ -290,9 +290,10 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     raw = copy.deepcopy(data)
     frows = _read_csv(forecasts_text, FORECASTS_FILE, ForecastRow, problems) if forecasts_text else []
     erows = _read_csv(effort_text, EFFORT_FILE, EffortRow, problems) if effort_text else []
-    if overrides:
-        from .overrides import apply_overrides  # local: overrides needs the raw structures
+    from .overrides import apply_overrides, check_declared  # local: overrides needs the raw structures
 
+    problems.extend(check_declared(data, frows, erows, skip=overrides))
+    if overrides:
         data, frows, erows, oprob = apply_overrides(data, frows, erows, overrides)
         problems.extend(oprob)
         lines = None  # line numbers no longer match the file
