@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
+    args._argv = list(sys.argv[1:] if argv is None else argv)  # recorded in run folders' manifests
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2

@@ -9,6 +9,7 @@ import pandas as pd
 
 from models.scenario import load_scenario
 from models.scorecard import scorecard, status_counts
+from optimizer.runs import RunFolder, add_run_arguments
 
 NAME = "score"
 HELP = "score every county at its forecast values; the home county per indicator"
@@ -19,6 +20,7 @@ def add_arguments(p):
     p.add_argument("scenario")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout")
+    add_run_arguments(p)
 
 
 def frame_records(df: pd.DataFrame) -> list[dict]:
@@ -28,6 +30,14 @@ def frame_records(df: pd.DataFrame) -> list[dict]:
 def run(args) -> int:
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     card = scorecard(scn)
+    with RunFolder.open(args, scn, command=NAME) as run:
+        from optimizer.report import scorecard_figure
+
+        for a in scn.spec.assessments:
+            run.table(f"{a.name}-counties", card[f"{a.name}/counties"], title=f"{a.name} 各县市区总分")
+            run.table(f"{a.name}-home", card[f"{a.name}/home"], title=f"{a.name} 本县分项得分")
+            run.figure(f"{a.name}-home", lambda a=a: scorecard_figure(card[f"{a.name}/home"], f"{a.name} 本县分项得分"),
+                       title=f"{a.name} 本县分项得分图")
     if args.json:
         out = {"scenario": scn.name, "home": scn.home, "assessments": {}}
         for a in scn.spec.assessments:

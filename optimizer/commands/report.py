@@ -1,0 +1,25 @@
+"""``kaoping report RUN_DIR``: (re)build a run folder's self-contained report.html from its files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = "report"
+HELP = "rebuild the self-contained report.html of a run folder (tables, figures, texts)"
+ORDER = 85
+
+
+def add_arguments(p):
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("-o", "--output", default=None, help="HTML file to write (default: RUN_DIR/report.html)")
+
+
+def run(args) -> int:
+    from optimizer.report import report_from_folder
+
+    html = report_from_folder(args.run_dir)
+    out = Path(args.output) if args.output else Path(args.run_dir) / "report.html"
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(out)
+    print(str(out))
+    return 0

@@ -1,0 +1,189 @@
+"""``report.html``: a self-contained page (no network) with a run's tables, figures and texts.
+
+Figures are embedded as PNG data URIs; styles are inline; fonts are the reader's own
+(a CJK font stack). A small script marks ``<body data-images-ok="yes|no">`` once the page
+has loaded, so a headless browser can tell whether every image decoded.
+
+Plot helpers (Chinese labels, :func:`use_cjk_font` first):
+:func:`scorecard_figure` (home points against the points at stake, per indicator),
+:func:`bar_figure` (e.g. rank or grade probabilities), :func:`line_figure` (e.g. the
+effort frontier).
+"""
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;
+margin:2em auto;max-width:1100px;color:#222;line-height:1.5;padding:0 1em}
+h1{font-size:1.5em;border-bottom:2px solid #345;padding-bottom:.3em}
+h2{font-size:1.2em;margin-top:1.8em;color:#345}
+table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#eef2f6}
+td.t,th.t{text-align:left}
+table.about td{text-align:left}
+img{max-width:100%;height:auto;border:1px solid #eee}
+pre{white-space:pre-wrap;background:#f7f7f7;padding:.8em;border-left:3px solid #89a}
+footer{margin-top:3em;font-size:.8em;color:#777}
+"""
+
+CHECK_SCRIPT = """
+window.addEventListener('load', function () {
+  var imgs = Array.prototype.slice.call(document.images);
+  var bad = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });
+  document.body.setAttribute('data-images', String(imgs.length));
+  document.body.setAttribute('data-images-ok', bad.length === 0 ? 'yes' : 'no');
+  document.body.setAttribute('data-broken', bad.map(function (i) { return i.alt; }).join('|'));
+});
+"""
+
+
+def use_cjk_font() -> None:
+    """Make matplotlib draw Chinese (optimizer.fonts.use_cjk_font when available)."""
+    try:
+        from .fonts import use_cjk_font as _use
+    except ImportError:  # the fonts helper has not landed: best effort with the machine's fonts
+        from matplotlib import font_manager
+        import matplotlib as mpl
+
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        for fam in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei"):
+            if fam in names:
+                mpl.rcParams["font.sans-serif"] = [fam] + list(mpl.rcParams["font.sans-serif"])
+                mpl.rcParams["axes.unicode_minus"] = False
+                return
+        return
+    _use()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def scorecard_figure(home: pd.DataFrame, title: str = "本县分项得分"):
+    """Horizontal bars per indicator: points earned (得分 [分]) over the points at stake (分值 [分])."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    n = len(home)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * n + 1.5))
+    y = np.arange(n)
+    ax.barh(y, home["分值 [分]"], color="#dde3ea", label="分值")
+    ax.barh(y, home["得分 [分]"].clip(lower=0), color="#3a6ea5", label="得分")
+    neg = home["得分 [分]"].clip(upper=0)
+    if (neg < 0).any():
+        ax.barh(y, neg, color="#c0392b", label="扣分")
+    ax.set_yticks(y, home["指标"])
+    ax.invert_yaxis()
+    ax.set_xlabel("分")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def bar_figure(df: pd.DataFrame, x: str, y: str, title: str, ylabel: str = "概率"):
+    """Bars of column ``y`` against the labels in column ``x`` (rank or grade probabilities)."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.bar([str(v) for v in df[x]], df[y], color="#3a6ea5")
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def line_figure(df: pd.DataFrame, x: str, ys: list[str], title: str, ylabel: str = ""):
+    """Lines of columns ``ys`` against ``x`` (e.g. the effort frontier: budget → P(grade))."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for col in ys:
+        ax.plot(df[x], df[col], marker="o", label=col)
+    ax.set_xlabel(x)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- html
+
+
+def _fmt(v) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "是" if v else ""
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return ""
+        return f"{v:.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    return str(v)
+
+
+def table_html(df: pd.DataFrame) -> str:
+    text_cols = [not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    head = "".join(f'<th class="{"t" if t else ""}">{html.escape(str(c))}</th>' for c, t in zip(df.columns, text_cols))
+    rows = []
+    for rec in df.itertuples(index=False, name=None):
+        cells = "".join(f'<td class="{"t" if t else ""}">{html.escape(_fmt(v))}</td>' for v, t in zip(rec, text_cols))
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def png_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_report(*, title: str, about: list[tuple[str, str]], tables, figures, texts) -> str:
+    """The report page. ``tables``: (name, title, DataFrame); ``figures``: (name, title, PNG bytes);
+    ``texts``: (name, title, str). Sections in that order: about, texts, figures beside tables."""
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    parts.append('<table class="about">' + "".join(
+        f"<tr><th class=\"t\">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in about) + "</table>")
+    for _, t, text in texts:
+        parts.append(f"<h2>{html.escape(t)}</h2><pre>{html.escape(text)}</pre>")
+    for _, t, png in figures:
+        parts.append(f'<h2>{html.escape(t)}</h2><img alt="{html.escape(t)}" src="{png_data_uri(png)}">')
+    for _, t, df in tables:
+        parts.append(f"<h2>{html.escape(t)}</h2>{table_html(df)}")
+    parts.append("<footer>由 kaoping（考评）生成；本页自包含，无需联网。</footer>")
+    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{CSS}</style><script>{CHECK_SCRIPT}</script></head>"
+            f"<body>{''.join(parts)}</body></html>\n")
+
+
+def report_from_folder(run_dir: str | Path) -> str:
+    """Re-render a finished run folder's report from its files (manifest contents, CSVs, PNGs, texts)."""
+    from .runs import read_manifest
+
+    run_dir = Path(run_dir)
+    man = read_manifest(run_dir)
+    tables, figures, texts = [], [], []
+    for item in man.get("contents", []):
+        f = run_dir / item["file"]
+        if not f.is_file():
+            continue
+        if item["kind"] == "table":
+            tables.append((item["name"], item["title"], pd.read_csv(f, encoding="utf-8-sig")))
+        elif item["kind"] == "figure":
+            figures.append((item["name"], item["title"], f.read_bytes()))
+        elif item["kind"] == "text":
+            texts.append((item["name"], item["title"], f.read_text(encoding="utf-8")))
+    scn = (man.get("resolved_scenarios") or [{}])[0].get("spec", {}).get("scenario", {})
+    about = [("情景", f"{scn.get('name', '')} {scn.get('title', '')}".strip()), ("本县", str(scn.get("home", ""))),
+             ("年份", str(scn.get("year", ""))), ("命令", "kaoping " + " ".join(man.get("argv", []))),
+             ("开始时间 (UTC)", man.get("started_utc", "")), ("随机种子", str(man.get("seed"))),
+             ("模拟次数", str(man.get("draws"))), ("结果哈希", man.get("results_sha256", ""))]
+    return render_report(title=f"{scn.get('title') or scn.get('name', '')} · {man.get('command', '')}", about=about,
+                         tables=tables, figures=figures, texts=texts)
