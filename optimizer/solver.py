@@ -1,0 +1,276 @@
+"""The one solver seam: a MILP in matrix form in, a :class:`SolveResult` out.
+
+HiGHS (through ``highspy``) is the default; CBC (the binary bundled with PuLP, driven through
+PuLP's 4.0-ready ``COIN_CMD``) is the fallback when highspy is missing or when asked.
+
+Status words: ``optimal`` (proven within the gap asked for), ``time_limit_feasible`` (stopped
+by the time limit with a plan: reported with its bound and gap, never called optimal),
+``infeasible``, ``failed``. PuLP 3.3 reports ``Optimal`` in ``prob.status`` when a time
+limit stops CBC; only ``prob.sol_status`` tells the two apart (DESIGN §6), so it is read here.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Problem:
+    """A MILP: optimise ``c·v + obj_const`` over columns v with bounds, integrality and rows
+    ``row_lo ≤ A v ≤ row_hi``. Build with :meth:`add_var` / :meth:`add_row`."""
+
+    name: str = "kaoping"
+    sense: str = "max"  # 'max' | 'min'
+    obj_const: float = 0.0
+    col_names: list = field(default_factory=list)
+    lb: list = field(default_factory=list)
+    ub: list = field(default_factory=list)
+    integer: list = field(default_factory=list)
+    cost: list = field(default_factory=list)
+    rows_idx: list = field(default_factory=list)
+    rows_val: list = field(default_factory=list)
+    row_lo: list = field(default_factory=list)
+    row_hi: list = field(default_factory=list)
+    start: dict = field(default_factory=dict)  # column -> warm-start value
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.lb)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_lo)
+
+    @property
+    def n_integer(self) -> int:
+        return int(sum(self.integer))
+
+    def add_var(self, name: str, lb: float = 0.0, ub: float = 1.0, integer: bool = True, cost: float = 0.0) -> int:
+        self.col_names.append(name)
+        self.lb.append(float(lb))
+        self.ub.append(float(ub))
+        self.integer.append(bool(integer))
+        self.cost.append(float(cost))
+        return len(self.lb) - 1
+
+    def add_row(self, idx, val, lo: float = -math.inf, hi: float = math.inf) -> None:
+        idx = np.asarray(idx, dtype=np.int64)
+        val = np.asarray(val, dtype=float)
+        keep = val != 0.0
+        idx, val = idx[keep], val[keep]
+        if len(idx) and len(np.unique(idx)) != len(idx):  # merge repeated columns
+            u, inv = np.unique(idx, return_inverse=True)
+            val = np.bincount(inv, weights=val, minlength=len(u))
+            idx = u
+        if not len(idx):
+            if lo > 1e-9 or hi < -1e-9:
+                # an empty row that cannot hold: keep it so the solver reports infeasibility
+                idx, val = np.array([0], dtype=np.int64), np.array([0.0])
+            else:
+                return
+        self.rows_idx.append(idx)
+        self.rows_val.append(val)
+        self.row_lo.append(float(lo))
+        self.row_hi.append(float(hi))
+
+    def value(self, v: np.ndarray) -> float:
+        return float(np.dot(self.cost, v) + self.obj_const)
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: str  # optimal | time_limit_feasible | infeasible | failed
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    values: np.ndarray | None
+    solver: str
+    version: str
+    seconds: float
+    message: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        return self.values is not None and self.status in ("optimal", "time_limit_feasible")
+
+
+def highs_available() -> bool:
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def choose_solver(asked: str | None) -> str:
+    """The solver to use: 'highs' by default, 'cbc' when asked or when highspy is missing."""
+    if asked not in (None, "highs", "cbc"):
+        raise ValueError(f"unknown solver '{asked}': use highs or cbc")
+    if asked == "cbc" or not highs_available():
+        return "cbc"
+    return "highs"
+
+
+def rel_gap(obj: float | None, bound: float | None) -> float | None:
+    if obj is None or bound is None or not math.isfinite(bound):
+        return None
+    return abs(bound - obj) / max(abs(obj), 1e-10) if abs(bound - obj) > 1e-9 else 0.0
+
+
+def solve(problem: Problem, solver: str | None = "highs", time_limit: float | None = 60.0, gap: float = 0.0,
+          threads: int = 1, msg: bool = False) -> SolveResult:
+    """Solve ``problem``; see the module docstring for the status words."""
+    name = choose_solver(solver)
+    if name == "highs":
+        return _solve_highs(problem, time_limit, gap, threads, msg)
+    return _solve_cbc(problem, time_limit, gap, threads, msg)
+
+
+# --------------------------------------------------------------------------- HiGHS
+
+
+def _new_highs(highspy):
+    """A Highs instance; its start-up banner (written once per process on stdout) is kept off
+    stdout, which belongs to --json output."""
+    import sys
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
+def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
+    import highspy
+
+    h = _new_highs(highspy)
+    h.setOptionValue("output_flag", bool(msg))
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(gap))
+    h.setOptionValue("threads", int(threads))
+    h.setOptionValue("random_seed", 0)
+    version = f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
+    inf = highspy.kHighsInf
+    n = p.n_cols
+    lb = np.array(p.lb)
+    ub = np.array(p.ub)
+    h.addVars(n, np.where(np.isfinite(lb), lb, -inf), np.where(np.isfinite(ub), ub, inf))
+    sign = -1.0 if p.sense == "max" else 1.0  # HiGHS minimises
+    h.changeColsCost(n, np.arange(n, dtype=np.int32), sign * np.array(p.cost))
+    ints = np.flatnonzero(p.integer).astype(np.int32)
+    if len(ints):
+        h.changeColsIntegrality(len(ints), ints, np.full(len(ints), highspy.HighsVarType.kInteger))
+    m = p.n_rows
+    if m:
+        lens = np.array([len(i) for i in p.rows_idx])
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int32)
+        idx = np.concatenate(p.rows_idx).astype(np.int32)
+        val = np.concatenate(p.rows_val)
+        lo = np.array(p.row_lo)
+        hi = np.array(p.row_hi)
+        h.addRows(m, np.where(np.isfinite(lo), lo, -inf), np.where(np.isfinite(hi), hi, inf), len(idx), starts, idx, val)
+    if p.start:
+        cols = np.array(sorted(p.start), dtype=np.int32)
+        vals = np.array([p.start[c] for c in cols], dtype=float)
+        h.setSolution(len(cols), cols, vals)
+    t0 = time.perf_counter()
+    h.run()
+    secs = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    info = h.getInfo()
+    S = highspy.HighsModelStatus
+    has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    values = np.array(h.getSolution().col_value) if has_sol else None
+    obj = sign * info.objective_function_value + p.obj_const if has_sol else None
+    bound = sign * info.mip_dual_bound + p.obj_const if len(ints) else obj
+    if ms == S.kOptimal:
+        status = "optimal"
+        bound = obj if not len(ints) else bound
+    elif ms == S.kInfeasible:
+        return SolveResult("infeasible", None, None, None, None, "highs", version, secs, "the constraints admit no plan")
+    elif has_sol and ms in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
+        status = "time_limit_feasible"
+    else:
+        return SolveResult("failed", None, None, None, None, "highs", version, secs, h.modelStatusToString(ms))
+    if bound is not None and not math.isfinite(bound):
+        bound = None
+    return SolveResult(status, obj, bound, rel_gap(obj, bound), values, "highs", version, secs, h.modelStatusToString(ms))
+
+
+# --------------------------------------------------------------------------- CBC through PuLP
+
+
+def _cbc_version(path: str) -> str:
+    return "CBC (bundled with PuLP)"
+
+
+def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
+    import pulp
+    from pulp.apis.coin_api import pulp_cbc_path
+
+    prob = pulp.LpProblem(p.name, pulp.LpMaximize if p.sense == "max" else pulp.LpMinimize)
+    cols = []
+    for k in range(p.n_cols):
+        lb = p.lb[k] if math.isfinite(p.lb[k]) else None
+        ub = p.ub[k] if math.isfinite(p.ub[k]) else None
+        cols.append(prob.add_variable(f"v{k}", lb, ub, pulp.LpInteger if p.integer[k] else pulp.LpContinuous))
+    obj = pulp.LpAffineExpression([(cols[k], c) for k, c in enumerate(p.cost) if c != 0.0])
+    prob.setObjective(obj)
+    for r, (idx, val) in enumerate(zip(p.rows_idx, p.rows_val)):
+        e = pulp.LpAffineExpression([(cols[i], v) for i, v in zip(idx.tolist(), val.tolist())])
+        lo, hi = p.row_lo[r], p.row_hi[r]
+        if lo == hi:
+            prob.addConstraint(e == lo, f"r{r}")
+            continue
+        if math.isfinite(lo):
+            prob.addConstraint(e >= lo, f"r{r}l")
+        if math.isfinite(hi):
+            prob.addConstraint(e <= hi, f"r{r}u")
+    for k, v in p.start.items():
+        cols[k].setInitialValue(v)
+    fd, log = tempfile.mkstemp(suffix=".log", prefix="cbc-")
+    os.close(fd)
+    try:
+        cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=msg, timeLimit=time_limit, gapRel=gap, threads=threads,
+                            warmStart=bool(p.start), logPath=log)
+        t0 = time.perf_counter()
+        try:
+            prob.solve(cmd)
+        except pulp.PulpSolverError as err:
+            return SolveResult("failed", None, None, None, None, "cbc", "CBC", time.perf_counter() - t0, str(err))
+        secs = time.perf_counter() - t0
+        with open(log, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+    finally:
+        os.unlink(log)
+    ver = re.search(r"Version:\s*(\S+)", text)
+    version = f"CBC {ver.group(1)}" if ver else "CBC"
+    if prob.status == pulp.LpStatusInfeasible or "infeasible" in text.lower().split("result -")[-1][:80]:
+        return SolveResult("infeasible", None, None, None, None, "cbc", version, secs, "the constraints admit no plan")
+    if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        return SolveResult("failed", None, None, None, None, "cbc", version, secs, pulp.LpStatus.get(prob.status, "?"))
+    values = np.array([c.varValue if c.varValue is not None else 0.0 for c in cols])
+    objective = p.value(values)
+    if prob.sol_status == pulp.LpSolutionOptimal:
+        return SolveResult("optimal", objective, objective, 0.0, values, "cbc", version, secs, "optimal")
+    # stopped early: CBC's log carries the bound on its own (minimising) scale
+    bound = None
+    m = re.search(r"Lower bound:\s*([-+0-9.eE]+)", text)
+    if m:
+        b = float(m.group(1))
+        bound = (-b if p.sense == "max" else b) + p.obj_const
+    return SolveResult("time_limit_feasible", objective, bound, rel_gap(objective, bound), values, "cbc", version, secs,
+                       "stopped on the time limit")
