@@ -203,14 +203,32 @@ class Draws:
     totals: dict[str, np.ndarray]
 
 
-def _block_normals(ft: ForecastTable, seed: int, stream: int, b: int):
-    rng = np.random.default_rng(np.random.SeedSequence([seed, stream, b]))
+_LAST_BLOCK: list = [None, None]  # [key, (z, zt)]: the last block, reused by chunks smaller than a block
+
+
+def _block_scores(ft: ForecastTable, seed: int, stream: int, b: int):
+    """Correlated standard normals of block b: ``z`` (BLOCK, C, I) and ``zt`` (BLOCK, C, A).
+
+    Generated in a fixed order from ``SeedSequence([seed, stream, b])``: common shock (BLOCK,),
+    county shocks (BLOCK, C), indicator noise (BLOCK, C, I), total noise (BLOCK, C, A)."""
     C, I, A = ft.n_counties, ft.n_indicators, len(ft.assessments)
+    key = (seed, stream, b, C, I, A, ft.common, ft.county)
+    if _LAST_BLOCK[0] == key:
+        return _LAST_BLOCK[1]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, stream, b]))
     common = rng.standard_normal(BLOCK)
     county = rng.standard_normal((BLOCK, C))
-    eps = rng.standard_normal((BLOCK, C, I))
-    eps_t = rng.standard_normal((BLOCK, C, A))
-    return common, county, eps, eps_t
+    z = rng.standard_normal((BLOCK, C, I))
+    zt = rng.standard_normal((BLOCK, C, A))
+    wi = math.sqrt(max(1.0 - ft.common - ft.county, 0.0))
+    shared = math.sqrt(ft.common) * common[:, None] + math.sqrt(ft.county) * county  # (BLOCK, C)
+    z *= wi
+    z += shared[:, :, None]
+    zt *= wi
+    zt += shared[:, :, None]
+    _LAST_BLOCK[1] = (z, zt)  # value first: a reader never sees the new key with the old block
+    _LAST_BLOCK[0] = key
+    return z, zt
 
 
 def standard_scores(ft: ForecastTable, n: int, seed: int, stream: int = 0, start: int = 0):
@@ -223,19 +241,15 @@ def standard_scores(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
     C, I, A = ft.n_counties, ft.n_indicators, len(ft.assessments)
     z = np.empty((n, C, I))
     zt = np.empty((n, C, A))
-    wi = math.sqrt(max(1.0 - ft.common - ft.county, 0.0))
-    wc, wk = math.sqrt(ft.common), math.sqrt(ft.county)
-    pos = start
-    end = start + n
+    pos, end = start, start + n
     while pos < end:
         b = pos // BLOCK
         lo = pos - b * BLOCK
         hi = min(end - b * BLOCK, BLOCK)
-        common, county, eps, eps_t = _block_normals(ft, seed, stream, b)
-        shared = wc * common[lo:hi, None] + wk * county[lo:hi]  # (m, C)
+        zb, ztb = _block_scores(ft, seed, stream, b)
         out = slice(pos - start, pos - start + hi - lo)
-        z[out] = wi * eps[lo:hi] + shared[:, :, None]
-        zt[out] = wi * eps_t[lo:hi] + shared[:, :, None]
+        z[out] = zb[lo:hi]
+        zt[out] = ztb[lo:hi]
         pos += hi - lo
     return z, zt
 
@@ -244,17 +258,25 @@ def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
     """:func:`draw` on a compiled :class:`ForecastTable` (compile once, draw many chunks)."""
     z, zt = standard_scores(ft, n, seed, stream, start)
     C, I = ft.n_counties, ft.n_indicators
-    zf = z.reshape(n, C * I)
-    values = np.full((n, C * I), np.nan)
+    zf = z.reshape(n, C * I)  # a view: the values are computed in place
+    scale = np.full(C * I, np.nan)  # NaN·z = NaN marks cells without a forecast
+    offset = np.full(C * I, np.nan)
+    special_cells = []
     for kind, g in ft.groups.items():
-        zs = zf[:, g["cell"]] * g["sign"]  # good-direction score
         if kind == "normal":
             bounded = np.isfinite(g["lo"]) | np.isfinite(g["hi"])
-            x = g["mean"] + g["sd"] * zs
-            if bounded.any():
-                sub = {k: v[bounded] for k, v in g.items()}
-                x[:, bounded] = _normal_ppf_truncated(zs[:, bounded], sub["mean"], sub["sd"], sub["lo"], sub["hi"])
-        elif kind == "fixed":
+            free = ~bounded
+            scale[g["cell"][free]] = g["sd"][free] * g["sign"][free]
+            offset[g["cell"][free]] = g["mean"][free]
+            if not bounded.any():
+                continue
+            sub = {k: v[bounded] for k, v in g.items()}
+            zs = zf[:, sub["cell"]] * sub["sign"]
+            x = _normal_ppf_truncated(zs, sub["mean"], sub["sd"], sub["lo"], sub["hi"])
+            special_cells.append((sub["cell"], x))
+            continue
+        zs = zf[:, g["cell"]] * g["sign"]  # good-direction score
+        if kind == "fixed":
             x = np.broadcast_to(np.clip(g["mean"], g["lo"], g["hi"]), zs.shape)
         elif kind == "bernoulli":
             # the event happens in the good tail: u > 1 − p  ⇔  Φ(−zs) < p
@@ -265,13 +287,18 @@ def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
                 x = _truncated(triangular_ppf, triangular_cdf, u, g)
             else:
                 x = _truncated(pert_ppf, pert_cdf, u, g)
-        values[:, g["cell"]] = x
+        special_cells.append((g["cell"], x))
+    zf *= scale  # untruncated normal: mean + sd·sign·z, in place
+    zf += offset
+    for cells, x in special_cells:
+        zf[:, cells] = x
+    values = z
     totals = {}
     for k, an in enumerate(ft.assessments):
         m, s = ft.total_mean[:, k], ft.total_sd[:, k]
         if np.isfinite(m).any():
             totals[an] = m + s * zt[:, :, k]
-    return Draws(values.reshape(n, C, I), totals)
+    return Draws(values, totals)
 
 
 def draw(scn: Scenario, n: int, seed: int, *, stream: int = 0, start: int = 0,
