@@ -1,0 +1,233 @@
+"""Run folders: atomic, never overwritten; manifest hashes; reproduce says MATCH or names the first difference.
+
+Hand-checked numbers (tests/data/tiny, home county A): exports 4.5 against basic 4 / full 5 earns
+6 + (4.5 − 4)/(5 − 4)·(10 − 6) = 8 points; energy 0.82 against basic 0.8 (lower is better) is
+0.02 short, minus 1 point per 0.01 → −2. A's total is 6. With exports edited to 4.7 the points
+become 6 + 0.7·4 = 8.8 and the total 6.8; C (70) and B (19) keep ranks 1 and 2, so the first
+number that differs is A's total on row 3 of the county table.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pulp
+import pytest
+
+from optimizer import manifest as mf
+from optimizer.cli import main
+from optimizer.runs import RunFolder, capture
+from models.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "data" / "tiny"
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    d = tmp_path / "tiny"
+    shutil.copytree(TINY, d)
+    return d
+
+
+def partials(parent: Path) -> list[Path]:
+    return [p for p in parent.iterdir() if ".partial-" in p.name]
+
+
+def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
+    out = tmp_path / "run1"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert names == {"manifest.json", "results.json", "results.xlsx", "report.html", "main-counties.csv",
+                     "main-home.csv", "figures/main-home.png"}
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = man["scenarios"][0]["files_sha256"]
+    assert files[str(tiny / "scenario.yaml")] == hashlib.sha256((tiny / "scenario.yaml").read_bytes()).hexdigest()
+    assert files[str(tiny / "forecasts.csv")] == hashlib.sha256((tiny / "forecasts.csv").read_bytes()).hexdigest()
+    assert man["argv"] == ["score", str(tiny), "--out", str(out)]
+    # tiny has no simulation section: the schema's defaults are recorded
+    assert (man["seed"], man["draws"], man["chunk"]) == (20_120_901, 10_000, 10_000)
+    assert man["versions"]["pulp"] == pulp.__version__ and man["versions"]["python"].count(".") == 2
+    assert man["resolved_scenarios"][0]["spec"]["scenario"]["home"] == "A"
+    assert [f["mean"] for f in man["resolved_scenarios"][0]["forecasts"]] == [4.5, 0.82, 5.2, 0.75]
+    recorded = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert man["results_sha256"] == mf.results_hash(recorded)
+    counties = recorded["tables"]["main-counties"]
+    assert counties["rows"] == [["C", 70.0, 1, "一等", False], ["B", 19.0, 2, "二等", False], ["A", 6.0, 3, "三等", True]]
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == "MATCH"
+
+
+def test_reproduce_names_changed_file_and_first_difference(tiny, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    f = tiny / "forecasts.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("A,exports,normal,4.5,0.2", "A,exports,normal,4.7,0.2"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"scenario file changed since the run: {f} ")
+    assert lines[1] == "DIFFERENT: first difference at tables.main-counties[row 3].总分 [分]: recorded 6.0, now 6.8"
+    assert main(["reproduce", str(out), "--json"]) == 1
+    v = json.loads(capsys.readouterr().out)
+    assert v["first_difference"] == {"path": "tables.main-counties[row 3].总分 [分]", "recorded": 6.0, "now": 6.8}
+    assert v["changed_files"] == [str(f)]
+
+
+def test_refuses_to_overwrite(tiny, tmp_path, capsys):
+    out = tmp_path / "exists"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["score", str(tiny), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["score", str(tiny), "--out", str(empty)]) == 2  # even an empty folder is not replaced
+    assert list(empty.iterdir()) == []
+    assert partials(tmp_path) == []
+
+
+def test_save_names_folders_by_scenario_and_utc_stamp_never_reusing_one(tiny, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["score", str(tiny), "--save"]) == 0
+    assert main(["score", str(tiny), "--save"]) == 0
+    runs = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert len(runs) == 2
+    import re
+    assert all(re.fullmatch(r"tiny-\d{8}T\d{6}Z(-\d+)?", r) for r in runs)
+    a, b = (json.loads((tmp_path / "runs" / r / "manifest.json").read_text())["results_sha256"] for r in runs)
+    assert a == b
+
+
+def _args(out, **kw):
+    return argparse.Namespace(out=str(out) if out else None, save=False, _argv=["test"], **kw)
+
+
+def test_error_inside_a_run_leaves_nothing(tmp_path):
+    scn = load_scenario(TINY)
+    out = tmp_path / "r"
+    with pytest.raises(ZeroDivisionError):
+        with RunFolder.open(_args(out), scn, command="t") as run:
+            run.text("a", "partial text")
+            assert run.tmp.is_dir() and (run.tmp / "a.txt").is_file()
+            1 / 0
+    assert not out.exists() and partials(tmp_path) == []
+
+
+def test_results_problem_and_recorded_settings(tmp_path):
+    """A 2-variable MILP: max 3x + 2y, x + y ≤ 4, x + 3y ≤ 6, integers ≥ 0 → x = 4, y = 0, objective 12."""
+    scn = load_scenario(TINY)
+    prob = pulp.LpProblem("t", pulp.LpMaximize)
+    x = prob.add_variable("x", 0, cat="Integer")
+    y = prob.add_variable("y", 0, cat="Integer")
+    prob += 3 * x + 2 * y
+    prob += x + y <= 4
+    prob += x + 3 * y <= 6
+    prob.solve(pulp.HiGHS(msg=False))
+    out = tmp_path / "r"
+    with RunFolder.open(_args(out, seed=7, draws=500), scn, command="t", chunk=100) as run:
+        with run.timer("solve"):
+            run.problem(prob)
+        run.results({"objective": pulp.value(prob.objective), "x": x.value(), "y": y.value()})
+        run.meta(solver={"name": "HiGHS", "status": pulp.LpStatus[prob.status]})
+    man = json.loads((out / "manifest.json").read_text())
+    assert (man["seed"], man["draws"], man["chunk"]) == (7, 500, 100)
+    assert man["meta"]["solver"] == {"name": "HiGHS", "status": "Optimal"}
+    assert "solve" in man["timings_s"] and man["problem_files"] == ["problem.lp", "problem.mps"]
+    lp = (out / "problem.lp").read_text()
+    assert "3 x + 2 y" in lp and "x + 3 y <= 6" in lp
+    assert json.loads((out / "results.json").read_text())["results"] == {"objective": 12.0, "x": 4.0, "y": 0.0}
+
+
+def test_capture_without_out_writes_nothing_and_figures_are_not_drawn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scn = load_scenario(TINY)
+    drawn = []
+    with capture() as got:
+        with RunFolder.open(_args(None), scn, command="t") as run:
+            run.results({"p": [0.25, 0.75]})
+            run.figure("f", lambda: drawn.append(1))
+            assert run.path is None and not run.writing
+    assert drawn == [] and list(tmp_path.iterdir()) == []
+    assert got == [{"command": "t", "results": {"p": [0.25, 0.75]}, "tables": {}}]
+
+
+def test_results_hash_rounds_to_12_significant_digits():
+    a = {"p": 0.1 + 0.2, "n": 3, "nan": float("nan")}
+    assert mf.results_hash(a) == mf.results_hash({"p": 0.3, "n": 3, "nan": float("nan")})  # 0.30000000000000004
+    assert mf.results_hash(a) != mf.results_hash({"p": 0.3 + 1e-9, "n": 3, "nan": float("nan")})
+    assert mf.first_difference({"a": [1.0, 2.0]}, {"a": [1.0, 2.5]}) == ("a", [1.0, 2.0], [1.0, 2.5])
+    assert mf.first_difference({"a": {"x": 1, "y": 2}}, {"a": {"x": 1, "y": 3}}) == ("a.y", 2, 3)
+
+
+SLOW_RUN = """
+import sys, time
+import optimizer.excel as ex
+orig = ex.write_results_workbook
+def slow(*a, **k):
+    orig(*a, **k)
+    print("WRITING", flush=True)
+    time.sleep(120)
+ex.write_results_workbook = slow
+from optimizer.cli import main
+sys.exit(main(["score", sys.argv[1], "--out", sys.argv[2]]))
+"""
+
+
+def _start_slow_run(tiny, out):
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(tiny), str(out)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if line.strip() != "WRITING":
+        _, err = proc.communicate(timeout=60)
+        pytest.fail(f"the slow run did not start writing: {err}")
+    return proc
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_killed_run_leaves_no_folder(tiny, tmp_path, sig):
+    """Defined behaviour: SIGTERM/SIGINT delete the partial folder; the final name never appears."""
+    out = tmp_path / "killed"
+    proc = _start_slow_run(tiny, out)
+    [part] = partials(tmp_path)  # it has started writing: tables and results.xlsx are in the partial folder
+    assert {"main-counties.csv", "main-home.csv", "results.xlsx"} <= {p.name for p in part.iterdir()}
+    assert not out.exists()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists() and partials(tmp_path) == []
+
+
+def test_sigkill_leaves_only_a_hidden_partial_that_the_next_run_removes(tiny, tmp_path):
+    out = tmp_path / "killed"
+    proc = _start_slow_run(tiny, out)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert not out.exists()
+    [part] = partials(tmp_path)
+    assert part.name == f".killed.partial-{proc.pid}" and not (part / "manifest.json").exists()
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    assert (out / "manifest.json").is_file() and partials(tmp_path) == []
+
+
+def test_reproduce_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):
+    assert main(["reproduce", str(tmp_path)]) == 2
+    assert "not a run folder" in capsys.readouterr().err
+
+
+def test_tables_csv_open_in_excel_and_keep_chinese(tiny, tmp_path):
+    out = tmp_path / "r"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    raw = (out / "main-home.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    assert raw.decode("utf-8-sig").splitlines()[0].startswith("指标,单位,方向,板块,牵头单位,预测值,基本任务,满分,分值 [分],得分 [分]")
+
