@@ -699,9 +699,10 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
             else _Table(usable=FORECASTS_FILE not in has_table_problem))
     etab = _read_csv(effort_text, EFFORT_FILE, EffortRow, problems) if effort_text else _Table()
     frows, erows = ftab.rows, etab.rows
-    if overrides:
-        from .overrides import apply_overrides  # local: overrides needs the raw structures
+    from .overrides import apply_overrides, check_declared  # local: overrides needs the raw structures
 
+    problems.extend(check_declared(data, frows, erows, skip=overrides))  # every declared override must fit
+    if overrides:
         data, frows, erows, oprob = apply_overrides(data, frows, erows, overrides)
         problems.extend(oprob)
         lines = None  # line numbers no longer match the file
