@@ -302,6 +302,12 @@ def _subfield(root, loc: tuple, msg: str, data) -> tuple:
         return None
 
     words = _WORD.findall(msg)
+    for k, x in obj.items():  # a list of mappings that holds the named key (grades.levels[].max_rank)
+        if isinstance(x, list) and any(isinstance(i, dict) and any(w in i for w in words) for i in x):
+            fallback = loc + (k,)
+            break
+    else:
+        fallback = loc
     needed = _WORD.findall(msg.split("needs", 1)[1]) if "needs" in msg else []
     for w in needed:
         if w in fields and w not in obj:
@@ -311,7 +317,7 @@ def _subfield(root, loc: tuple, msg: str, data) -> tuple:
             hit = present(cand)
             if hit:
                 return loc + hit
-    return loc
+    return fallback
 
 
 def _describe(v) -> str:
@@ -328,6 +334,14 @@ def _describe(v) -> str:
     if isinstance(v, str):
         return f"the text '{v[:40]}{'…' if len(v) > 40 else ''}'"
     return f"{type(v).__name__} {v}"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _did_you_mean(word, choices) -> str | None:
@@ -372,7 +386,12 @@ def _message(e: dict, root, data) -> str:
         return f"expected a list (lines starting with '- ', or [a, b]), found {_describe(v)}"
     if t in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float", "int_parsing_size"):
         what = "a whole number" if t.startswith("int") else "a number"
-        return f"expected {what}, found {_describe(v)}" + (": write it without quotes" if t.endswith("_type") and isinstance(v, str) else "")
+        out = f"expected {what}, found {_describe(v)}"
+        if isinstance(v, bool):
+            out += " (YAML reads yes, no, on, off as true or false)"
+        elif t.endswith("_type") and isinstance(v, str) and _is_number(v):
+            out += ": write it without quotes"
+        return out
     if t in ("string_type",):
         return f"expected text, found {_describe(v)}: put it in quotes"
     if t in ("bool_type", "bool_parsing"):
@@ -380,7 +399,10 @@ def _message(e: dict, root, data) -> str:
     if t == "literal_error":
         return f"{_describe(v)} is not allowed: use {ctx.get('expected', msg)}"
     if t in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        return f"{msg} (found {v})"
+        op, lim = next(((k, x) for k, x in ctx.items() if k in ("gt", "ge", "lt", "le")), ("", ""))
+        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+        lim = f"{lim:g}" if isinstance(lim, (int, float)) else lim
+        return f"must be {words.get(op, op)} {lim}, found {v}" if op else f"{msg} (found {v})"
     if t == "string_pattern_mismatch":
         return f"{_describe(v)} is not allowed: use ASCII letters, digits, '_', '.' or '-'"
     if t in ("too_short", "too_long"):
@@ -619,8 +641,9 @@ def _read_csv(text: str, file: str, model, problems: list[Problem]) -> _Table:
         try:
             ok = model.model_validate(data)
         except ValidationError as err:
-            own.extend(Problem(p.file, p.where, p.field, p.message + short)
-                       for p in _pydantic_problems(err, file, data, row=row, root=model))
+            for p in _pydantic_problems(err, file, data, row=row, root=model):
+                absent = f" (the table has no '{p.field}' column: add it)" if p.field in allowed and p.field not in cols else ""
+                own.append(Problem(p.file, p.where, p.field, p.message + absent + short))
             ok = None
         problems.extend(own)
         if own or ok is None:
@@ -628,6 +651,28 @@ def _read_csv(text: str, file: str, model, problems: list[Problem]) -> _Table:
         else:
             table.rows.append((row, ok))
     return table
+
+
+def _bad_scalar_line(text: str) -> int | None:
+    """The line of the first scalar YAML cannot turn into a value (an impossible date such as 2024-02-30)."""
+    root = _yaml_lines(text)
+    constructor = yaml.constructor.SafeConstructor()
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                return node.start_mark.line + 1
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(x for kv in reversed(node.value) for x in reversed(kv))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
 
 
 def read_scenario_dict(path: Path) -> tuple[dict | None, list[Problem], object]:
@@ -640,17 +685,24 @@ def read_scenario_dict(path: Path) -> tuple[dict | None, list[Problem], object]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc)
-        ctx = getattr(exc, "context", None)
+        ctx = getattr(exc, "context", None) or ""
         cmark = getattr(exc, "context_mark", None)
-        if ctx and cmark is not None and cmark is not mark:
-            what = f"{what} ({ctx} on line {cmark.line + 1})"
+        if cmark is not None and mark is not None and cmark.line != mark.line:
+            if ctx.startswith(("while parsing a flow", "while scanning a quoted", "while scanning a simple key")):
+                # an unclosed bracket or quote: the culprit is where it opened, the parser noticed later
+                what = f"{what} (noticed on line {mark.line + 1}; {ctx} that starts here)"
+                mark = cmark
+            else:
+                what = f"{what} ({ctx} on line {cmark.line + 1})"
+        where = f"line {mark.line + 1}" if mark else ""
         problems.append(Problem(SCENARIO_FILE, where, "", f"is not valid YAML: {what}: check the indentation, "
                                 "colons and quotes there (indent with spaces, never tabs)"))
         return None, problems, None
     except (ValueError, RecursionError) as exc:  # e.g. an impossible date such as 2024-02-30
-        problems.append(Problem(SCENARIO_FILE, "", "", f"cannot be read: {exc}: fix the value (quote it if it is text)"))
+        ln = _bad_scalar_line(text)
+        problems.append(Problem(SCENARIO_FILE, f"line {ln}" if ln else "", "",
+                                f"cannot be read: {exc}: fix the value (quote it if it is text)"))
         return None, problems, None
     lines = _yaml_lines(text)
     if not isinstance(data, dict):
@@ -666,7 +718,16 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
 
     ``overrides`` names overrides of the scenario to apply, in order, before validation.
     Raises :class:`ScenarioError` listing every problem found."""
-    path = Path(path)
+    try:
+        return _load(Path(path), overrides)
+    except ScenarioError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a loader bug must still reach the user as a message, not a traceback
+        raise ScenarioError([Problem(str(path), "", "", f"internal error while reading the scenario ({type(exc).__name__}: "
+                                     f"{exc}): please report it with the scenario attached")]) from exc
+
+
+def _load(path: Path, overrides) -> Scenario:
     if path.is_file() and path.name == SCENARIO_FILE:
         path = path.parent
     if not path.exists():

@@ -1,4 +1,9 @@
-"""``kaoping validate PATH``: exit 0 when the scenario is sound, else 2 with every problem."""
+"""``kaoping validate PATH``: exit 0 when the scenario is sound, else 2 with every problem.
+
+Each problem names the file, the line (YAML) or row (CSV), the field, and what to do. With
+``--json`` stdout holds a JSON list of problems (``[]`` when the scenario is sound), each
+``{"file", "line", "row", "field", "message"}`` with ``line`` or ``row`` null when not applicable.
+"""
 from __future__ import annotations
 
 import json
@@ -14,7 +19,7 @@ ORDER = 10
 def add_arguments(p):
     p.add_argument("scenario", help="scenario folder (or its scenario.yaml)")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--json", action="store_true", help="print the problems as a JSON list on stdout")
 
 
 def run(args) -> int:
@@ -23,13 +28,14 @@ def run(args) -> int:
         scn = load_scenario(args.scenario, overrides=names)
     except ScenarioError as err:
         if args.json:
-            print(json.dumps({"ok": False, "problems": [p.__dict__ for p in err.problems]}, ensure_ascii=False, indent=1))
-            return 2
-        raise
-    n = len(scn.indicators())
-    msg = f"ok: {scn.name}: {len(scn.counties)} counties, {len(scn.spec.assessments)} assessment(s), {n} indicators"
+            print(json.dumps([p.to_dict() for p in err.problems], ensure_ascii=False, indent=1))
+        print(f"{args.scenario}: {len(err.problems)} problem(s):", file=sys.stderr)
+        for p in err.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps({"ok": True, "scenario": scn.name, "indicators": n}, ensure_ascii=False))
-    else:
-        print(msg, file=sys.stderr)
+        print("[]")
+    n = len(scn.indicators())
+    print(f"ok: {scn.name}: {len(scn.counties)} counties, {len(scn.spec.assessments)} assessment(s), {n} indicators",
+          file=sys.stderr)
     return 0
