@@ -244,8 +244,10 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     fd, log = tempfile.mkstemp(suffix=".log", prefix="cbc-")
     os.close(fd)
     try:
-        cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=msg, timeLimit=time_limit, gapRel=gap, threads=threads,
-                            warmStart=bool(p.start), logPath=log)
+        # CBC 2.10.3's integer preprocessing returned wrong "optimal" plans on small models of
+        # this kind (tests/test_milp.py found one: 0.624 claimed optimal against 0.8); it stays off.
+        cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
+                            warmStart=bool(p.start), logPath=log, options=["preprocess off"])
         t0 = time.perf_counter()
         try:
             prob.solve(cmd)
