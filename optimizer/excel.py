@@ -317,17 +317,25 @@ def _deep_merge(a: dict, b: dict) -> dict:
 
 
 def _csv_text(rows: list[dict], model) -> str | None:
+    """CSV text for the loader: the model's columns that occur, floats written exactly (repr)."""
     if not rows:
         return None
-    cols = [c for c in model.model_fields if any(c in r for r in rows)]
-    df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
-    for c in cols:
-        df[c] = df[c].map(lambda v: "" if v is None else (repr(v) if isinstance(v, float) else str(v)))
-    return df.to_csv(index=False, lineterminator="\n")
+    import csv
+    import io
+
+    cols = [c for c in model.model_fields if any(r.get(c) is not None for r in rows)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else (repr(r[c]) if isinstance(r[c], float) else str(r[c])) for c in cols])
+    return buf.getvalue()
 
 
-def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
-    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text).
+def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]:
+    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text, where).
+
+    ``where`` maps the generated rows back to sheets and rows (for messages).
 
     Raises ScenarioError naming the sheet, row and column of every bad cell."""
     from openpyxl import load_workbook
@@ -452,6 +460,7 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
     # indicators (and the home county's simple forecasts)
     home = data.get("scenario", {}).get("home")
     forecasts: list[dict] = []
+    where_ind: dict[str, int] = {}
     I = sh["指标"]
     for row, r in I.rows:
         a = assessment(I.text(row, r, "考核"), I, row)
@@ -522,15 +531,18 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
                                   "_where": (I, row, "预测值")})
         if a is not None:
             a["indicators"].append(ind)
+        where_ind[ind["name"]] = row
 
     # counties
     counties: dict[str, dict] = {}
+    where_cty: dict[str, int] = {}
     if "县市区" in sh:
         C = sh["县市区"]
         for row, r in C.rows:
             name = C.text(row, r, "县市区")
             cls = C.text(row, r, "同类")
             c = counties.setdefault(name, {"name": name})
+            where_cty.setdefault(name, row)
             if cls is not None:
                 if c.get("peer_class", cls) != cls:
                     C.bad(row, "同类", f"{name} is in class {c['peer_class']!r} on an earlier row")
@@ -565,8 +577,10 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
         if "县市区" not in sh and f["county"] is not None:
             counties.setdefault(f["county"], {"name": f["county"], "peer_class": "同类"})
     seen: dict[tuple, tuple] = {}
+    where: dict = {"forecasts": [], "effort": [], "indicators": {}, "counties": {}, "letters": {k: v.letters for k, v in sh.items()}}
     for f in forecasts:
         sheet, row, col = f.pop("_where")
+        where["forecasts"].append((sheet.name, row))
         key = (f["county"], f["indicator"])
         if key in seen:
             s0, r0, _ = seen[key]
@@ -586,6 +600,7 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
             if note is not None:
                 e["note"] = note
             effort_rows.append({k: v for k, v in e.items() if v is not None})
+            where["effort"].append(("工作量", row))
     if "部门预算" in sh:
         D = sh["部门预算"]
         for row, r in D.rows:
@@ -617,9 +632,53 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None]:
                 H.bad(row, "路径", msg)
     if P:
         raise ScenarioError(P)
+    where["indicators"], where["counties"] = where_ind, where_cty
     ftext = _csv_text(forecasts, ForecastRow)
     etext = _csv_text(effort_rows, EffortRow)
-    return data, ftext, etext
+    return data, ftext, etext, where
+
+
+#: scenario-format field (suffix of a problem's field path) -> column of the 指标 sheet
+INDICATOR_FIELD_COLUMN = {
+    "rule.basic": "基本任务", "rule.full": "满分", "rule.basic_share": "基本分比例", "rule.below.mode": "低于基本",
+    "rule.below.steps.per": "倒扣步长", "rule.below.steps.points": "倒扣分", "rule.below.floor": "倒扣下限",
+    "rule.below.zero_at": "零分值", "rule.over.steps.per": "超额步长", "rule.over.steps.points": "超额加分",
+    "rule.over.cap": "超额上限", "rule.over.pool": "超额计入板块", "rule.target": "目标", "rule": "规则", "rule.kind": "规则",
+    "name": "名称", "unit": "单位", "direction": "方向", "points": "分值", "block": "板块", "kind": "类别",
+    "department": "牵头单位", "leader": "责任领导", "source": "来源", "assumed": "假设说明",
+}
+COUNTY_FIELD_COLUMN = {"name": "县市区", "peer_class": "同类", "totals": "总分预测", "source": "来源", "assumed": "假设说明"}
+
+
+def _locate(p: Problem, workbook: str, where: dict) -> Problem:
+    """Map a problem found in the generated scenario files back to the workbook's sheet, row and column."""
+    letters = where["letters"]
+
+    def cell(sheet: str, row: int, col: str | None) -> str:
+        letter = letters.get(sheet, {}).get(col) if col else None
+        return f"sheet {sheet} row {row}" + (f" column {letter}" if letter else "")
+
+    m = re.fullmatch(r"row (\d+)", p.where)
+    if p.file in (FORECASTS_FILE, EFFORT_FILE) and m:
+        rows = where["forecasts" if p.file == FORECASTS_FILE else "effort"]
+        k = int(m.group(1)) - 2
+        if 0 <= k < len(rows):
+            sheet, row = rows[k]
+            inv = {v: c for c, v in FORECAST_COLS.items()} if p.file == FORECASTS_FILE else \
+                {"indicator": "指标", "upto": "推进至", "cost": "单位工作量", "assumption": "假设", "note": "说明"}
+            if sheet == "指标":
+                inv = {"mean": "预测值", "sd": "标准差", "indicator": "名称"}
+            col = inv.get(p.field, "县市区" if p.field == "county" else ("指标" if p.field == "indicator" else None))
+            return Problem(workbook, cell(sheet, row, col), col or p.field, p.message)
+    mi = re.search(r"indicators\[([^\]]+)\]\.?(.*)$", p.field)
+    if mi and mi.group(1) in where["indicators"]:
+        col = INDICATOR_FIELD_COLUMN.get(mi.group(2)) or ("规则参数" if mi.group(2).startswith("rule") else None)
+        return Problem(workbook, cell("指标", where["indicators"][mi.group(1)], col), col or mi.group(2), p.message)
+    mc = re.search(r"counties\[([^\]]+)\]\.?([a-z_]*)", p.field)
+    if mc and mc.group(1) in where["counties"]:
+        col = COUNTY_FIELD_COLUMN.get(mc.group(2))
+        return Problem(workbook, cell("县市区", where["counties"][mc.group(1)], col), col or mc.group(2), p.message)
+    return Problem(workbook, f"({p.file})", p.field, p.message)
 
 
 _SEG = re.compile(r"([^.\[\]]+)(?:\[([^\]]+)\])?")
@@ -658,11 +717,11 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
 
     Raises ScenarioError (sheet, row and column of each problem); a scenario problem found
     after reading (e.g. a home county with no forecast) names the scenario file's field."""
-    data, ftext, etext = read_workbook(path)
+    data, ftext, etext, where = read_workbook(path)
     try:
         scn = build_scenario(data, ftext, etext)
     except ScenarioError as err:
-        raise ScenarioError([Problem(Path(path).name + " → " + p.file, p.where, p.field, p.message) for p in err.problems]) from None
+        raise ScenarioError([_locate(p, Path(path).name, where) for p in err.problems]) from None
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -818,12 +877,97 @@ def export_scenario_workbook(scn, path: str | Path) -> None:
     wb.save(path)
 
 
-def write_template(path: str | Path) -> None:
-    """``scenarios/template.xlsx``: the tiny test scenario (three counties, two indicators) as a workbook."""
-    from models.scenario import load_scenario
+TEMPLATE_YAML = """
+scenario:
+  name: template
+  title: 示例县发展目标考核（模板）
+  year: 2025
+  elapsed: 0.5
+  home: 示例县
+  sources: [模板数据，均为虚构，请替换为本县数据]
+counties:
+  - {name: 示例县, peer_class: 一类县}
+  - {name: 甲县, peer_class: 一类县}
+  - name: 乙县
+    peer_class: 一类县
+    totals: {发展目标考核: {mean: 31, sd: 2}}
+    source: 乙县只知道总分预测
+assessments:
+  - name: 发展目标考核
+    total_points: 40
+    blocks:
+      - {name: 综合指标}
+      - {name: 超额加分, cap: 3}
+    indicators:
+      - name: 地区生产总值增速
+        unit: "%"
+        block: 综合指标
+        points: 10
+        department: 发改局
+        leader: 常务副县长
+        rule: {kind: threshold, basic: 6.0, full: 7.0, over: {steps: {per: 0.1, points: 0.5}, cap: 2, pool: 超额加分}}
+      - name: 外贸自营出口
+        unit: 亿美元
+        block: 综合指标
+        points: 10
+        department: 商务局
+        rule: {kind: threshold, basic: 4.0, full: 5.0, below: {mode: deduct, steps: {per: 0.1, points: 0.5}, floor: -2}}
+      - name: 单位GDP能耗
+        unit: 吨标准煤/万元
+        block: 综合指标
+        direction: lower
+        points: 10
+        kind: binding
+        department: 发改局
+        rule: {kind: threshold, basic: 0.80, full: 0.70}
+      - name: 一般公共预算收入
+        unit: 亿元
+        block: 综合指标
+        points: 10
+        department: 财政局
+        rule: {kind: ratio, target: 20, cap: 1.1}
+        assumed: {rule: 模板示例：按完成比例计分，封顶110%}
+    grades:
+      by: rank
+      levels: [{grade: 一等, max_rank: 1}, {grade: 二等, max_rank: 2}, {grade: 三等}]
+effort:
+  unit: 人月
+  budget: 12
+  departments: {商务局: 8}
+simulation: {draws: 2000, seed: 20250101}
+overrides:
+  出口目标下调:
+    description: 调整窗口内申请把外贸自营出口基本任务调到3.8亿美元
+    set:
+      - {path: "assessments[发展目标考核].indicators[外贸自营出口].rule.basic", value: 3.8}
+"""
 
-    here = Path(__file__).resolve().parent.parent
-    export_scenario_workbook(load_scenario(here / "tests" / "data" / "tiny"), path)
+TEMPLATE_FORECASTS = """county,indicator,dist,mean,sd,low,likely,high,actual,note
+示例县,地区生产总值增速,normal,6.6,0.4,,,,,
+示例县,外贸自营出口,normal,4.5,0.3,,,,2.4,1-6月实际2.4亿美元
+示例县,单位GDP能耗,normal,0.78,0.02,,,,,
+示例县,一般公共预算收入,normal,19,1,,,,,
+甲县,地区生产总值增速,normal,6.9,0.4,,,,,
+甲县,外贸自营出口,triangular,,,4.2,4.8,5.3,,
+甲县,单位GDP能耗,normal,0.74,0.02,,,,,
+甲县,一般公共预算收入,normal,21,1.5,,,,,
+"""
+
+TEMPLATE_EFFORT = """indicator,upto,cost,assumption,note
+外贸自营出口,0.5,4,true,模板：前0.5亿美元每亿美元4人月
+外贸自营出口,1.0,8,true,模板：再0.5亿美元每亿美元8人月
+地区生产总值增速,0.5,10,true,模板
+"""
+
+
+def template_scenario():
+    """The template's scenario: three counties (one known by its total only), four indicators, effort curves."""
+    return build_scenario(yaml.safe_load(TEMPLATE_YAML), TEMPLATE_FORECASTS, TEMPLATE_EFFORT)
+
+
+def write_template(path: str | Path) -> None:
+    """``scenarios/template.xlsx``: :func:`template_scenario` as a planner's workbook."""
+    export_scenario_workbook(template_scenario(), path)
 
 
 if __name__ == "__main__":  # python -m optimizer.excel [PATH]: regenerate the template
