@@ -465,7 +465,8 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
 
         from tqdm import tqdm
 
-        bar = tqdm(total=S, unit="draw", unit_scale=True, file=sys.stderr, desc="模拟", leave=False)
+        bar = tqdm(total=S, unit="draw", unit_scale=True, file=sys.stderr, desc="模拟", leave=False,
+                   disable=None)  # None: no bar when stderr is not a terminal
     try:
         for start in range(0, S, chunk):
             n = min(chunk, S - start)
