@@ -1,0 +1,55 @@
+"""``kaoping frontier SCENARIO --budgets 10,20,40``: the effort frontier and its plot."""
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+import pandas as pd
+
+from models.scenario import load_scenario
+
+from ..errors import BadInput
+from .optimize import request_from_args
+
+NAME = "frontier"
+HELP = "effort frontier: per budget the best P(rank ≤ r), expected score and rank, marginal value of effort"
+ORDER = 45
+
+
+def add_arguments(p):
+    p.add_argument("scenario")
+    p.add_argument("--budgets", required=True, help="comma-separated budgets, e.g. 10,20,40")
+    p.add_argument("--assessment", default=None)
+    p.add_argument("--rank", type=int, default=1)
+    p.add_argument("--grade", default=None)
+    p.add_argument("--draws", type=int, default=200)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--plot", default=None, help="write the frontier plot (PNG) to this path")
+    p.add_argument("--overrides", default="")
+    p.add_argument("--json", action="store_true")
+
+
+def run(args) -> int:
+    from ..frontier import frontier, plot_frontier
+
+    try:
+        budgets = [float(b) for b in args.budgets.split(",") if b.strip()]
+    except ValueError:
+        raise BadInput(f"--budgets must be numbers separated by commas, got '{args.budgets}'") from None
+    if not budgets or any(b < 0 for b in budgets):
+        raise BadInput("--budgets needs at least one budget, none negative")
+    scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
+    req = request_from_args(scn, Namespace(assessment=args.assessment, grade=args.grade, draws=args.draws,
+                                           objective="rank-prob", prob=None, budget=None, rank=args.rank))
+    df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+    if args.plot:
+        plot_frontier(df, args.plot, f"{scn.name}: 工作量前沿")
+    if args.json:
+        print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
+        return 0
+    with pd.option_context("display.width", 200, "display.unicode.east_asian_width", True,
+                           "display.float_format", lambda v: f"{v:.4g}"):
+        print(df.to_string(index=False))
+    return 0
