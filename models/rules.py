@@ -1,6 +1,7 @@
 """Scoring rules as pure, vectorised functions.
 
-Every function takes values ``x`` with the indicator on the last axis (any leading axes: draws,
+The threshold rule, which dominates every scheme, is a compiled numpy ufunc (numba.vectorize):
+a scalar formula that numpy broadcasts and runs in one pass. Every function takes values ``x`` with the indicator on the last axis (any leading axes: draws,
 counties) and parameters that broadcast against that last axis, and returns points [points]
 of the same shape. ``sign`` is +1 for a higher-is-better indicator, −1 for lower-is-better:
 rules work on the signed progress ``u = sign · x`` so that "meets the target" is always
@@ -12,7 +13,12 @@ peer class; counties outside the class get NaN.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import float64 as _F64
+from numba import guvectorize, njit, vectorize
+from numba import int64 as _I64
 
 ROUNDINGS = ("prorata", "floor", "ceil")
 
@@ -41,44 +47,79 @@ def step_length(per, relative, target):
     return np.where(relative, np.abs(target) * np.asarray(per, dtype=float) / 100.0, per)
 
 
-def _round(units, rounding: int):
-    if rounding == 1:
-        return np.floor(units + 1e-9)
-    if rounding == 2:
-        return np.ceil(units - 1e-9)
+@njit(cache=True)
+def _steps(units, rounding):
+    """Whole steps: 0 pro rata, 1 floor (completed steps), 2 ceil (started steps), within 1e-9."""
+    if rounding == 1.0:
+        return math.floor(units + 1e-9)
+    if rounding == 2.0:
+        return math.ceil(units - 1e-9)
     return units
 
 
-def threshold(x, basic, full, points, basic_share, below_mode: int = 0, zero_at=np.nan,
-              d_step=1.0, d_points=0.0, d_rounding: int = 0, d_floor=0.0,
-              o_step=1.0, o_points=0.0, o_rounding: int = 0, o_cap=0.0, has_over: bool = True):
-    """R4 two-anchor rule; returns ``(core, over)`` points, both directions at once.
-
-    Progress ``t = (x − basic)/(full − basic)`` is 0 at basic and 1 at full whichever the
-    direction (full < basic for lower-is-better), so the value at basic earns the basic points.
-    core: t ≥ 0 → basic_share·points + the rest linearly up to t = 1, flat beyond; t < 0 →
-    0 (``below_mode`` 0), a deduction (1: −d_points per ``d_step`` short [unit], rounded by
-    ``d_rounding`` 0 pro rata / 1 whole steps / 2 started steps, not below ``d_floor`` ≤ 0), or
-    linear from 0 at ``zero_at`` (2). over: o_points per ``o_step`` beyond full, at most ``o_cap``.
-    ``below_mode``, the roundings and ``has_over`` are scalars (one branch per compiled group)."""
-    span = full - basic
-    t = (x - basic) / span
+@njit(cache=True)
+def threshold_scalar(x, basic, full, points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor):
+    """R4 two-anchor rule, core points of one value [points]; see :func:`threshold`."""
+    t = (x - basic) / (full - basic)
     bp = basic_share * points
-    core = np.minimum(t, 1.0)
-    core *= points - bp
-    core += bp
-    if below_mode == 0:
-        core = np.where(t >= 0, core, 0.0)
-    elif below_mode == 1:
-        short = _round(np.maximum(-t, 0.0) * (np.abs(span) / d_step), d_rounding)
-        core = np.where(t >= 0, core, -np.minimum(d_points * short, -d_floor))
-    else:
-        lin = bp * np.clip((x - zero_at) / (basic - zero_at), 0.0, 1.0)
-        core = np.where(t >= 0, core, lin)
-    if not has_over:
-        return core, 0.0
-    beyond = _round(np.maximum(t - 1.0, 0.0) * (np.abs(span) / o_step), o_rounding)
-    return core, np.minimum(o_points * beyond, o_cap)
+    if t >= 0.0:
+        return bp + (points - bp) * min(t, 1.0)
+    if below_mode == 0.0 or t != t:
+        return 0.0
+    if below_mode == 2.0:
+        return bp * min(max((x - zero_at) / (basic - zero_at), 0.0), 1.0)
+    short = _steps(-t * abs(full - basic) / d_step, d_rounding)
+    return -min(d_points * short, -d_floor)
+
+
+@njit(cache=True)
+def over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap):
+    """R4 over-full bonus of one value [points]; see :func:`over_full`."""
+    beyond = x - full if full > basic else full - x
+    if not beyond > 0.0:
+        return 0.0
+    return min(o_points * _steps(beyond / o_step, o_rounding), o_cap)
+
+
+@vectorize([_F64(*[_F64] * 11)], cache=True)
+def threshold(x, basic, full, points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor):
+    """R4 two-anchor rule, core points [points] (a numpy ufunc: broadcasts, one pass).
+
+    Progress ``t = (x − basic)/(full − basic)`` is 0 at basic and 1 at full in either direction
+    (full < basic for lower-is-better), so the value at basic earns the basic points.
+    t ≥ 0: basic_share·points, linear up to the points at t = 1, flat beyond.
+    t < 0 by ``below_mode``: 0 → 0 points; 1 → deduction (倒扣分) of d_points per ``d_step`` short
+    [unit], partial steps by ``d_rounding`` (0 pro rata, 1 floor, 2 ceil), never below
+    ``d_floor`` ≤ 0; 2 → linear from 0 at ``zero_at`` up to the basic points. NaN → 0."""
+    return threshold_scalar(x, basic, full, points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding,
+                            d_floor)
+
+
+@vectorize([_F64(*[_F64] * 7)], cache=True)
+def over_full(x, basic, full, o_step, o_points, o_rounding, o_cap):
+    """R4 over-full bonus (超额加分) [points]: o_points per ``o_step`` beyond full [unit], rounded
+    by o_rounding (0 pro rata, 1 floor, 2 ceil), at most ``o_cap``; 0 at or short of full."""
+    return over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap)
+
+
+@guvectorize([(_F64[:], _F64[:, :], _I64[:], _I64[:], _F64[:], _F64[:])], "(n),(p,n),(n),(n),(b)->(b)", cache=True)
+def threshold_block_sums(x, params, block_of, over_block_of, like, out):
+    """Threshold points of a row of values (n,) summed straight into blocks (b,), never
+    materialising per-indicator points: one read of the values. ``params`` rows are the
+    arguments of :func:`threshold_scalar` then of :func:`over_full_scalar` (basic, full,
+    points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor, o_step,
+    o_points, o_rounding, o_cap, is_threshold); NaN values and non-threshold columns add 0."""
+    for b in range(out.shape[0]):
+        out[b] = 0.0 * like[b]
+    for k in range(x.shape[0]):
+        v = x[k]
+        if params[14, k] == 0.0 or v != v:
+            continue
+        out[block_of[k]] += threshold_scalar(v, params[0, k], params[1, k], params[2, k], params[3, k], params[4, k],
+                                             params[5, k], params[6, k], params[7, k], params[8, k], params[9, k])
+        if params[13, k] > 0.0:
+            out[over_block_of[k]] += over_full_scalar(v, params[0, k], params[1, k], params[10, k], params[11, k],
+                                                      params[12, k], params[13, k])
 
 
 def binary(x, sign, target, points):

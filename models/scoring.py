@@ -53,8 +53,6 @@ class RuleGroup:
     kind: str
     local: np.ndarray  # indices into the assessment's indicators
     params: dict
-    start: int = 0  # the group's rows in the internal indicator-first layout
-    stop: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ class CompiledAssessment:
     total_only: np.ndarray  # (C,) county scored by a drawn total
     total_mean: np.ndarray  # (C,)
     total_sd: np.ndarray  # (C,)
-    order: np.ndarray = None  # (n,) internal row k holds indicator order[k] (groups contiguous)
+    threshold: dict = None  # per-column threshold parameters (n,); None when no indicator has the rule
 
     @property
     def col_slice(self) -> slice:
@@ -158,33 +156,7 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
         inds = [a.indicators[k] for k in loc]
         rs = [i.rule for i in inds]
         if kind == "threshold":
-            # one group per static shape (below mode, roundings, over or not): only its branches run
-            shapes: dict[tuple, list[int]] = {}
-            for k, r in zip(loc, rs):
-                shape = (_BELOW[r.below.mode], _ROUND[r.below.steps.rounding] if r.below.steps else 0,
-                         _ROUND[r.over.steps.rounding] if r.over else 0, r.over is not None)
-                shapes.setdefault(shape, []).append(k)
-            for (bmode, drnd, ornd, has_over), sub in shapes.items():
-                srs = [a.indicators[k].rule for k in sub]
-                dsteps = [r.below.steps or _NO_STEPS for r in srs]
-                osteps = [r.over.steps if r.over else _NO_STEPS for r in srs]
-                basic = np.array([r.basic for r in srs])
-                full = np.array([r.full for r in srs])
-                params = {
-                    "basic": basic, "full": full, "basic_share": np.array([r.basic_share for r in srs]),
-                    "below_mode": bmode, "zero_at": np.array([r.below.zero_at if r.below.zero_at is not None else np.nan
-                                                              for r in srs]),
-                    "d_step": rules.step_length(np.array([d.per for d in dsteps]),
-                                                np.array([d.basis == "relative" for d in dsteps]), basic),
-                    "d_points": np.array([d.points for d in dsteps]), "d_rounding": drnd,
-                    "d_floor": np.array([r.below.floor or 0.0 for r in srs]),
-                    "o_step": rules.step_length(np.array([o.per for o in osteps]),
-                                                np.array([o.basis == "relative" for o in osteps]), full),
-                    "o_points": np.array([o.points for o in osteps]), "o_rounding": ornd,
-                    "o_cap": np.array([r.over.cap if r.over else 0.0 for r in srs]), "has_over": has_over,
-                }
-                groups.append(RuleGroup(kind, np.array(sub), params))
-            continue
+            continue  # compiled into per-column arrays below: one ufunc pass covers them all
         elif kind == "binary":
             params = {"target": np.array([r.target for r in rs])}
         elif kind == "ratio":
@@ -226,11 +198,7 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
             raise ValueError(kind)
         groups.append(RuleGroup(kind, np.array(loc), params))
 
-    pos = 0
-    for k, g in enumerate(groups):
-        groups[k] = RuleGroup(g.kind, g.local, g.params, pos, pos + len(g.local))
-        pos += len(g.local)
-    order = np.concatenate([g.local for g in groups])
+    thr = _threshold_columns(a) if "threshold" in by_kind else None
     peer = np.array([i.rule.kind in ("efficacy", "best_ratio", "rank_points")
                      or (isinstance(i.rule, VsAverage) and i.rule.reference == "class") for i in a.indicators])
     block_of = np.array([blocks.index(i.block) for i in a.indicators])
@@ -270,8 +238,39 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
         total_only=tot,
         total_mean=np.array([scenario_totals[c][0] if c in scenario_totals else 0.0 for c in counties]),
         total_sd=np.array([scenario_totals[c][1] if c in scenario_totals else 0.0 for c in counties]),
-        order=order,
+        threshold=thr,
     )
+
+
+def _threshold_columns(a: Assessment) -> dict:
+    """Threshold parameters as arrays over all the assessment's columns, for one ufunc pass.
+    Columns of other rule kinds get harmless dummies (basic 0, full 1) and are overwritten."""
+    n = len(a.indicators)
+    cols = {k: np.zeros(n) for k in ("basic", "full", "basic_share", "below_mode", "zero_at", "d_step", "d_points",
+                                     "d_rounding", "d_floor", "o_step", "o_points", "o_rounding", "o_cap")}
+    cols["full"][:] = cols["d_step"][:] = cols["o_step"][:] = 1.0
+    for k, ind in enumerate(a.indicators):
+        r = ind.rule
+        if not isinstance(r, Threshold):
+            continue
+        d = r.below.steps or _NO_STEPS
+        o = r.over.steps if r.over else _NO_STEPS
+        cols["basic"][k], cols["full"][k], cols["basic_share"][k] = r.basic, r.full, r.basic_share
+        cols["below_mode"][k] = _BELOW[r.below.mode]
+        cols["zero_at"][k] = r.below.zero_at if r.below.zero_at is not None else np.nan
+        cols["d_step"][k] = rules.step_length(d.per, d.basis == "relative", r.basic)
+        cols["d_points"][k], cols["d_rounding"][k] = d.points, _ROUND[d.rounding]
+        cols["d_floor"][k] = r.below.floor or 0.0
+        cols["o_step"][k] = rules.step_length(o.per, o.basis == "relative", r.full)
+        cols["o_points"][k], cols["o_rounding"][k] = o.points, _ROUND[o.rounding]
+        cols["o_cap"][k] = r.over.cap if r.over else 0.0
+    cols["has_over"] = bool(np.any(cols["o_cap"] > 0))
+    is_thr = np.array([isinstance(i.rule, Threshold) for i in a.indicators], dtype=float)
+    cols["matrix"] = np.vstack([cols[k] for k in ("basic", "full")] + [np.array([i.points for i in a.indicators])]
+                               + [cols[k] for k in ("basic_share", "below_mode", "zero_at", "d_step", "d_points",
+                                                    "d_rounding", "d_floor", "o_step", "o_points", "o_rounding",
+                                                    "o_cap")] + [is_thr])
+    return cols
 
 
 def compile_scenario(scn) -> CompiledScenario:
@@ -292,69 +291,87 @@ def compile_scenario(scn) -> CompiledScenario:
 # --------------------------------------------------------------------------- score
 
 
-def _rows(p, ndim: int):
-    """Per-indicator parameters shaped to broadcast over the rows of the internal layout."""
-    return p.reshape((-1,) + (1,) * (ndim - 1)) if isinstance(p, np.ndarray) and p.ndim == 1 else p
-
-
-def points_by_row(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.ndarray]:
-    """Points in the internal layout: ``(core, over)``, each (n, …, C), row k = indicator ``ca.order[k]``.
-
-    Indicator-first and group-contiguous, so every rule runs on contiguous memory. Counties
-    with no forecast (NaN) score 0 here; :func:`indicator_points` gives the public layout."""
+def _points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(core, over)`` points (…, C, n); counties with no forecast (NaN) score 0 in core;
+    ``over`` is None when no indicator has an over-full bonus."""
     x = values[..., ca.col_slice]
-    xt = np.moveaxis(x, -1, 0)[ca.order]  # one gathering copy, C-contiguous
-    nd = xt.ndim
-    core = np.empty(xt.shape)
-    over = np.zeros(xt.shape)
-    for g in ca.groups:
-        a, b = g.start, g.stop
-        xs = xt[a:b]
-        s, w = _rows(ca.sign[g.local], nd), _rows(ca.points[g.local], nd)
-        p = {k: _rows(v, nd) for k, v in g.params.items()}
-        if g.kind == "threshold":
-            c, o = rules.threshold(xs, points=w, **p)
-            core[a:b] = c
-            if p["has_over"]:
-                over[a:b] = o
-        elif g.kind == "binary":
-            core[a:b] = rules.binary(xs, s, p["target"], w)
-        elif g.kind == "ratio":
-            core[a:b] = rules.ratio(xs, s, p["target"], w, p["cap"])
-        elif g.kind == "base_step":
-            core[a:b] = rules.base_step(xs, s, p["target"], w, p["base_share"], p["u_per"], p["u_points"],
-                                        p["u_relative"], p["u_rounding"], p["up_cap"], p["d_per"], p["d_points"],
-                                        p["d_relative"], p["d_rounding"], p["floor"])
-        elif g.kind == "bands":
-            for j, (edges, pts, right) in enumerate(g.params["tables"]):
-                core[a + j] = rules.bands(xs[j], edges, pts, right)
-        elif g.kind == "survey":
-            core[a:b] = rules.survey(xs, w)
-        elif g.kind == "per_event":
-            core[a:b] = rules.per_event(xs, p["per_point"], p["cap"])
-        elif g.kind == "growth_bonus":
-            core[a:b] = rules.growth_bonus(xs, p["national"], p["regional"], p["both"], p["one"])
-        else:  # peer-relative rules need the county axis: work in the public layout
-            v = _peer_points(np.moveaxis(xs, 0, -1), ca.sign[g.local], ca.points[g.local], g, ca)
-            core[a:b] = np.moveaxis(v, -1, 0)
+    core = np.empty(x.shape)
+    over = None
+    t = ca.threshold
+    if t is not None:
+        # the compiled loop evaluates unused branches speculatively (SIMD selects), which
+        # raises floating-point flags the scalar formula never meets: they mean nothing here
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rules.threshold(x, t["basic"], t["full"], ca.points, t["basic_share"], t["below_mode"], t["zero_at"],
+                            t["d_step"], t["d_points"], t["d_rounding"], t["d_floor"], out=core)
+            if t["has_over"]:
+                over = rules.over_full(x, t["basic"], t["full"], t["o_step"], t["o_points"], t["o_rounding"], t["o_cap"])
+    _other_points(x, ca, core)
     if ca.total_only.any():  # only counties known by their total lack values
-        missing = np.isnan(xt)
-        core[missing] = 0.0
-        over[missing] = 0.0
+        np.nan_to_num(core, copy=False)
+        if over is not None:
+            np.nan_to_num(over, copy=False)
     zero = ca.veto_effect == 0
     if zero.any():
         act = veto_active(values, ca)[..., zero]  # (…, C, Vz)
-        row_of = np.argsort(ca.order)
         for k, col in enumerate(ca.veto_col[zero]):
-            r = row_of[col]
-            core[r] = np.where(act[..., k], 0.0, core[r])
-            over[r] = np.where(act[..., k], 0.0, over[r])
+            core[..., col] = np.where(act[..., k], 0.0, core[..., col])
+            if over is not None:
+                over[..., col] = np.where(act[..., k], 0.0, over[..., col])
     return core, over
 
 
-def to_public(rows: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
-    """(n, …, C) internal rows → (…, C, n) in the assessment's indicator order."""
-    return np.moveaxis(rows[np.argsort(ca.order)], 0, -1)
+def _other_points(x: np.ndarray, ca: CompiledAssessment, core: np.ndarray, compact: bool = False) -> None:
+    """Points of the indicators whose rule is not a threshold, written into ``core``: at their
+    own columns, or (``compact``) side by side in the order of ``ca.groups``."""
+    pos = 0
+    for g in ca.groups:
+        loc = g.local
+        out = slice(pos, pos + len(loc)) if compact else loc
+        pos += len(loc)
+        xs, s, w, p = x[..., loc], ca.sign[loc], ca.points[loc], g.params
+        if g.kind == "binary":
+            core[..., out] = rules.binary(xs, s, p["target"], w)
+        elif g.kind == "ratio":
+            core[..., out] = rules.ratio(xs, s, p["target"], w, p["cap"])
+        elif g.kind == "base_step":
+            core[..., out] = rules.base_step(xs, s, p["target"], w, p["base_share"], p["u_per"], p["u_points"],
+                                             p["u_relative"], p["u_rounding"], p["up_cap"], p["d_per"], p["d_points"],
+                                             p["d_relative"], p["d_rounding"], p["floor"])
+        elif g.kind == "bands":
+            cols = range(out.start, out.stop) if compact else loc
+            for c, j, (edges, pts, right) in zip(cols, loc, p["tables"]):
+                core[..., c] = rules.bands(x[..., j], edges, pts, right)
+        elif g.kind == "survey":
+            core[..., out] = rules.survey(xs, w)
+        elif g.kind == "per_event":
+            core[..., out] = rules.per_event(xs, p["per_point"], p["cap"])
+        elif g.kind == "growth_bonus":
+            core[..., out] = rules.growth_bonus(xs, p["national"], p["regional"], p["both"], p["one"])
+        else:
+            core[..., out] = _peer_points(xs, s, w, g, ca)
+
+
+def _fused_block_sums(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
+    """Raw block sums (…, C, B) without per-indicator points: threshold columns in one fused
+    pass (:func:`models.rules.threshold_block_sums`), the other rules on their own columns."""
+    x = values[..., ca.col_slice]
+    B = len(ca.block_names)
+    if ca.threshold is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):  # see _points
+            raw = rules.threshold_block_sums(x, ca.threshold["matrix"], ca.block_of, ca.over_block_of, np.zeros(B))
+    else:
+        raw = np.zeros(x.shape[:-1] + (B,))
+    if ca.groups:
+        other = np.concatenate([g.local for g in ca.groups])
+        pts = np.empty(x.shape[:-1] + (len(other),))
+        _other_points(x, ca, pts, compact=True)
+        if ca.total_only.any():
+            np.nan_to_num(pts, copy=False)
+        onehot = np.zeros((len(other), B))
+        onehot[np.arange(len(other)), ca.block_of[other]] = 1.0
+        raw += pts @ onehot
+    return raw
 
 
 def indicator_points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.ndarray]:
@@ -363,9 +380,9 @@ def indicator_points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.nda
 
     ``values`` (…, C, I) holds the scenario's indicator values (NaN where a county has no
     forecast); this assessment's columns are taken from it."""
-    core, over = points_by_row(values, ca)
-    core = to_public(core, ca)
-    return np.where(np.isnan(values[..., ca.col_slice]), np.nan, core), to_public(over, ca)
+    core, over = _points(values, ca)
+    core = np.where(np.isnan(values[..., ca.col_slice]), np.nan, core)
+    return core, np.zeros(core.shape) if over is None else over
 
 
 def _peer_points(xs, s, w, g: RuleGroup, ca: CompiledAssessment) -> np.ndarray:
@@ -401,27 +418,17 @@ def veto_active(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
     return act & ~np.isnan(x)
 
 
-def block_sums(core: np.ndarray, over: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
-    """Raw (unweighted, unclipped) points per block: (…, C, B) from points (…, C, n)."""
+def block_sums(core: np.ndarray, over: np.ndarray | None, ca: CompiledAssessment) -> np.ndarray:
+    """Raw (unweighted, unclipped) points per block: (…, C, B); NaN core points count 0."""
     n, B = len(ca.names), len(ca.block_names)
     onehot = np.zeros((n, B))
     onehot[np.arange(n), ca.block_of] = 1.0
-    over_hot = np.zeros((n, B))
-    over_hot[np.arange(n), ca.over_block_of] = 1.0
-    return np.nan_to_num(core) @ onehot + over @ over_hot
-
-
-def block_sums_by_row(core: np.ndarray, over: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
-    """Raw points per block (…, C, B) from the internal rows (n, …, C) of :func:`points_by_row`."""
-    n, B = len(ca.names), len(ca.block_names)
-    onehot = np.zeros((B, n))
-    onehot[ca.block_of[ca.order], np.arange(n)] = 1.0
-    raw = onehot @ core.reshape(n, -1)
-    if ca.over_block_of is not None and np.any(over):
-        over_hot = np.zeros((B, n))
-        over_hot[ca.over_block_of[ca.order], np.arange(n)] = 1.0
-        raw += over_hot @ over.reshape(n, -1)
-    return np.moveaxis(raw.reshape((B,) + core.shape[1:]), 0, -1)
+    raw = (np.nan_to_num(core) if ca.total_only.any() else core).reshape(-1, n) @ onehot
+    if over is not None:
+        over_hot = np.zeros((n, B))
+        over_hot[np.arange(n), ca.over_block_of] = 1.0
+        raw += over.reshape(-1, n) @ over_hot
+    return raw.reshape(core.shape[:-1] + (B,))
 
 
 def totals(raw_blocks: np.ndarray, ca: CompiledAssessment, drawn_total: np.ndarray | None = None) -> np.ndarray:
@@ -508,12 +515,17 @@ def score_assessment(values: np.ndarray, ca: CompiledAssessment, drawn_total: np
 
     ``keep_points=False`` skips the per-indicator points (None) when only totals, ranks and
     grades are wanted (the Monte Carlo)."""
-    rows_core, rows_over = points_by_row(values, ca)
-    raw = block_sums_by_row(rows_core, rows_over, ca)
-    core = over = None
+    if not keep_points and not (ca.veto_effect == 0).any():
+        raw = _fused_block_sums(values, ca)
+        core = over = None
+    else:
+        core, over = _points(values, ca)
+        raw = block_sums(core, over, ca)
     if keep_points:
-        core = np.where(np.isnan(values[..., ca.col_slice]), np.nan, to_public(rows_core, ca))
-        over = to_public(rows_over, ca)
+        core = np.where(np.isnan(values[..., ca.col_slice]), np.nan, core)
+        over = np.zeros(core.shape) if over is None else over
+    else:
+        core = over = None
     total = totals(raw, ca, drawn_total)
     vet = veto_active(values, ca) if len(ca.veto_effect) else np.zeros(total.shape + (0,), dtype=bool)
     dq = disqualified(vet, ca) if vet.shape[-1] else None

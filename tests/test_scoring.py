@@ -36,14 +36,14 @@ ROWS = """county,indicator,dist,mean,sd
 {rows}"""
 
 
-def scen(mod=None, values=None):
+def scen(mod=None, extra_rows=""):
     d = copy.deepcopy(BASE)
     if mod:
         mod(d)
     a = d["assessments"][0]
     names = [i["name"] for i in a["indicators"]]
     rows = "\n".join(f"{c['name']},{n},fixed,0," for c in d["counties"] if a["name"] not in c.get("totals", {}) for n in names)
-    s = build_scenario(d, "county,indicator,dist,mean,sd\n" + rows + "\n", None)
+    s = build_scenario(d, "county,indicator,dist,mean,sd\n" + rows + "\n" + extra_rows, None)
     return s, compile_scenario(s)
 
 
@@ -154,3 +154,42 @@ def test_misses_basic_veto_on_binding_indicator():
     # 甲: 10 + 0 + 1.5 = 11.5 ≥ 10 but vetoed → 二等; 乙 at basic exactly: 10 + 6 + 1.5 = 17.5 → 一等
     assert r.total[0] == pytest.approx(11.5) and r.total[1] == pytest.approx(17.5)
     np.testing.assert_array_equal(r.grade[:2], [1, 0])
+
+
+def test_fused_path_equals_points_path():
+    """The Monte Carlo's fused block sums (no per-indicator points) give the same blocks,
+    totals, ranks and grades as summing the per-indicator points, on a scheme mixing
+    threshold rules (deduction, over-full bonus into a capped pool) with other kinds and a
+    county known only by its total (NaN values)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    def mod(d):
+        a = d["assessments"][0]
+        a["indicators"].append({"name": "排名", "block": "综合", "points": 4, "rule": {"kind": "rank_points"}})
+        a["indicators"].append({"name": "档", "block": "综合", "points": 3,
+                                "rule": {"kind": "bands", "bands": [{"upper": 1, "points": 0}, {"lower": 1, "points": 3}]}})
+        a["indicators"][1]["rule"]["below"] = {"mode": "deduct", "steps": {"per": 0.01, "points": 1, "rounding": "ceil"},
+                                               "floor": -3}
+        d["counties"].append({"name": "丁", "peer_class": "j", "totals": {"考核": {"mean": 10, "sd": 1}}})
+    s, cs = scen(mod, "丁,排名,fixed,0,\n")
+    ca = cs.assessments[0]
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(0, 2**32 - 1))
+    def check(seed):
+        rng = np.random.default_rng(seed)
+        v = np.stack([rng.normal(5, 1, (50, 4)), rng.normal(0.8, 0.05, (50, 4)), rng.poisson(1, (50, 4)),
+                      rng.normal(5, 2, (50, 4)), rng.normal(1, 1, (50, 4))], axis=-1)
+        v[:, 3, [0, 1, 2, 4]] = np.nan  # 丁: known by its total, but for the class-relative 排名 (column 3)
+        drawn = {"考核": np.where(np.arange(4) == 3, rng.normal(10, 1, (50, 1)), np.nan)}
+        fast = score_all(v, cs, drawn, keep_points=False)[0]
+        slow = score_all(v, cs, drawn, keep_points=True)[0]
+        np.testing.assert_allclose(fast.blocks, slow.blocks, atol=1e-12)
+        np.testing.assert_allclose(fast.total, slow.total, atol=1e-12)
+        np.testing.assert_array_equal(fast.rank, slow.rank)
+        np.testing.assert_array_equal(fast.grade, slow.grade)
+        assert fast.points is None and slow.points.shape == (50, 4, 5)
+
+    assert ca.threshold is not None and len(ca.groups) == 3
+    check()
