@@ -212,7 +212,7 @@ def test_district_overrides_change_exactly_their_values(district_base):
         "target-adjusted": {f"{A}.indicators[规模以上工业增加值增速].rule.basic": (6.0, 5.0),
                             f"{A}.indicators[规模以上工业增加值增速].rule.full": (9.0, 8.0)},
         "rival-surge": {"counties[庚县].totals.综合绩效考评.mean": (995.0, 1030.0)},
-        "budget-cut": {"effort.budget": (120.0, 80.0)},
+        "budget-cut": {"effort.budget": (40.0, 25.0)},
         "rule-change": {f"{A}.blocks[两个高于加分].weight": (1.0, 0.5)},
     }
     for name in SHIPPED:
