@@ -29,7 +29,7 @@ th{background:#eef2f6}
 td.t,th.t{text-align:left}
 table.about td{text-align:left}
 img{max-width:100%;height:auto;border:1px solid #eee}
-pre{white-space:pre-wrap;background:#f7f7f7;padding:.8em;border-left:3px solid #89a}
+pre{font-family:inherit;white-space:pre-wrap;background:#f7f7f7;padding:.8em;border-left:3px solid #89a}
 footer{margin-top:3em;font-size:.8em;color:#777}
 """
 
@@ -133,10 +133,12 @@ def _fmt(v) -> str:
 
 def table_html(df: pd.DataFrame) -> str:
     text_cols = [not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
-    head = "".join(f'<th class="{"t" if t else ""}">{html.escape(str(c))}</th>' for c, t in zip(df.columns, text_cols))
+    cls = ['<th class="t">' if t else "<th>" for t in text_cols]
+    head = "".join(f"{k}{html.escape(str(c))}</th>" for c, k in zip(df.columns, cls))
     rows = []
     for rec in df.itertuples(index=False, name=None):
-        cells = "".join(f'<td class="{"t" if t else ""}">{html.escape(_fmt(v))}</td>' for v, t in zip(rec, text_cols))
+        tds = ['<td class="t">' if t else "<td>" for t in text_cols]
+        cells = "".join(f"{k}{html.escape(_fmt(v))}</td>" for v, k in zip(rec, tds))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
