@@ -476,6 +476,7 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
                 t[start:start + n] = res.total
                 r[start:start + n] = res.rank
                 g[start:start + n] = res.grade
+            del d, values, res  # free this chunk before drawing the next: memory bounded by one chunk
             if bar is not None:
                 bar.update(n)
     finally:
