@@ -19,6 +19,9 @@ OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
 
 
 def add_arguments(p):
+    from ..runs import add_run_arguments
+
+    add_run_arguments(p)
     p.add_argument("scenario")
     p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES)
     p.add_argument("--assessment", default=None, help="assessment to optimise (default: the first)")
@@ -80,7 +83,18 @@ def run(args) -> int:
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
-    res = optimize(scn, req, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+    from ..runs import RunFolder
+
+    with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
+        with run.timer("optimize"):
+            res = optimize(scn, req, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+        out = result_json(scn, res)
+        run.meta(solver={k: out.pop(k) for k in ("solver", "solver_version", "seconds", "status", "bound", "gap")})
+        run.table("plan", res.table, title="推进方案")
+        run.text("reasons", "\n".join(res.reasons), title="方案理由")
+        run.results(out)  # wall-clock seconds and solver status/bound are in the manifest, not the hashed results
+        if getattr(res, "problem", None) is not None:
+            run.problem(res.problem)
     if args.json:
         print(json.dumps(result_json(scn, res), ensure_ascii=False, indent=1, default=float))
         return 0

@@ -38,6 +38,9 @@ def _nonnegative(text: str) -> int:
 
 
 def add_arguments(p):
+    from ..runs import add_run_arguments
+
+    add_run_arguments(p)
     p.add_argument("scenario")
     p.add_argument("--draws", type=_positive, help="number of draws (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=_nonnegative, help="random seed (default: the scenario's simulation.seed)")
@@ -77,6 +80,17 @@ def run(args) -> int:
                         progress=draws > chunk or draws >= 50_000)
     except ValueError as err:
         raise BadInput(str(err)) from None
+    from ..plots import home_rank_probabilities, score_distributions
+    from ..runs import RunFolder
+
+    with RunFolder.open(args, scn, command=NAME, seed=proj.seed, draws=proj.draws, chunk=chunk) as run:
+        for a in proj.assessments:
+            for key, df, title in (("summary", a.summary, "得分与名次概况"), ("rank-probs", a.rank_probs, "名次概率"),
+                                   ("beat-probs", a.beat_probs, "胜出对手概率"), ("grade-probs", a.grade_probs, "等次概率")):
+                run.table(f"{a.name}-{key}", df, title=f"{a.name} {title}")
+            run.figure(f"{a.name}-rank", lambda a=a: home_rank_probabilities(proj, a.name), title=f"{a.name} 本县名次概率")
+            run.figure(f"{a.name}-scores", lambda a=a: score_distributions(proj, a.name), title=f"{a.name} 总分分布")
+        run.results(projection_json(proj))
     figs = []
     if args.figures:
         from ..plots import save_projection_figures
