@@ -82,6 +82,9 @@ class ForecastTable:
     total_sd: np.ndarray  # (C, A)
     common: float
     county: float
+    scale: np.ndarray = None  # (C·I,) sd·sign of untruncated normal cells, NaN where no such forecast
+    offset: np.ndarray = None  # (C·I,) their mean
+    specials: tuple = ()  # (kind, params) of every other group; kind 'normal' = truncated normals
 
 
 def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> ForecastTable:
@@ -112,8 +115,20 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
         for an, t in c.totals.items():
             tm[cs.counties.index(c.name), anames.index(an)] = t.mean
             ts[cs.counties.index(c.name), anames.index(an)] = t.sd
+    scale = np.full(C * I, np.nan)  # NaN·z = NaN marks cells without a forecast
+    offset = np.full(C * I, np.nan)
+    specials = []
+    for kind, g in groups.items():
+        if kind == "normal":
+            bounded = np.isfinite(g["lo"]) | np.isfinite(g["hi"])
+            scale[g["cell"][~bounded]] = g["sd"][~bounded] * g["sign"][~bounded]
+            offset[g["cell"][~bounded]] = g["mean"][~bounded]
+            if bounded.any():
+                specials.append((kind, {k: v[bounded] for k, v in g.items()}))
+        else:
+            specials.append((kind, g))
     sh = scn.spec.simulation.shocks
-    return ForecastTable(C, I, groups, anames, tm, ts, sh.common, sh.county)
+    return ForecastTable(C, I, groups, anames, tm, ts, sh.common, sh.county, scale, offset, tuple(specials))
 
 
 # --------------------------------------------------------------------------- inverse CDFs
@@ -254,51 +269,50 @@ def standard_scores(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
     return z, zt
 
 
-def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start: int = 0) -> Draws:
-    """:func:`draw` on a compiled :class:`ForecastTable` (compile once, draw many chunks)."""
-    z, zt = standard_scores(ft, n, seed, stream, start)
-    C, I = ft.n_counties, ft.n_indicators
-    zf = z.reshape(n, C * I)  # a view: the values are computed in place
-    scale = np.full(C * I, np.nan)  # NaN·z = NaN marks cells without a forecast
-    offset = np.full(C * I, np.nan)
-    special_cells = []
-    for kind, g in ft.groups.items():
-        if kind == "normal":
-            bounded = np.isfinite(g["lo"]) | np.isfinite(g["hi"])
-            free = ~bounded
-            scale[g["cell"][free]] = g["sd"][free] * g["sign"][free]
-            offset[g["cell"][free]] = g["mean"][free]
-            if not bounded.any():
-                continue
-            sub = {k: v[bounded] for k, v in g.items()}
-            zs = zf[:, sub["cell"]] * sub["sign"]
-            x = _normal_ppf_truncated(zs, sub["mean"], sub["sd"], sub["lo"], sub["hi"])
-            special_cells.append((sub["cell"], x))
-            continue
+def _values_from_scores(ft: ForecastTable, zf: np.ndarray, out: np.ndarray) -> None:
+    """Final values (m, C·I) into ``out`` from correlated scores ``zf`` (m, C·I), by cell."""
+    np.multiply(zf, ft.scale, out=out)  # untruncated normal: mean + sd·sign·z
+    out += ft.offset
+    for kind, g in ft.specials:
         zs = zf[:, g["cell"]] * g["sign"]  # good-direction score
-        if kind == "fixed":
-            x = np.broadcast_to(np.clip(g["mean"], g["lo"], g["hi"]), zs.shape)
+        if kind == "normal":
+            x = _normal_ppf_truncated(zs, g["mean"], g["sd"], g["lo"], g["hi"])
+        elif kind == "fixed":
+            x = np.clip(g["mean"], g["lo"], g["hi"])
         elif kind == "bernoulli":
             # the event happens in the good tail: u > 1 − p  ⇔  Φ(−zs) < p
             x = (special.ndtr(-zs) < g["mean"]).astype(float)
+        elif kind == "triangular":
+            x = _truncated(triangular_ppf, triangular_cdf, special.ndtr(zs), g)
         else:
-            u = special.ndtr(zs)
-            if kind == "triangular":
-                x = _truncated(triangular_ppf, triangular_cdf, u, g)
-            else:
-                x = _truncated(pert_ppf, pert_cdf, u, g)
-        special_cells.append((g["cell"], x))
-    zf *= scale  # untruncated normal: mean + sd·sign·z, in place
-    zf += offset
-    for cells, x in special_cells:
-        zf[:, cells] = x
-    values = z
-    totals = {}
-    for k, an in enumerate(ft.assessments):
-        m, s = ft.total_mean[:, k], ft.total_sd[:, k]
-        if np.isfinite(m).any():
-            totals[an] = m + s * zt[:, :, k]
-    return Draws(values, totals)
+            x = _truncated(pert_ppf, pert_cdf, special.ndtr(zs), g)
+        out[:, g["cell"]] = x
+
+
+def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start: int = 0) -> Draws:
+    """:func:`draw` on a compiled :class:`ForecastTable` (compile once, draw many chunks).
+
+    Works block by block, so every step runs on cache-sized arrays."""
+    if n < 0 or start < 0:
+        raise ValueError(f"need n ≥ 0 and start ≥ 0 (got n={n}, start={start})")
+    if seed < 0 or stream < 0:
+        raise ValueError(f"seed and stream must be non-negative integers (got seed={seed}, stream={stream})")
+    C, I = ft.n_counties, ft.n_indicators
+    values = np.empty((n, C * I))
+    tot = [(k, an) for k, an in enumerate(ft.assessments) if np.isfinite(ft.total_mean[:, k]).any()]
+    totals = {an: np.empty((n, C)) for _, an in tot}
+    pos, end = start, start + n
+    while pos < end:
+        b = pos // BLOCK
+        lo = pos - b * BLOCK
+        hi = min(end - b * BLOCK, BLOCK)
+        zb, ztb = _block_scores(ft, seed, stream, b)
+        out = slice(pos - start, pos - start + hi - lo)
+        _values_from_scores(ft, zb[lo:hi].reshape(hi - lo, C * I), values[out])
+        for k, an in tot:
+            totals[an][out] = ft.total_mean[:, k] + ft.total_sd[:, k] * ztb[lo:hi, :, k]
+        pos += hi - lo
+    return Draws(values.reshape(n, C, I), totals)
 
 
 def draw(scn: Scenario, n: int, seed: int, *, stream: int = 0, start: int = 0,
