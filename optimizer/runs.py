@@ -20,6 +20,7 @@ Using it from a command (three lines)::
             ...compute...
             run.table("plan", plan_df, title="推进方案")          # CSV + a sheet + a report section
             run.figure("frontier", fig_or_callable, title="工作量前沿")
+            run.figure_file("frontier", lambda path: plot_frontier(df, path))  # or a function that saves a PNG
             run.text("reasons", "…", title="方案理由")           # plain text or Markdown-ish lines
             run.results({"p_rank": 0.62, ...})                 # the numbers reproduce compares
             run.problem(lp_problem)                            # PuLP problem -> problem.lp, problem.mps
@@ -246,6 +247,15 @@ class RunFolder:
         (self.tmp / "figures").mkdir(exist_ok=True)
         (self.tmp / "figures" / f"{safe_name(name)}.png").write_bytes(png)
         self._figures.append((str(name), title or str(name), png))
+
+    def figure_file(self, name: str, writer, title: str | None = None) -> None:
+        """A figure drawn by ``writer(path)`` (a function that saves a PNG to ``path``), called only when writing."""
+        if not self.writing:
+            return
+        (self.tmp / "figures").mkdir(exist_ok=True)
+        path = self.tmp / "figures" / f"{safe_name(name)}.png"
+        writer(path)
+        self._figures.append((str(name), title or str(name), path.read_bytes()))
 
     def text(self, name: str, text: str, title: str | None = None) -> None:
         """A text (reasons, notes): ``<name>.txt`` and a report section."""

@@ -71,6 +71,9 @@ def add_arguments(p):
     p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per variant [s] (default 60)")
     p.add_argument("--solver", default="highs", help="highs or cbc (default highs)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON on stdout")
+    from ..runs import add_run_arguments
+
+    add_run_arguments(p)
 
 
 # --------------------------------------------------------------------------- measures
@@ -232,8 +235,18 @@ def run(args) -> int:
     joint = None if args.joint is None else [j.strip() for j in args.joint.split(",") if j.strip()]
     S = args.draws or base.spec.simulation.draws
     seed = base.spec.simulation.seed if args.seed is None else args.seed
-    variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
-                       optimize_args=args if args.objective else None, progress=not args.json)
+    from ..runs import RunFolder
+
+    with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
+        variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
+                           optimize_args=args if args.objective else None, progress=not args.json)
+        run.table("summary", summary_frame(variants).reset_index(), title="方案对比（本县）")
+        if len(variants) > 1:
+            run.table("difference", delta_frame(variants).reset_index(), title="与基准的差")
+        for v in variants:
+            if v.plan is not None:
+                run.table(f"plan-{v.name}", v.plan, title=f"{v.name} 推进方案")
+        run.results(as_json(variants, base.name, S, seed))
     if args.json:
         print(json.dumps(as_json(variants, base.name, S, seed), ensure_ascii=False, indent=1))
         return 0

@@ -29,6 +29,9 @@ def add_arguments(p):
     p.add_argument("--plot", default=None, help="write the frontier plot (PNG) to this path")
     p.add_argument("--overrides", default="")
     p.add_argument("--json", action="store_true")
+    from ..runs import add_run_arguments
+
+    add_run_arguments(p)
 
 
 def run(args) -> int:
@@ -43,7 +46,12 @@ def run(args) -> int:
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, Namespace(assessment=args.assessment, grade=args.grade, draws=args.draws,
                                            objective="rank-prob", prob=None, budget=None, rank=args.rank))
-    df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+    from ..runs import RunFolder
+
+    with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
+        df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+        run.table("frontier", df, title="工作量前沿")
+        run.figure_file("frontier", lambda path: plot_frontier(df, path, f"{scn.name}: 工作量前沿"), title="工作量前沿图")
     if args.plot:
         plot_frontier(df, args.plot, f"{scn.name}: 工作量前沿")
     if args.json:
