@@ -150,7 +150,8 @@ def bands(x, edges, band_points, closed_right=False):
     """R5: ``band_points[k]`` for edges[k-1] ≤ x < edges[k] (edges sorted, len = len(points) − 1);
     with ``closed_right`` the bands are edges[k-1] < x ≤ edges[k] (不超过: at most the edge)."""
     idx = np.searchsorted(np.asarray(edges, dtype=float), x, side="left" if closed_right else "right")
-    return np.asarray(band_points, dtype=float)[idx]
+    # NaN (a county with no forecast) sorts past every edge: keep it NaN, as every other rule does
+    return np.where(np.isnan(x), np.nan, np.asarray(band_points, dtype=float)[idx])
 
 
 def survey(x, points):
