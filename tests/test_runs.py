@@ -231,3 +231,53 @@ def test_tables_csv_open_in_excel_and_keep_chinese(tiny, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     assert raw.decode("utf-8-sig").splitlines()[0].startswith("指标,单位,方向,板块,牵头单位,预测值,基本任务,满分,分值 [分],得分 [分]")
 
+
+
+@pytest.fixture(scope="module")
+def template_dir(tmp_path_factory) -> Path:
+    """The Excel template imported: three counties, four indicators, effort curves (so optimize has levers)."""
+    out = tmp_path_factory.mktemp("tpl") / "scn"
+    assert main(["import-excel", str(ROOT / "scenarios" / "template.xlsx"), "-o", str(out)]) == 0
+    return out
+
+
+COMMANDS = {
+    "score": ([], {"main"}),
+    "simulate": (["--draws", "3000", "--seed", "5"], {"发展目标考核-rank-probs", "发展目标考核-grade-probs"}),
+    "optimize": (["--draws", "60"], {"plan"}),
+    "frontier": (["--budgets", "0,12", "--draws", "40"], {"frontier"}),
+    "compare": (["--draws", "1000"], {"summary", "difference"}),
+}
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_computing_command_writes_a_run_that_reproduces(command, template_dir, tmp_path, capsys):
+    extra, tables = COMMANDS[command]
+    out = tmp_path / command
+    assert main([command, str(template_dir), *extra, "--out", str(out)]) == 0
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert man["command"] == command and man["argv"][-2:] == ["--out", str(out)]
+    recorded = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    if command == "score":
+        tables = {"发展目标考核-counties", "发展目标考核-home"}
+        # 示例县 at its forecasts: 8.4 + 8 + 6.8 + 9.5 = 32.7 (see test_excel)
+        rows = {r[0]: r for r in recorded["tables"]["发展目标考核-counties"]["rows"]}
+        assert rows["示例县"][1] == pytest.approx(32.7, abs=1e-9)
+    assert tables <= set(recorded["tables"])
+    if command == "simulate":
+        assert (man["seed"], man["draws"]) == (5, 3000)
+    if command == "optimize":
+        assert man["meta"]["solver"]["solver_version"].startswith("HiGHS") and "seconds" not in recorded["results"]
+        assert (out / "reasons.txt").read_text(encoding="utf-8").startswith("总预算 12")
+    assert man["results_sha256"] == mf.results_hash(recorded)
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == "MATCH"
+
+
+def test_json_output_stays_alone_on_stdout_when_writing_a_run(tiny, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["score", str(tiny), "--json", "--out", str(out)]) == 0
+    cap = capsys.readouterr()
+    doc = json.loads(cap.out)  # nothing but the JSON document on stdout
+    assert doc["home"] == "A" and f"run folder: {out}" in cap.err
