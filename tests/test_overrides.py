@@ -239,13 +239,39 @@ def test_district_overrides_move_the_scorecard(district_base):
         assert got[n][1:] == base[1:], n
 
 
-def test_sanmen_overrides_if_present():
+def test_sanmen_overrides_change_exactly_their_values_and_move_the_scorecard():
+    """scenarios/sanmen ships the same four names (appended to its overrides).
+    target-adjusted: 亩均工业总产值 basic 168.7 → 150; the forecast 155 then earns
+      0.6·1.5 + 0.4·1.5·(155 − 150)/(202.44 − 150) = 0.9572 instead of 0 (short of basic);
+    rival-surge: 仙居's total +0.8, 三门's score unchanged, its rank no better;
+    budget-cut: 24 → 16, scorecard unchanged; rule-change: 满意指数 × 0.8 takes 0.2 of that block."""
     if not (SANMEN / "scenario.yaml").exists():
         pytest.skip("scenarios/sanmen not there yet")
     base = load_scenario(SANMEN)
-    if not set(SHIPPED) <= set(base.spec.overrides):
-        pytest.skip("scenarios/sanmen has no overrides section yet")
+    assert set(SHIPPED) <= set(base.spec.overrides)
+    A = "assessments[发展目标考核]"
+    ind = base.indicator("规模以上企业亩均工业总产值")
+    old_basic = ind.rule.basic
+    expect = {
+        "target-adjusted": {f"{A}.indicators[规模以上企业亩均工业总产值].rule.basic": (old_basic, 150.0)},
+        "rival-surge": {"counties[仙居].totals.发展目标考核.mean": (base.county("仙居").totals["发展目标考核"].mean, 57.62)},
+        "budget-cut": {"effort.budget": (base.spec.effort.budget, 16.0)},
+        "rule-change": {f"{A}.blocks[满意指数].weight": (1.0, 0.8)},
+    }
+    got = {n: load_scenario(SANMEN, [n]) for n in SHIPPED}
     for name in SHIPPED:
-        diff = changed(base, load_scenario(SANMEN, [name]))
-        assert diff, name
+        assert changed(base, got[name]) == expect[name], name
+    cs = compile_scenario(base)
+    r0 = score_all(central_values(base, cs), cs)[0]
+    h = cs.home
+    x = base.forecast("三门", ind.name).centre
+    r = ind.rule
+    gain = r.basic_share * ind.points + (1 - r.basic_share) * ind.points * (x - 150) / (r.full - 150)
+    if x < old_basic and 150 <= x:  # the forecast sits between the new and the old basic
+        assert _home(got["target-adjusted"])[0][0] - r0.total[h] == pytest.approx(gain, abs=1e-9)
+    assert _home(got["rival-surge"])[0][0] == pytest.approx(float(r0.total[h]))
+    assert _home(got["rival-surge"])[0][1] >= int(r0.rank[h])
+    assert _home(got["budget-cut"]) == _home(base)
+    sat = float(r0.blocks[h, cs.assessment("发展目标考核").block_names.index("满意指数")])
+    assert _home(got["rule-change"])[0][0] - r0.total[h] == pytest.approx(-0.2 * sat, abs=1e-9)
     _ = copy
