@@ -286,18 +286,40 @@ class Outcome:
     grade: np.ndarray
 
 
-def evaluate(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> Outcome:
-    """Totals, ranks and grades of every county over the draws when the home county follows
-    ``plan`` (option index per pushable indicator), from the tables, by models.scoring's
-    own totals/ranks/grades."""
-    plan = np.asarray(plan, dtype=int)
+def contributions(t: AssessmentTables) -> np.ndarray:
+    """(S, C, B, X_a): what each option adds to every county's raw block sums."""
+    S, C, X = t.core.shape
+    B = t.base_raw.shape[-1]
+    out = np.zeros((S, C, B, X))
+    k = np.arange(X)
+    out[:, :, t.core_block, k] += t.core
+    np.add.at(out, (slice(None), slice(None), t.over_block, k), t.over)
+    return out
+
+
+def local_positions(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> np.ndarray:
+    """Positions (within ``t.xs``) of the options ``plan`` chooses for this assessment's indicators."""
+    off = levels.offsets
+    gx = off[t.inds] + np.asarray(plan, dtype=int)[t.inds]
+    return np.searchsorted(t.xs, gx)
+
+
+def plan_raw(t: AssessmentTables, levels: Levels, plan: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
+    """Raw block sums (S, C, B) of every county under ``plan``."""
+    k = local_positions(t, levels, plan)
+    if contrib is not None:
+        return t.base_raw + contrib[..., k].sum(axis=-1)
     raw = t.base_raw.copy()
-    offsets = levels.offsets
-    pos = {int(x): k for k, x in enumerate(t.xs)}
-    for j in t.inds:
-        k = pos[int(offsets[j] + plan[j])]
-        raw[:, :, t.core_block[k]] += t.core[:, :, k]
-        raw[:, :, t.over_block[k]] += t.over[:, :, k]
+    for kk in k:
+        raw[:, :, t.core_block[kk]] += t.core[:, :, kk]
+        raw[:, :, t.over_block[kk]] += t.over[:, :, kk]
+    return raw
+
+
+def outcome_from_raw(t: AssessmentTables, plan: np.ndarray, raw: np.ndarray) -> Outcome:
+    """Totals, ranks and grades from raw block sums and the plan (for the home's vetoes and
+    promotion), by models.scoring's own totals/ranks/grades."""
+    plan = np.asarray(plan, dtype=int)
     ca = t.ca
     total = totals(raw, ca, t.drawn_total)
     vet = t.veto0.copy()
@@ -315,3 +337,9 @@ def evaluate(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> Outcome:
             prom[:, ca.home] = t.promo_opt[:, plan[t.promo_ind]]
     grade = grades(total, rank, ca, vet, prom)
     return Outcome(total, rank, grade)
+
+
+def evaluate(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> Outcome:
+    """Totals, ranks and grades of every county over the draws when the home county follows
+    ``plan`` (option index per pushable indicator), from the tables."""
+    return outcome_from_raw(t, plan, plan_raw(t, levels, plan))

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from models.options import Levels, OptionTables, evaluate
+from models.options import Levels, OptionTables, contributions, outcome_from_raw, plan_raw
 
 
 def within_budget(levels: Levels, plan: np.ndarray, budget: float | None, departments: dict | None) -> bool:
@@ -22,11 +22,7 @@ def within_budget(levels: Levels, plan: np.ndarray, budget: float | None, depart
 
 def metric(tables: OptionTables, req, plan: np.ndarray) -> float:
     """The request's objective for a plan, from the option tables (min-effort: the target probability)."""
-    from .plan import metric_of_outcomes  # local: plan imports this module
-
-    names = _names(tables, req)
-    outs = {n: evaluate(tables.assessment(n), tables.levels, plan) for n in names}
-    return metric_of_outcomes(tables, req, outs)
+    return Scorer(tables, req, dense=False)(plan)[0]
 
 
 def _names(tables, req):
@@ -35,18 +31,56 @@ def _names(tables, req):
     return (tables.assessment(req.assessment).ca.name,)
 
 
-def _expected_home(tables, req, plan):
-    t = tables.assessment(req.assessment if req.objective != "joint-grade" else _names(tables, req)[0])
-    return float(evaluate(t, tables.levels, plan).total[:, t.ca.home].mean())
+class Scorer:
+    """Fast plan evaluation on the option tables: ``scorer(plan) -> (objective, expected home
+    total)``; :meth:`move` evaluates a one-indicator change from a known state incrementally."""
+
+    def __init__(self, tables: OptionTables, req, dense: bool = True):
+        self.tables, self.req, self.L = tables, req, tables.levels
+        self.ts = [tables.assessment(n) for n in _names(tables, req)]
+        self.contrib = [contributions(t) if dense else None for t in self.ts]
+        self.local = []
+        for t in self.ts:
+            m = np.full(int(self.L.offsets[-1]), -1, dtype=int)
+            m[t.xs] = np.arange(len(t.xs))
+            self.local.append(m)
+
+    def raws(self, plan) -> list:
+        return [plan_raw(t, self.L, plan, c) for t, c in zip(self.ts, self.contrib)]
+
+    def value(self, plan, raws) -> tuple[float, float]:
+        from .plan import metric_of_outcomes  # local: plan imports this module
+
+        outs = {t.ca.name: outcome_from_raw(t, plan, r) for t, r in zip(self.ts, raws)}
+        t0 = self.ts[0]
+        return metric_of_outcomes(self.tables, self.req, outs), float(outs[t0.ca.name].total[:, t0.ca.home].mean())
+
+    def __call__(self, plan) -> tuple[float, float]:
+        return self.value(plan, self.raws(plan))
+
+    def move(self, plan, raws, j: int, o: int):
+        """(new plan, new raws) with indicator j moved to option o."""
+        off = self.L.offsets
+        new = []
+        for t, c, m, r in zip(self.ts, self.contrib, self.local, raws):
+            k_new, k_old = m[off[j] + o], m[off[j] + plan[j]]
+            if k_new < 0:
+                new.append(r)
+            else:
+                new.append(r + c[..., k_new] - c[..., k_old])
+        p = plan.copy()
+        p[j] = o
+        return p, new
 
 
-def greedy(tables: OptionTables, req, score_fn=None, plan=None, deadline: float | None = None) -> np.ndarray:
+def greedy(tables: OptionTables, req, plan=None, deadline: float | None = None, scorer: Scorer | None = None) -> np.ndarray:
     """Raise levels one move at a time, best gain per unit of effort first (ties broken by the
     expected home score), while the budgets allow."""
     L = tables.levels
-    f = score_fn or (lambda p: metric(tables, req, p))
+    sc = scorer or Scorer(tables, req)
     plan = np.zeros(L.n, dtype=int) if plan is None else plan.copy()
-    cur, cur_h = f(plan), _expected_home(tables, req, plan)
+    raws = sc.raws(plan)
+    cur, cur_h = sc.value(plan, raws)
     target = req.prob if req.objective == "min-effort" else None
     while True:
         if target is not None and cur >= target - 1e-12:
@@ -56,74 +90,78 @@ def greedy(tables: OptionTables, req, score_fn=None, plan=None, deadline: float 
         best, best_key = None, 0.0
         for j in range(L.n):
             for o in range(plan[j] + 1, len(L.push[j])):
-                cand = plan.copy()
-                cand[j] = o
+                cand, cr = sc.move(plan, raws, j, o)
                 if not within_budget(L, cand, req.budget, req.departments):
                     break
-                v, hv = f(cand), _expected_home(tables, req, cand)
+                v, hv = sc.value(cand, cr)
                 de = L.effort[j][o] - L.effort[j][plan[j]]
                 key = ((v - cur) + 1e-4 * (hv - cur_h) / max(abs(cur_h), 1.0)) / (de + 1e-9)
                 if key > best_key + 1e-15:
-                    best, best_key = (cand, v, hv), key
+                    best, best_key = (cand, cr, v, hv), key
         if best is None:
             break
-        plan, cur, cur_h = best
+        plan, raws, cur, cur_h = best
     return plan
 
 
-def local_search(tables: OptionTables, req, plan: np.ndarray, score_fn=None, deadline: float | None = None) -> np.ndarray:
+def local_search(tables: OptionTables, req, plan: np.ndarray, deadline: float | None = None,
+                 scorer: Scorer | None = None) -> np.ndarray:
     """Single-indicator moves and pair moves (one up, one down) while they improve the objective
     (or keep it and save effort), within the budgets."""
     L = tables.levels
-    f = score_fn or (lambda p: metric(tables, req, p))
+    sc = scorer or Scorer(tables, req)
     plan = plan.copy()
     mine = req.objective == "min-effort"
 
     def better(v, e, cv, ce):
         if mine:
-            ok = v >= req.prob - 1e-12
-            return ok and e < ce - 1e-9
+            return v >= req.prob - 1e-12 and e < ce - 1e-9
         return v > cv + 1e-12 or (abs(v - cv) <= 1e-12 and e < ce - 1e-9)
 
-    cur, ce = f(plan), L.plan_effort(plan)
+    raws = sc.raws(plan)
+    cur, ce = sc.value(plan, raws)[0], L.plan_effort(plan)
     improved = True
     while improved:
         improved = False
-        moves = [(j, o) for j in range(L.n) for o in range(len(L.push[j])) if o != plan[j]]
-        for j, o in moves:
-            if deadline is not None and time.perf_counter() > deadline:
-                return plan
-            cand = plan.copy()
-            cand[j] = o
-            if not within_budget(L, cand, req.budget, req.departments):
-                continue
-            v, e = f(cand), L.plan_effort(cand)
-            if better(v, e, cur, ce):
-                plan, cur, ce, improved = cand, v, e, True
-        if improved:
-            continue
-        for j in range(L.n):  # pairs: j up one level, k down one level
-            for k in range(L.n):
-                if j == k or plan[j] + 1 >= len(L.push[j]) or plan[k] == 0:
+        for j in range(L.n):
+            for o in range(len(L.push[j])):
+                if o == plan[j]:
                     continue
                 if deadline is not None and time.perf_counter() > deadline:
                     return plan
-                cand = plan.copy()
-                cand[j] += 1
-                cand[k] -= 1
+                cand, cr = sc.move(plan, raws, j, o)
                 if not within_budget(L, cand, req.budget, req.departments):
                     continue
-                v, e = f(cand), L.plan_effort(cand)
+                v, e = sc.value(cand, cr)[0], L.plan_effort(cand)
                 if better(v, e, cur, ce):
-                    plan, cur, ce, improved = cand, v, e, True
+                    plan, raws, cur, ce, improved = cand, cr, v, e, True
+        if improved:
+            continue
+        for j in range(L.n):  # pairs: j up one level, k down one level
+            if plan[j] + 1 >= len(L.push[j]):
+                continue
+            for k in range(L.n):
+                if j == k or plan[k] == 0:
+                    continue
+                if deadline is not None and time.perf_counter() > deadline:
+                    return plan
+                c1, r1 = sc.move(plan, raws, j, plan[j] + 1)
+                cand, cr = sc.move(c1, r1, k, plan[k] - 1)
+                if not within_budget(L, cand, req.budget, req.departments):
+                    continue
+                v, e = sc.value(cand, cr)[0], L.plan_effort(cand)
+                if better(v, e, cur, ce):
+                    plan, raws, cur, ce, improved = cand, cr, v, e, True
+                    break
     return plan
 
 
 def warm_start(tables: OptionTables, req, seconds: float = 10.0) -> np.ndarray:
     """Greedy then local search on the same draws, within ``seconds``."""
     deadline = time.perf_counter() + seconds
-    p = greedy(tables, req, deadline=deadline)
-    return local_search(tables, req, p, deadline=deadline)
+    sc = Scorer(tables, req)
+    p = greedy(tables, req, deadline=deadline, scorer=sc)
+    return local_search(tables, req, p, deadline=deadline, scorer=sc)
 
 
 # --------------------------------------------------------------------------- baselines

@@ -72,12 +72,28 @@ class Model:
         off = self.levels.offsets
         return np.array([int(np.argmax(xv[off[j]:off[j + 1]])) for j in range(self.levels.n)], dtype=int)
 
-    def start_from(self, plan: np.ndarray) -> None:
+    def start_from(self, plan: np.ndarray, solver: str = "highs") -> bool:
+        """Warm start from a plan: every column's value, found by solving the model with the
+        plan's x fixed (the remaining binaries decouple per draw). False if the plan is infeasible."""
+        import copy
+
+        from .solver import solve
+
         off = self.levels.offsets
-        self.problem.start = {}
+        fixed = copy.copy(self.problem)
+        fixed.lb = list(self.problem.lb)
+        fixed.ub = list(self.problem.ub)
+        fixed.start = {}
         for j in range(self.levels.n):
             for o in range(off[j + 1] - off[j]):
-                self.problem.start[int(self.x_cols[off[j] + o])] = 1.0 if o == plan[j] else 0.0
+                c = int(self.x_cols[off[j] + o])
+                fixed.lb[c] = fixed.ub[c] = 1.0 if o == plan[j] else 0.0
+        r = solve(fixed, solver, time_limit=30.0)
+        if not r.has_plan:
+            self.problem.start = {}
+            return False
+        self.problem.start = {k: float(v) for k, v in enumerate(r.values)}
+        return True
 
 
 # --------------------------------------------------------------------------- affine forms over x

@@ -129,9 +129,9 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
     warm = baselines.warm_start(tables, req, warm_seconds)
     warm_val = baselines.metric(tables, req, warm)
     warm_ok = req.objective != "min-effort" or warm_val >= req.prob - 1e-12
-    if warm_ok and baselines.within_budget(levels, warm, req.budget, req.departments):
-        model.start_from(warm)
     name = choose_solver(solver)
+    if warm_ok and baselines.within_budget(levels, warm, req.budget, req.departments):
+        model.start_from(warm, name)
     t0 = time.perf_counter()
     res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads)
     if res.status == "infeasible":
