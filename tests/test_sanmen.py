@@ -234,8 +234,9 @@ def test_other_invented_values_are_marked(scn):
     for k in ("simulation.draws", "simulation.seed", "simulation.shocks"):
         assert k in sc.scenario.assumed
     for c in sc.counties:
-        if c.totals:
+        if c.totals:  # the note states the numbers it explains (a stale note would not)
             assert "totals" in c.assumed
+            assert {c.totals[A].mean, c.totals[A].sd} <= _numbers(c.assumed["totals"]), c.name
     a = scn.assessment(A)
     for k in ("total_points", "blocks", "grades", "vetoes", "tie_break"):
         assert k in a.assumed
@@ -395,3 +396,22 @@ def test_a_plan_within_budget_moves_the_rank_probability(scn):
     assert p1 - p0 > 0.2
     assert moved.total[:, h].mean() - base.total[:, h].mean() > 3
     assert math.isfinite(p1)
+
+
+
+def test_named_overrides_change_what_they_say():
+    """天台冲刺 adds 0.8 to 天台's total-only part (60.72 → 61.52, forecast total 68.52 → 69.32);
+    预算减半 halves the budget (24 → 12); 供地率指标调整 lowers batch four's basic target 20 → 10, which
+    its largest push (8 + 6 = 14 %) then reaches."""
+    base = load_scenario(SANMEN)
+    surge = load_scenario(SANMEN, overrides=["天台冲刺"])
+    assert surge.county("天台").totals[A].mean == pytest.approx(61.52)
+    cs = compile_scenario(surge)
+    r = score_all(central_values(surge, cs), cs)[0]
+    assert r.total[cs.counties.index("天台")] == pytest.approx(69.32)
+    assert load_scenario(SANMEN, overrides=["预算减半"]).spec.effort.budget == 12 == base.spec.effort.budget / 2
+    adj = load_scenario(SANMEN, overrides=["供地率指标调整"])
+    rule = adj.indicator(LAND[3]).rule
+    reach = max(e.upto for e in adj.effort_rows if e.indicator == LAND[3])
+    assert rule.basic == 10 and adj.forecast("三门", LAND[3]).mean + reach >= rule.basic
+    assert base.indicator(LAND[3]).rule.basic == 20
