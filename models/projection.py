@@ -11,6 +11,9 @@ Forecast distributions (one per county and indicator, from ``forecasts.csv``)
 ``bernoulli``   mean = probability of the event (value 1, else 0), for event/promotion indicators
 Every continuous distribution is truncated to [min, max] where given, properly: the draw is the
 inverse CDF evaluated on the truncated range, F⁻¹(F(min) + u·(F(max) − F(min))), never a clip.
+(Only a normal's bound that cuts off less than 1e-15 of the mass, about 8 sd from the mean, e.g.
+``min: 0`` under a mean of 77 ± 2, is applied by a clip that practically never acts: the same
+distribution to within 1e-15, on the fast path.)
 A county known only by its total (``County.totals[assessment] = TotalForecast(mean, sd)``) gets a
 normal drawn total for that assessment.
 
@@ -61,6 +64,7 @@ from .scenario import Scenario
 from .scoring import CompiledScenario, compile_scenario, score_all
 
 BLOCK = 2048  # draws per internal random block (fixed: changing it changes every draw)
+NEGLIGIBLE_TAIL = 1e-15  # a normal's bound cutting off less mass than this is applied by a clip
 
 _KINDS = ("normal", "triangular", "pert", "fixed", "bernoulli")
 
@@ -85,6 +89,8 @@ class ForecastTable:
     scale: np.ndarray = None  # (C·I,) sd·sign of untruncated normal cells, NaN where no such forecast
     offset: np.ndarray = None  # (C·I,) their mean
     specials: tuple = ()  # (kind, params) of every other group; kind 'normal' = truncated normals
+    lo: np.ndarray | None = None  # (C·I,) far bounds of untruncated normal cells, applied by a clip
+    hi: np.ndarray | None = None
 
 
 def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> ForecastTable:
@@ -117,10 +123,19 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
             ts[cs.counties.index(c.name), anames.index(an)] = t.sd
     scale = np.full(C * I, np.nan)  # NaN·z = NaN marks cells without a forecast
     offset = np.full(C * I, np.nan)
+    lo_all = np.full(C * I, -np.inf)
+    hi_all = np.full(C * I, np.inf)
     specials = []
     for kind, g in groups.items():
         if kind == "normal":
-            bounded = np.isfinite(g["lo"]) | np.isfinite(g["hi"])
+            # a bound whose tail holds under 1e-15 of the mass (about 8 sd away) is applied by
+            # a clip that practically never acts: the same distribution to within 1e-15
+            with np.errstate(divide="ignore", invalid="ignore"):
+                a = np.where(g["sd"] > 0, (g["lo"] - g["mean"]) / g["sd"], np.where(g["mean"] >= g["lo"], -np.inf, np.inf))
+                b = np.where(g["sd"] > 0, (g["hi"] - g["mean"]) / g["sd"], np.where(g["mean"] <= g["hi"], np.inf, -np.inf))
+            bounded = (special.ndtr(a) >= NEGLIGIBLE_TAIL) | (special.ndtr(-b) >= NEGLIGIBLE_TAIL)
+            lo_all[g["cell"][~bounded]] = g["lo"][~bounded]
+            hi_all[g["cell"][~bounded]] = g["hi"][~bounded]
             scale[g["cell"][~bounded]] = g["sd"][~bounded] * g["sign"][~bounded]
             offset[g["cell"][~bounded]] = g["mean"][~bounded]
             if bounded.any():
@@ -128,7 +143,9 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
         else:
             specials.append((kind, g))
     sh = scn.spec.simulation.shocks
-    return ForecastTable(C, I, groups, anames, tm, ts, sh.common, sh.county, scale, offset, tuple(specials))
+    clip = bool(np.isfinite(lo_all).any() or np.isfinite(hi_all).any())
+    return ForecastTable(C, I, groups, anames, tm, ts, sh.common, sh.county, scale, offset, tuple(specials),
+                         lo_all if clip else None, hi_all if clip else None)
 
 
 # --------------------------------------------------------------------------- inverse CDFs
@@ -273,6 +290,8 @@ def _values_from_scores(ft: ForecastTable, zf: np.ndarray, out: np.ndarray) -> N
     """Final values (m, C·I) into ``out`` from correlated scores ``zf`` (m, C·I), by cell."""
     np.multiply(zf, ft.scale, out=out)  # untruncated normal: mean + sd·sign·z
     out += ft.offset
+    if ft.lo is not None:
+        np.clip(out, ft.lo, ft.hi, out=out)
     for kind, g in ft.specials:
         zs = zf[:, g["cell"]] * g["sign"]  # good-direction score
         if kind == "normal":

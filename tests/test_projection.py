@@ -226,3 +226,17 @@ def test_apply_push_moves_home_in_the_good_direction_only():
         apply_push(v, cs, np.array([-1.0, 0.0]))
     with pytest.raises(ValueError, match="shape"):
         apply_push(v, cs, np.array([1.0]))
+
+
+def test_far_bound_takes_the_fast_path_with_the_same_numbers():
+    """min 0 under N(77, 2) (38 sd away) cuts off no representable mass: the draws equal the
+    untruncated ones exactly; a bound 1 sd away is a real truncation (mean 77 + 2·φ(1)/Φ(1))."""
+    base = "county,indicator,dist,mean,sd,min,max\nH,y,normal,30,2,,\n" + "".join(
+        f"{c},{i},normal,1,1,,\n" for c in "BR" for i in "xy")
+    free = draw(scenario(base + "H,x,normal,77,2,,\n"), 20_000, 3).values[:, 0, 0]
+    far = draw(scenario(base + "H,x,normal,77,2,0,100\n"), 20_000, 3).values[:, 0, 0]
+    np.testing.assert_array_equal(far, free)
+    near = draw(scenario(base + "H,x,normal,77,2,,79\n"), 20_000, 3).values[:, 0, 0]
+    assert near.max() <= 79
+    mu = 77 - 2 * stats.norm.pdf(1) / stats.norm.cdf(1)
+    assert abs(near.mean() - mu) <= 4 * 2 / math.sqrt(20_000)
