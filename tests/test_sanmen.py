@@ -240,8 +240,10 @@ def test_other_invented_values_are_marked(scn):
     a = scn.assessment(A)
     for k in ("total_points", "blocks", "grades", "vetoes", "tie_break"):
         assert k in a.assumed
-    for v in a.vetoes:
+    for v in a.vetoes:  # vetoes are invented: their numbers (drop, value) are named or quoted
         assert v.assumed
+        for path, x in _leaves(v.model_dump(exclude={"source", "assumed"}, exclude_none=True)):
+            assert x in _numbers(v.source) or _covered(path, v.assumed) or path == "drop", (v.name, path)
     assert {"budget", "departments", "unit"} <= set(sc.effort.assumed)
     for f in scn.forecasts:
         quoted = _numbers(f.source)
