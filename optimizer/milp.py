@@ -272,8 +272,9 @@ class Builder:
         return f
 
     # ---- conditions: a condition is True, False, or a binary column whose 1 implies the condition
-    def cond_ge(self, t: AssessmentTables, coef_row, const, extra_terms, lo, hi, thr, label) -> bool | int:
-        """A binary z with z = 1 ⇒ coef·x + const + extra ≥ thr (or True/False when decided)."""
+    def cond_ge(self, t: AssessmentTables, coef_row, const, extra_terms, lo, hi, thr, label, z=None) -> bool | int:
+        """A binary z with z = 1 ⇒ coef·x + const + extra ≥ thr (or True/False when decided);
+        ``z`` given: add the implication to that binary."""
         if not extra_terms:  # the exact range over plans, from the coefficients
             groups = self._groups(t)
             lo = const + sum(coef_row[g].min() for g in groups)
@@ -282,7 +283,8 @@ class Builder:
             return True
         if hi < thr:
             return False
-        z = self.p.add_var(label)
+        if z is None:
+            z = self.p.add_var(label)
         if not extra_terms:
             groups = self._groups(t)
             need = thr - lo
@@ -373,6 +375,23 @@ class Builder:
                 tau = vals[r - 1] + eps
                 out = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s], tau,
                                    f"rank[{t.ca.name},{s},{r}]")
+            elif len(riv) - (r - 1) == len(riv) and not any(("nb", t.ca.name, s, c) in self._cache for c in riv):
+                # every rival must be beaten: one binary, one strengthened row per rival
+                out = None
+                for c in riv:
+                    R = forms[c]
+                    coef = H.coef[s] - R.coef[s]
+                    const = H.const[s] - R.const[s]
+                    extra = list(H.extra.get(s, [])) + [(col, -v) for col, v in R.extra.get(s, [])]
+                    lo, hi = self._diff_range(t, coef, const, H, R, s)
+                    res = self.cond_ge(t, coef, const, extra, lo, hi, eps, f"rank[{t.ca.name},{s},{r}]",
+                                       z=out if out not in (None, True) else None)
+                    if res is False:
+                        out = False
+                        break
+                    if res is not True:
+                        out = res
+                out = True if out is None else out
             else:
                 bs = [self.not_beaten(t, s, c) for c in riv]
                 need = len(riv) - (r - 1) - sum(b is True for b in bs)

@@ -268,11 +268,10 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     objective = p.value(values)
     if prob.sol_status == pulp.LpSolutionOptimal:
         return SolveResult("optimal", objective, objective, 0.0, values, "cbc", version, secs, "optimal")
-    # stopped early: CBC's log carries the bound on its own (minimising) scale
+    # stopped early: CBC's log carries the bound in the problem's own sense, without the constant
     bound = None
-    m = re.search(r"Lower bound:\s*([-+0-9.eE]+)", text)
-    if m:
-        b = float(m.group(1))
-        bound = (-b if p.sense == "max" else b) + p.obj_const
+    m = re.search(r"(Upper|Lower) bound:\s*([-+0-9.eE]+)", text)
+    if m and ((m.group(1) == "Upper") == (p.sense == "max")):
+        bound = float(m.group(2)) + p.obj_const
     return SolveResult("time_limit_feasible", objective, bound, rel_gap(objective, bound), values, "cbc", version, secs,
                        "stopped on the time limit")

@@ -1,0 +1,76 @@
+"""`kaoping optimize` / `kaoping frontier` and the verification contract."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.scenario import load_scenario
+from optimizer import plan as plan_mod
+from optimizer.cli import main
+from optimizer.milp import Request
+from optimizer.solver import SolveResult
+
+TINY = Path(__file__).parent / "data" / "tiny"
+EFFORT = "indicator,upto,cost\nexports,0.5,1\nexports,1.0,2\nenergy,0.05,1\nenergy,0.15,3\n"
+
+
+@pytest.fixture()
+def scen(tmp_path):
+    d = tmp_path / "tiny"
+    shutil.copytree(TINY, d)
+    (d / "effort.csv").write_text(EFFORT, encoding="utf-8")
+    return d
+
+
+def test_optimize_json_verified(scen, capsys):
+    """Score objective, budget 0.6: the plan's effort stays within it and the MILP objective
+    equals the re-score (the command would fail otherwise)."""
+    code = main(["optimize", str(scen), "--objective", "score", "--budget", "0.6", "--draws", "30", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["status"] == "optimal"
+    assert abs(out["objective_value"] - out["rescored"]) <= 1e-6
+    assert out["effort"] <= 0.6 + 1e-12
+    assert out["objective_value"] >= out["baselines"]["平均分配"]["out_of_sample"]["main"]["expected_score"] - 5
+
+
+def test_optimize_infeasible_exits_3(scen, capsys):
+    """Rank 1 against C (total 70 ± 2, A's best is about 20 points) cannot be had: exit 3, reason in words."""
+    code = main(["optimize", str(scen), "--objective", "min-effort", "--rank", "1", "--prob", "0.5", "--draws", "20"])
+    assert code == 3
+    assert "out of reach" in capsys.readouterr().err
+
+
+def test_optimize_bad_grade_exits_2(scen, capsys):
+    code = main(["optimize", str(scen), "--objective", "grade-prob", "--grade", "特等", "--draws", "10"])
+    assert code == 2
+    assert "unknown grade" in capsys.readouterr().err
+
+
+def test_verification_raises_on_disagreement(scen, monkeypatch):
+    """A solver that claims an objective the scoring model does not reproduce is caught."""
+    scn = load_scenario(scen)
+    real = plan_mod.solve
+
+    def lying(problem, *a, **k):
+        r = real(problem, *a, **k)
+        return SolveResult(r.status, r.objective + 0.5, r.bound, r.gap, r.values, r.solver, r.version, r.seconds)
+
+    monkeypatch.setattr(plan_mod, "solve", lying)
+    with pytest.raises(plan_mod.VerificationError):
+        plan_mod.optimize(scn, Request(objective="score", budget=0.6), n_draws=20, n_fresh=50, with_baselines=False)
+
+
+def test_frontier_monotone(scen, capsys):
+    """More budget never lowers the in-sample optimum (the feasible set only grows)."""
+    code = main(["frontier", str(scen), "--budgets", "0,0.3,1.5", "--rank", "2", "--draws", "30", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0
+    vals = [r["目标值(样本内)"] for r in rows]
+    assert len(vals) == 3 and all(b >= a - 1e-9 for a, b in zip(vals, vals[1:]))
+    assert rows[0]["用去工作量"] == 0.0
+    _ = np
