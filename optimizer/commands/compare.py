@@ -240,9 +240,11 @@ def run(args) -> int:
     with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
         variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
                            optimize_args=args if args.objective else None, progress=not args.json)
-        run.table("summary", summary_frame(variants).reset_index(), title="方案对比（本县）")
+        run.table("summary", summary_frame(variants).rename_axis("指标").reset_index(), title="方案对比（本县）")
         if len(variants) > 1:
-            run.table("difference", delta_frame(variants).reset_index(), title="与基准的差")
+            run.table("difference", delta_frame(variants).rename_axis("指标").reset_index(), title="与基准的差")
+            run.text("changes", "\n".join(f"{v.name}: {v.description}\n" + "\n".join(f"    {p} = {val}" for p, val in v.changes)
+                                          for v in variants[1:]), title="各方案的改动")
         for v in variants:
             if v.plan is not None:
                 run.table(f"plan-{v.name}", v.plan, title=f"{v.name} 推进方案")
