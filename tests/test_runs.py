@@ -131,16 +131,19 @@ def test_results_problem_and_recorded_settings(tmp_path):
     prob += 3 * x + 2 * y
     prob += x + y <= 4
     prob += x + 3 * y <= 6
-    prob.solve(pulp.HiGHS(msg=False))
+    # CBC as a subprocess: pulp.HiGHS in this process would leave HiGHS's global thread pool at its
+    # default size, and the optimizer's later highspy solves (threads=1) then fail with "Not Set".
+    from pulp.apis.coin_api import pulp_cbc_path
+    prob.solve(pulp.COIN_CMD(path=pulp_cbc_path, msg=False))
     out = tmp_path / "r"
     with RunFolder.open(_args(out, seed=7, draws=500), scn, command="t", chunk=100) as run:
         with run.timer("solve"):
             run.problem(prob)
         run.results({"objective": pulp.value(prob.objective), "x": x.value(), "y": y.value()})
-        run.meta(solver={"name": "HiGHS", "status": pulp.LpStatus[prob.status]})
+        run.meta(solver={"name": "CBC", "status": pulp.LpStatus[prob.status]})
     man = json.loads((out / "manifest.json").read_text())
     assert (man["seed"], man["draws"], man["chunk"]) == (7, 500, 100)
-    assert man["meta"]["solver"] == {"name": "HiGHS", "status": "Optimal"}
+    assert man["meta"]["solver"] == {"name": "CBC", "status": "Optimal"}
     assert "solve" in man["timings_s"] and man["problem_files"] == ["problem.lp", "problem.mps"]
     lp = (out / "problem.lp").read_text()
     assert "3 x + 2 y" in lp and "x + 3 y <= 6" in lp
