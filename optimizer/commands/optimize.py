@@ -33,6 +33,8 @@ def add_arguments(p):
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit [s]")
+    p.add_argument("--replications", type=int, default=1,
+                   help="SAA: solve M independent samples, keep the plan best on fresh draws, report the gap estimate")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true")
 
@@ -105,7 +107,7 @@ def run(args) -> int:
     print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        moved = res.table[res.table["档位"] > 0]
+        moved = res.table[(res.table["档位"] > 0) & (res.table["指标"] != "合计")]
         print(moved.to_string(index=False) if len(moved) else "(no push pays off)")
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
