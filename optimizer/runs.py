@@ -269,9 +269,14 @@ class RunFolder:
         self._results = obj
 
     def problem(self, lp_problem, name: str = "problem") -> None:
-        """A PuLP problem, written as ``problem.lp`` and ``problem.mps``."""
+        """The MILP: ``problem.lp`` and ``problem.mps``.
+
+        Accepts a PuLP ``LpProblem`` or the solver seam's matrix-form ``optimizer.solver.Problem``
+        (converted to PuLP here; its column names, made LP-safe, are listed in ``problem_columns.csv``)."""
         if not self.writing:
             return
+        if not hasattr(lp_problem, "writeLP") and hasattr(lp_problem, "rows_idx"):
+            lp_problem = self._matrix_to_pulp(lp_problem, name)
         lp = self.tmp / f"{safe_name(name)}.lp"
         lp_problem.writeLP(str(lp))
         self._problem_files.append(lp.name)
@@ -281,6 +286,39 @@ class RunFolder:
             self._problem_files.append(mps.name)
         except Exception as err:  # noqa: BLE001 - MPS cannot hold every model PuLP accepts
             self._meta.setdefault("warnings", []).append(f"problem.mps not written: {err}")
+
+    def _matrix_to_pulp(self, p, name: str):
+        import math
+
+        import pulp
+
+        prob = pulp.LpProblem(p.name, pulp.LpMaximize if p.sense == "max" else pulp.LpMinimize)
+        names, cols, seen = [], [], set()
+        for k in range(p.n_cols):
+            raw = p.col_names[k] if k < len(p.col_names) else f"v{k}"
+            nm = re.sub(r"[^A-Za-z0-9_]", "_", str(raw)).strip("_") or f"v{k}"
+            if nm in seen or nm[0].isdigit():
+                nm = f"v{k}_{nm}"
+            seen.add(nm)
+            names.append((nm, raw))
+            lb = p.lb[k] if math.isfinite(p.lb[k]) else None
+            ub = p.ub[k] if math.isfinite(p.ub[k]) else None
+            cols.append(prob.add_variable(nm, lb, ub, pulp.LpInteger if p.integer[k] else pulp.LpContinuous))
+        prob.setObjective(pulp.LpAffineExpression([(cols[k], c) for k, c in enumerate(p.cost) if c != 0.0])
+                          + float(getattr(p, "obj_const", 0.0)))
+        for r, (idx, val) in enumerate(zip(p.rows_idx, p.rows_val)):
+            e = pulp.LpAffineExpression([(cols[int(i)], float(v)) for i, v in zip(idx, val)])
+            lo, hi = p.row_lo[r], p.row_hi[r]
+            if lo == hi:
+                prob.addConstraint(e == lo, f"r{r}")
+                continue
+            if math.isfinite(lo):
+                prob.addConstraint(e >= lo, f"r{r}_lo")
+            if math.isfinite(hi):
+                prob.addConstraint(e <= hi, f"r{r}_hi")
+        pd.DataFrame(names, columns=["LP name", "column"]).to_csv(
+            self.tmp / f"{safe_name(name)}_columns.csv", index=False, encoding="utf-8-sig")
+        return prob
 
     def meta(self, **kw) -> None:
         """Extra manifest entries (e.g. ``solver={"name": ..., "status": ..., "gap": ...}``)."""

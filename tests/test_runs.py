@@ -284,3 +284,25 @@ def test_json_output_stays_alone_on_stdout_when_writing_a_run(tiny, tmp_path, ca
     cap = capsys.readouterr()
     doc = json.loads(cap.out)  # nothing but the JSON document on stdout
     assert doc["home"] == "A" and f"run folder: {out}" in cap.err
+
+
+def test_solver_seam_problem_is_written_as_lp_and_mps(tmp_path):
+    """The matrix-form Problem of optimizer.solver: max 3x + 2y, x + y ≤ 4, x + 3y ≤ 6, 0 ≤ x ≤ 4."""
+    import math
+
+    from optimizer.solver import Problem
+
+    p = Problem(sense="max")
+    x = p.add_var("x[出口]", 0, 4, True, 3.0)
+    y = p.add_var("y", 0, math.inf, True, 2.0)
+    p.add_row([x, y], [1, 1], hi=4)
+    p.add_row([x, y], [1, 3], hi=6)
+    out = tmp_path / "r"
+    with RunFolder.open(_args(out), load_scenario(TINY), command="t") as run:
+        run.problem(p)
+    lp = (out / "problem.lp").read_text()
+    assert "Maximize\nOBJ: 3 x + 2 y\n" in lp and "r0_hi: x + y <= 4" in lp and "r1_hi: x + 3 y <= 6" in lp
+    assert "0 <= x <= 4" in lp and "Generals\nx\ny" in lp
+    assert (out / "problem_columns.csv").read_text(encoding="utf-8-sig").splitlines() == ["LP name,column", "x,x[出口]", "y,y"]
+    mps = (out / "problem.mps").read_text()
+    assert "ROWS" in mps and "r1_hi" in mps
