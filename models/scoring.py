@@ -307,10 +307,11 @@ def _points(values: np.ndarray, ca: CompiledAssessment) -> tuple[np.ndarray, np.
             if t["has_over"]:
                 over = rules.over_full(x, t["basic"], t["full"], t["o_step"], t["o_points"], t["o_rounding"], t["o_cap"])
     _other_points(x, ca, core)
-    if ca.total_only.any():  # only counties known by their total lack values
-        np.nan_to_num(core, copy=False)
+    if ca.total_only.any():  # only counties known by their total lack values: no value, no points
+        missing = np.isnan(x)
+        core[missing] = 0.0
         if over is not None:
-            np.nan_to_num(over, copy=False)
+            over[missing] = 0.0
     zero = ca.veto_effect == 0
     if zero.any():
         act = veto_active(values, ca)[..., zero]  # (…, C, Vz)
@@ -366,8 +367,8 @@ def _fused_block_sums(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
         other = np.concatenate([g.local for g in ca.groups])
         pts = np.empty(x.shape[:-1] + (len(other),))
         _other_points(x, ca, pts, compact=True)
-        if ca.total_only.any():
-            np.nan_to_num(pts, copy=False)
+        if ca.total_only.any():  # no value, no points
+            pts[np.isnan(x[..., other])] = 0.0
         onehot = np.zeros((len(other), B))
         onehot[np.arange(len(other)), ca.block_of[other]] = 1.0
         raw += pts @ onehot

@@ -193,3 +193,26 @@ def test_fused_path_equals_points_path():
 
     assert ca.threshold is not None and len(ca.groups) == 3
     check()
+
+
+@pytest.mark.parametrize("rule", [
+    {"kind": "threshold", "basic": 1, "full": 2},
+    {"kind": "threshold", "basic": 1, "full": 2, "below": {"mode": "deduct", "steps": {"per": 1, "points": 1}, "floor": -2}},
+    {"kind": "binary", "target": 1}, {"kind": "ratio", "target": 1},
+    {"kind": "base_step", "target": 1, "down": {"per": 1, "points": 1}, "floor": -3},
+    {"kind": "bands", "bands": [{"upper": 1, "points": 0}, {"lower": 1, "points": 2}]},
+    {"kind": "survey"}, {"kind": "per_event", "points": -1, "cap": 2},
+    {"kind": "growth_bonus", "national": 1, "regional": 1, "both": 2, "one": 1, "unverified": True},
+])
+@pytest.mark.parametrize("keep_points", [True, False])
+def test_no_value_no_points(rule, keep_points):
+    """A county known only by its total (its values NaN) gets exactly its drawn total (12.5):
+    no rule may add points for a missing value (the bands rule once gave NaN the top band)."""
+    def mod(d):
+        a = d["assessments"][0]
+        a["indicators"].append({"name": "新", "block": "综合", "points": 2, "rule": rule})
+        d["counties"][2]["totals"] = {"考核": {"mean": 12.5, "sd": 1}}
+    s, cs = scen(mod)
+    v = np.array([[[5.0, 0.75, 0, 3], [4, 0.8, 0, 3], [np.nan] * 4]])
+    r = score_all(v, cs, keep_points=keep_points)[0]
+    assert r.total[0, 2] == 12.5
