@@ -1,23 +1,44 @@
-"""``kaoping demo [SCENARIO]``: the default scenario end to end: score → simulate → optimize."""
+"""``kaoping demo [SCENARIO]``: the default scenario end to end: score → simulate → optimize.
+
+Each step is the CLI command itself (same code, same output), so the demo shows exactly what a
+user would type: ``kaoping score``, ``kaoping simulate``, ``kaoping optimize`` (which prints the
+plan beside the baselines: the speech's rule, greedy by points per effort, an even split)."""
 from __future__ import annotations
 
-import argparse
 import sys
 
-from . import score
-
 NAME = "demo"
-HELP = "run the default scenario end to end (score, simulate, optimize)"
+HELP = "run the default scenario end to end (score, simulate, optimize with baselines)"
 ORDER = 90
 DEFAULT = "scenarios/sanmen"
 
 
 def add_arguments(p):
     p.add_argument("scenario", nargs="?", default=DEFAULT)
+    p.add_argument("--draws", type=int, default=None, help="Monte Carlo draws for simulate (default: the scenario's)")
+    p.add_argument("--opt-draws", type=int, default=200, help="in-sample draws for the optimizer")
+    p.add_argument("--time-limit", type=float, default=30.0, help="solver time limit [s]")
+
+
+def steps(args) -> list[tuple[str, list[str]]]:
+    sim = ["simulate", args.scenario] + ([] if args.draws is None else ["--draws", str(args.draws)])
+    return [
+        ("1. scorecard at the forecast values", ["score", args.scenario]),
+        ("2. Monte Carlo projection: rank and grade probabilities", sim),
+        ("3. the plan that maximises P(rank 1), beside the baselines",
+         ["optimize", args.scenario, "--objective", "rank-prob", "--rank", "1", "--draws", str(args.opt_draws),
+          "--time-limit", str(args.time_limit)]),
+    ]
 
 
 def run(args) -> int:
-    print(f"### kaoping demo: {args.scenario}", file=sys.stderr)
-    print("### 1. scorecard at the forecast values")
-    rc = score.run(argparse.Namespace(scenario=args.scenario, overrides="", json=False))
-    return rc
+    from ..cli import main
+
+    for title, argv in steps(args):
+        print(f"\n### {title}\n$ kaoping {' '.join(argv)}", flush=True)
+        rc = main(argv)
+        sys.stdout.flush()
+        if rc != 0:
+            print(f"demo stopped: 'kaoping {' '.join(argv)}' exited {rc}", file=sys.stderr)
+            return rc
+    return 0
