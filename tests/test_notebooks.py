@@ -40,6 +40,7 @@ def test_notebook_is_stored_without_outputs(path):
     assert dirty == [], f"{path.name}: cells {dirty} hold outputs; run: jupyter nbconvert --clear-output --inplace {path}"
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_executes_fast_with_rendered_chinese_figures(path, monkeypatch, tmp_path):
     """Runs the notebook in a fresh kernel from the notebooks folder with KAOPING_FAST=1."""
