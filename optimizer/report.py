@@ -93,7 +93,12 @@ def bar_figure(df: pd.DataFrame, x: str, y: str, title: str, ylabel: str = "æ¦‚ç
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.bar([str(v) for v in df[x]], df[y], color="#3a6ea5")
+    labels = [str(v) for v in df[x]]
+    ax.bar(labels, df[y], color="#3a6ea5")
+    if max(map(len, labels), default=0) * len(labels) > 40:  # long labels: slanted
+        ax.tick_params(axis="x", labelrotation=30)
+        for t in ax.get_xticklabels():
+            t.set_horizontalalignment("right")
     ax.set_xlabel(x)
     ax.set_ylabel(ylabel)
     ax.set_title(title)

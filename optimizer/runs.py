@@ -367,6 +367,9 @@ class RunFolder:
                 ("随机种子", str(self.seed)), ("模拟次数", str(self.draws))]
         if s.applied:
             rows.append(("调整方案", ", ".join(s.applied)))
+        solver = self._meta.get("solver")
+        if isinstance(solver, dict):
+            rows.append(("求解器", ", ".join(f"{k} {v}" for k, v in solver.items() if v is not None)))
         return rows
 
     def _manifest(self, hashed: dict) -> dict:

@@ -93,6 +93,18 @@ def run(args) -> int:
         out = result_json(scn, res)
         run.meta(solver={k: out.pop(k) for k in ("solver", "solver_version", "seconds", "status", "bound", "gap")})
         run.table("plan", res.table, title="推进方案")
+        a, gname = req.assessment, scn.assessment(req.assessment).grades.names[req.grade]
+        cols = {"p_rank": f"P(名次≤{req.rank})", "p_grade": f"P(等次≥{gname})", "expected_score": "期望得分 [分]",
+                "expected_rank": "期望名次"}
+        rows = [{"方案": "优化方案（样本内）", "工作量": res.effort, **res.in_sample[a]},
+                {"方案": "优化方案（样本外）", "工作量": res.effort, **res.out_of_sample[a]}]
+        rows += [{"方案": f"{k}（样本外）", "工作量": v["effort"], **v["out_of_sample"][a]} for k, v in res.baselines.items()]
+        probs = pd.DataFrame(rows).rename(columns=cols)
+        run.table("probabilities", probs, title="名次与等次概率（与基准方案对比）")
+        from ..report import bar_figure
+
+        run.figure("probabilities", lambda: bar_figure(probs, "方案", cols["p_rank"], f"{cols['p_rank']}：优化方案与基准方案"),
+                   title="各方案的名次概率")
         run.text("reasons", "\n".join(res.reasons), title="方案理由")
         run.results(out)  # wall-clock seconds and solver status/bound are in the manifest, not the hashed results
         if getattr(res, "problem", None) is not None:
