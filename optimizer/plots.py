@@ -36,20 +36,22 @@ def _cjk() -> None:
 
 
 def score_distributions(proj: Projection, assessment: str | None = None, bins: int = 60) -> Figure:
-    """Histogram of every county's total score over the draws (one step outline per county),
-    the home county drawn thicker; x: 总分 [分], y: 概率密度."""
+    """Histogram of the total score over the draws of every county in the home county's ranking
+    class (one step outline per county), the home county drawn thicker; x: 总分 [分], y: 概率密度."""
     _cjk()
     a = proj.assessment(assessment)
     fig = Figure(figsize=(8, 4.5), dpi=110)
     ax = fig.add_subplot()
-    t = a.totals
+    t = a.totals[:, a.class_of == a.class_of[a.home]]
     finite = t[np.isfinite(t)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
     for c, name in enumerate(a.counties):
-        col = t[:, c]
+        if a.class_of[c] != a.class_of[a.home]:
+            continue  # the home county's class only: those it is ranked against
+        col = a.totals[:, c]
         col = col[np.isfinite(col)]
         if not col.size:
             continue
