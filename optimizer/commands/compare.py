@@ -136,7 +136,8 @@ def _plan_frame(res) -> pd.DataFrame:
     df = res.table
     if df is None or df.empty:
         return pd.DataFrame(columns=["指标", "推进量", "目标值", "工作量"])
-    return df[df["档位"] > 0][["指标", "考核", "牵头单位", "预测值", "目标值", "推进量", "工作量"]].reset_index(drop=True)
+    pushed = df["指标"].isin(res.levels.names) & (pd.to_numeric(df["档位"], errors="coerce") > 0)  # no total row
+    return df[pushed][["指标", "考核", "牵头单位", "预测值", "目标值", "推进量", "工作量"]].reset_index(drop=True)
 
 
 def compare(path, names: list[str], *, draws: int | None = None, seed: int | None = None, ranks=(1, 2, 3),
