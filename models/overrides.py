@@ -202,6 +202,8 @@ def apply_overrides(data: dict, frows: list, erows: list, names) -> tuple[dict, 
     """
     from .scenario import Problem  # local: scenario imports this module lazily
 
+    if isinstance(names, str):  # "a,b" as typed on the command line
+        names = [n.strip() for n in names.split(",") if n.strip()]
     data = copy.deepcopy(data)
     frows, erows = list(frows), list(erows)
     problems: list = []
