@@ -10,7 +10,8 @@ cells may be Chinese (正向/逆向, 分数/名次/比例 …) or the scenario f
 ``考核``  名称, 总分, 排名方式 (同类内/全市统一), 同分处理 (并列/本县居后), 等次依据 (分数/名次/比例), 来源
 ``板块``  考核, 名称, 权重, 上限, 下限, 计入池
 ``等次``  考核, 等次, 最低分, 最高名次, 比例 — best grade first
-``指标``  考核, 名称, 单位, 方向 (正向/逆向), 分值, 板块, 类别, 规则 (默认 threshold), 基本任务, 满分,
+``指标``  考核, 名称, 单位, 方向 (正向/逆向), 分值, 板块, 类别, 规则 (基本满分 [default], 达标, 完成比例, 基准加减, 分档,
+    功效系数, 与最优比, 按名次, 与平均比, 两个高于, 满意度, 按次 — or the format's English kind), 基本任务, 满分,
     基本分比例, 低于基本 (0分/倒扣/线性), 倒扣步长, 倒扣分, 倒扣下限, 零分值, 超额步长, 超额加分,
     超额上限, 超额计入板块, 目标, 规则参数 (JSON: any other rule field), 牵头单位, 责任领导,
     预测值, 标准差 (the home county's forecast), 来源, 假设说明 ("字段: 说明" per line)
@@ -119,6 +120,10 @@ BELOW_OUT = {"zero": "0分", "deduct": "倒扣", "linear": "线性"}
 KIND = {"发展性": "developmental", "约束性": "binding", "重点工作": "key_work", "满意度": "survey", "加分": "bonus",
         "扣分": "deduction", "其他": "other"}
 KIND_OUT = {v: k for k, v in KIND.items()}
+RULE = {"基本满分": "threshold", "达标": "binary", "完成比例": "ratio", "基准加减": "base_step", "分档": "bands",
+        "功效系数": "efficacy", "与最优比": "best_ratio", "按名次": "rank_points", "与平均比": "vs_average",
+        "两个高于": "growth_bonus", "满意度": "survey", "按次": "per_event"}
+RULE_OUT = {v: k for k, v in RULE.items()}
 YES = {"是", "true", "True", "TRUE", "1", "yes", "y", "Y"}
 NO = {"否", "false", "False", "FALSE", "0", "no", "n", "N"}
 
@@ -481,7 +486,7 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]
         notes = I.notes(row, r, "假设说明")
         if notes:
             ind["assumed"] = notes
-        kind = I.text(row, r, "规则") or "threshold"
+        kind = I.word(row, r, "规则", {**RULE, **{v: v for v in RULE.values()}}) or "threshold"
         rule: dict = {"kind": kind}
         if kind == "threshold":
             for col, key in (("基本任务", "basic"), ("满分", "full"), ("基本分比例", "basic_share")):
@@ -513,7 +518,7 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]
             for col in ("基本任务", "满分", "基本分比例", "低于基本", "倒扣步长", "倒扣分", "倒扣下限", "零分值",
                         "超额步长", "超额加分", "超额上限", "超额计入板块"):
                 if I.raw(r, col) is not None:
-                    I.bad(row, col, f"only for rule 'threshold' (this row's rule is {kind!r}): clear the cell or put it in 规则参数")
+                    I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE_OUT.get(kind, kind)}: clear the cell or put it in 规则参数")
         t = I.number(row, r, "目标")
         if t is not None:
             rule["target"] = t
@@ -742,13 +747,33 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
 # --------------------------------------------------------------------------- writing a scenario workbook
 
 
+def _choices() -> dict[str, dict[str, list[str]]]:
+    """Drop-down lists offered in the workbook (the Chinese words; English ones are accepted too)."""
+    return {
+        "指标": {"方向": list(DIRECTION_OUT.values()), "规则": list(RULE), "低于基本": list(BELOW_OUT.values()),
+               "类别": list(KIND)},
+        "考核": {"排名方式": list(RANKING_OUT.values()), "同分处理": list(TIE_OUT.values()), "等次依据": list(GRADE_BY_OUT.values())},
+        "县市区数值": {"分布": ["normal", "triangular", "pert", "fixed", "bernoulli"], "假设": ["是", "否"]},
+        "工作量": {"假设": ["是", "否"]},
+    }
+
+
 def _rows_to_sheet(wb, name: str, rows: list[dict]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     ws = wb.create_sheet(name)
     cols = COLUMNS[name]
     ws.append(cols)
     for r in rows:
         ws.append([_cell(r.get(c)) for c in cols])
     style_sheet(ws)
+    for col, words in _choices().get(name, {}).items():
+        letter = get_column_letter(cols.index(col) + 1)
+        dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True,
+                            showErrorMessage=False)  # a hint, not a lock: English words stay allowed
+        dv.add(f"{letter}2:{letter}1000")
+        ws.add_data_validation(dv)
 
 
 def _notes_text(d: dict) -> str | None:
@@ -790,9 +815,9 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
             rule = ind.rule.model_dump(mode="json", exclude_defaults=True)
             rule["kind"] = ind.rule.kind
             row = {"考核": a.name, "名称": ind.name, "单位": ind.unit or None, "方向": DIRECTION_OUT[ind.direction],
-                   "分值": ind.points, "板块": ind.block, "类别": KIND_OUT[ind.kind], "规则": rule.pop("kind"),
+                   "分值": ind.points, "板块": ind.block, "类别": KIND_OUT[ind.kind], "规则": RULE_OUT[rule.pop("kind")],
                    "牵头单位": ind.department, "责任领导": ind.leader, "来源": ind.source, "假设说明": _notes_text(ind.assumed)}
-            if row["规则"] == "threshold":
+            if ind.rule.kind == "threshold":
                 row["基本任务"], row["满分"] = rule.pop("basic"), rule.pop("full")
                 row["基本分比例"] = ind.rule.basic_share
                 rule.pop("basic_share", None)
