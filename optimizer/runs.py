@@ -369,7 +369,8 @@ class RunFolder:
             rows.append(("调整方案", ", ".join(s.applied)))
         solver = self._meta.get("solver")
         if isinstance(solver, dict):
-            rows.append(("求解器", ", ".join(f"{k} {v}" for k, v in solver.items() if v is not None)))
+            rows.append(("求解器", ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                          for k, v in solver.items() if v is not None)))
         return rows
 
     def _manifest(self, hashed: dict) -> dict:

@@ -141,3 +141,20 @@ def test_report_command_rebuilds_the_page_from_the_folder(run_dir, tmp_path, cap
     assert re.findall(r"<h2>(.*?)</h2>", html) == heads
     # numbers survive the CSV round trip: P(rank 2) = 0.5 in both pages
     assert "<td>0.5</td>" in html and "<td>0.5</td>" in orig
+
+
+def test_a_real_optimize_run_renders_its_plan_reasons_and_probabilities(tmp_path, capsys):
+    scn = tmp_path / "scn"
+    assert main(["import-excel", str(ROOT / "scenarios" / "template.xlsx"), "-o", str(scn)]) == 0
+    out = tmp_path / "opt"
+    assert main(["optimize", str(scn), "--draws", "60", "--out", str(out)]) == 0
+    capsys.readouterr()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert len(data_uri_pngs(html)) == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    dom = render(out / "report.html", tmp_path / "profile", ARTIFACTS / "optimize-report.png")
+    assert 'data-images="1"' in dom and 'data-images-ok="yes"' in dom
+    plan = pd.read_csv(out / "plan.csv", encoding="utf-8-sig")
+    for text in ("推进方案", "方案理由", "名次与等次概率（与基准方案对比）", "优化方案（样本外）", "讲话规则（样本外）",
+                 "求解器", *plan["指标"].astype(str)):
+        assert text in dom, text
