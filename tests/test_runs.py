@@ -306,3 +306,15 @@ def test_solver_seam_problem_is_written_as_lp_and_mps(tmp_path):
     assert (out / "problem_columns.csv").read_text(encoding="utf-8-sig").splitlines() == ["LP name,column", "x,x[出口]", "y,y"]
     mps = (out / "problem.mps").read_text()
     assert "ROWS" in mps and "r1_hi" in mps
+
+
+def test_reproduce_notices_an_edited_results_file(tiny, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    res = out / "results.json"
+    res.write_text(res.read_text(encoding="utf-8").replace("19.0", "19.5", 1), encoding="utf-8")  # B's total
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("results.json was edited since the run")
+    assert lines[1] == "DIFFERENT: first difference at tables.main-counties[row 2].总分 [分]: recorded 19.5, now 19.0"

@@ -66,6 +66,8 @@ def run(args) -> int:
     changed = changed_files(man)
     lines = [f"scenario file changed since the run: {p} (sha256 {a[:12]}… → {(b or 'missing')[:12]}{'…' if b else ''})"
              for p, a, b in changed]
+    if man.get("results_sha256") and mf.results_hash(recorded) != man["results_sha256"]:
+        lines.insert(0, f"{RESULTS} was edited since the run (its hash is not the manifest's results_sha256)")
     argv = strip_run_args(man["argv"])
     cwd = man.get("cwd")
     buf = io.StringIO()
