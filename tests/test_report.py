@@ -49,9 +49,27 @@ def chromium() -> str:
     return exe
 
 
+def cjk_font_for_browser() -> None:
+    """Chromium draws the page with the system's fonts (fontconfig): make sure one has Chinese glyphs,
+    or the screenshot shows empty boxes (the DOM checks would still pass)."""
+    def has_cjk() -> bool:
+        r = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True)
+        return r.returncode == 0 and bool(r.stdout.strip())
+    if shutil.which("fc-list") and has_cjk():
+        return
+    try:
+        subprocess.run(["apt-get", "install", "-y", "fonts-wqy-microhei"], check=True, capture_output=True, timeout=900,
+                       env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    except (OSError, subprocess.SubprocessError) as err:
+        pytest.fail(f"no CJK font for Chromium and apt-get install fonts-wqy-microhei failed: {err}")
+    if not has_cjk():
+        pytest.fail("fonts-wqy-microhei installed but fontconfig lists no Chinese font (fc-list :lang=zh)")
+
+
 def render(html_file: Path, profile: Path, screenshot: Path | None = None) -> str:
     """The DOM after load (``--dump-dom``), and a screenshot when asked."""
     exe = chromium()
+    cjk_font_for_browser()
     url = html_file.resolve().as_uri()
     base = [exe, *FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=5000"]
     dom = subprocess.run([*base, "--dump-dom", url], capture_output=True, text=True, timeout=180)
