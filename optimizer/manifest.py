@@ -68,7 +68,22 @@ def versions() -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             out[pkg] = None
     out["HiGHS"] = out.get("highspy")
+    out["CBC"] = cbc_version()
     return out
+
+
+def cbc_version() -> str | None:
+    """Version of the CBC binary bundled with PuLP (``cbc -quit`` prints it), or None."""
+    try:
+        import re
+
+        from pulp.apis.coin_api import pulp_cbc_path
+
+        r = subprocess.run([pulp_cbc_path, "-quit"], capture_output=True, text=True, timeout=10)
+        m = re.search(r"Version:\s*(\S+)", r.stdout)
+        return m.group(1) if m else None
+    except (ImportError, OSError, subprocess.SubprocessError):
+        return None
 
 
 def git_commit(cwd: str | Path | None = None) -> dict | None:

@@ -54,6 +54,8 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
     # tiny has no simulation section: the schema's defaults are recorded
     assert (man["seed"], man["draws"], man["chunk"]) == (20_120_901, 10_000, 10_000)
     assert man["versions"]["pulp"] == pulp.__version__ and man["versions"]["python"].count(".") == 2
+    import importlib.metadata
+    assert man["versions"]["HiGHS"] == importlib.metadata.version("highspy") and man["versions"]["CBC"].startswith("2.")
     assert man["resolved_scenarios"][0]["spec"]["scenario"]["home"] == "A"
     assert [f["mean"] for f in man["resolved_scenarios"][0]["forecasts"]] == [4.5, 0.82, 5.2, 0.75]
     recorded = json.loads((out / "results.json").read_text(encoding="utf-8"))
