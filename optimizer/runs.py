@@ -23,7 +23,7 @@ Using it from a command (three lines)::
             run.figure_file("frontier", lambda path: plot_frontier(df, path))  # or a function that saves a PNG
             run.text("reasons", "…", title="方案理由")           # plain text or Markdown-ish lines
             run.results({"p_rank": 0.62, ...})                 # the numbers reproduce compares
-            run.problem(lp_problem)                            # PuLP problem -> problem.lp, problem.mps
+            run.problem(model.problem)                         # solver.Problem or PuLP LpProblem -> problem.lp/.mps
             run.meta(solver={"name": "HiGHS", "status": "Optimal", "gap": 0.0})
             with run.timer("solve"): ...                       # timings in the manifest
 
