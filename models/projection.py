@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import special
+from threadpoolctl import threadpool_limits
 
 from .scenario import Scenario
 from .scoring import CompiledScenario, compile_scenario, score_all
@@ -500,6 +501,9 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
 
         bar = tqdm(total=S, unit="draw", unit_scale=True, file=sys.stderr, desc="模拟", leave=False,
                    disable=None)  # None: no bar when stderr is not a terminal
+    # the scoring's matrix products are small (chunk·C × n by n × B): threads only add
+    # synchronisation, and on shared cores they make it several times slower
+    limit = threadpool_limits(limits=1, user_api="blas")
     try:
         for start in range(0, S, chunk):
             n = min(chunk, S - start)
@@ -513,6 +517,7 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
             if bar is not None:
                 bar.update(n)
     finally:
+        limit.restore_original_limits()
         if bar is not None:
             bar.close()
     out = []
