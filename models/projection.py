@@ -103,6 +103,12 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
         c, i = cs.counties.index(f.county), cs.indicators.index(f.indicator)
         lo = -np.inf if f.min is None else f.min
         hi = np.inf if f.max is None else f.max
+        if f.dist in ("triangular", "pert") and not max(lo, f.low) < min(hi, f.high):
+            raise ValueError(f"forecast {f.county}/{f.indicator}: the range [min, max] = [{f.min}, {f.max}] leaves "
+                             f"nothing of [low, high] = [{f.low}, {f.high}]: widen it or drop min/max")
+        if f.dist == "normal" and f.sd == 0 and not lo <= f.mean <= hi:
+            raise ValueError(f"forecast {f.county}/{f.indicator}: mean {f.mean} with sd 0 lies outside "
+                             f"[min, max] = [{f.min}, {f.max}]")
         nan = np.nan
         rows[f.dist].append((c * I + i, cs.sign[i], nan if f.mean is None else f.mean, nan if f.sd is None else f.sd,
                              nan if f.low is None else f.low, nan if f.likely is None else f.likely,

@@ -240,3 +240,10 @@ def test_far_bound_takes_the_fast_path_with_the_same_numbers():
     assert near.max() <= 79
     mu = 77 - 2 * stats.norm.pdf(1) / stats.norm.cdf(1)
     assert abs(near.mean() - mu) <= 4 * 2 / math.sqrt(20_000)
+
+
+def test_impossible_truncation_is_a_clear_error():
+    f = ("county,indicator,dist,mean,sd,low,likely,high,min,max\nH,x,triangular,,,1,2,3,4,\nH,y,normal,1,1,,,,,\n"
+         + "".join(f"{c},{i},normal,1,1,,,,,\n" for c in "BR" for i in "xy"))
+    with pytest.raises(ValueError, match="H/x: the range"):
+        draw(scenario(f), 10, 1)
