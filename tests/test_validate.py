@@ -61,8 +61,8 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
     "empty_scenario_yaml": [(Y, "", "", "file is empty")],
     "empty_forecasts_csv": [(F, "", "", "file is empty: write the header row")],
     "non_utf8_forecasts": [(F, "row 4", "", "is not UTF-8 text (it looks like GBK")],
-    "invalid_yaml_syntax": [(Y, "line 8", "", "is not valid YAML: expected ',' or '}', but got ':' (noticed on line 9")],
-    "tab_indentation": [(Y, "line 5", "", "found character '\\t' that cannot start any token")],
+    "invalid_yaml_syntax": [(Y, "line 8", "", "(noticed on line 9; while parsing a flow mapping that starts here)")],
+    "tab_indentation": [(Y, "line 5", "", "the line is indented with a tab character")],
     "bom_crlf_misspelt": [(Y, "line 28", f"{IND}[energy].pionts", "unknown key 'pionts': did you mean 'points'?"),
                           (F, "row 4", "sd", "must be at least 0, found -0.2")],
     # forecasts.csv and effort.csv
