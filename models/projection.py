@@ -49,7 +49,16 @@ Scoring
 :func:`simulate` scores every draw with :func:`models.scoring.score_all` (the one scoring
 implementation), chunk by chunk, keeps totals, ranks and grades (S, C) per assessment (never the
 (S, C, I) values beyond a chunk) and summarises them in DataFrames with Chinese column names.
-Every probability has its Monte Carlo standard error √(p(1 − p)/S) beside it.
+Every probability has its Monte Carlo standard error √(p(1 − p)/S) beside it. Tables of an
+:class:`AssessmentProjection` (one per assessment of the scenario):
+
+``summary``      县市区, 本县, 平均分 [分], 中位分 [分], 5%分位分 [分], 95%分位分 [分], 平均排名, 中位排名,
+                 5%分位排名, 95%分位排名
+``rank_probs``   县市区, 排名, 概率, 标准误 (the rank acceptability matrix in long form; wide:
+                 ``rank_matrix()``)
+``beat_probs``   县市区, 对手, 胜出概率, 标准误 (P(县市区 ranks strictly above 对手), same ranking class)
+``grade_probs``  县市区, 等次序号, 等次, 概率, 标准误, 不低于该等次概率, 不低于标准误 (grade index 0 is
+                 the best, so "at least grade g" is index ≤ g)
 """
 from __future__ import annotations
 
