@@ -27,12 +27,16 @@ def run(argv: list[str]) -> int:
     for name in names:
         print(f"\n===== {name} =====", flush=True)
         t0 = time.perf_counter()
+        saved = sys.argv
+        sys.argv = [f"benchmarks/{name}.py"]  # a main() that parses sys.argv sees no runner words
         try:
             mod = importlib.import_module(f"benchmarks.{name}")
             mod.main()
-        except Exception:  # noqa: BLE001 - report and go on with the others
+        except (Exception, SystemExit):  # noqa: BLE001 - report and go on with the others
             traceback.print_exc()
             failed.append(name)
+        finally:
+            sys.argv = saved
         print(f"({name}: {time.perf_counter() - t0:.1f} s)", flush=True)
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
