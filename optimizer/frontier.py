@@ -18,13 +18,14 @@ def frontier(scn, req: Request, budgets: list[float], *, n_draws: int = 200, see
     prepared = prepare(scn, n_draws, seed)
     rows = []
     a = req.assessment
+    gname = scn.assessment(a).grades.names[req.grade]
     for b in sorted(budgets):
         res = optimize(scn, replace(req, budget=b), n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit,
                        with_baselines=False, prepared=prepared)
         o = res.out_of_sample[a]
         rows.append({"预算": b, "用去工作量": res.effort, "求解状态": res.status, "目标值(样本内)": res.objective,
                      "界": res.bound, "期望得分 [分]": o["expected_score"], "期望名次": o["expected_rank"],
-                     f"P(名次≤{req.rank})": o["p_rank"], "P(等次)": o["p_grade"]})
+                     f"P(名次≤{req.rank})": o["p_rank"], f"P(等次≥{gname})": o["p_grade"]})
     df = pd.DataFrame(rows)
     col = f"P(名次≤{req.rank})"
     db = df["预算"].diff()
@@ -43,9 +44,10 @@ def plot_frontier(df: pd.DataFrame, path, title: str = "") -> None:
 
     use_cjk_font()
     pcol = next(c for c in df.columns if c.startswith("P(名次"))
+    gcol = next(c for c in df.columns if c.startswith("P(等次"))
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(df["预算"], df[pcol], marker="o", label=pcol)
-    ax.plot(df["预算"], df["P(等次)"], marker="s", label="P(等次)")
+    ax.plot(df["预算"], df[gcol], marker="s", label=gcol)
     ax.set_xlabel("预算 (工作量)")
     ax.set_ylabel("概率 (样本外)")
     ax.set_ylim(0, 1.02)
