@@ -507,7 +507,7 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
     cs = cs or compile_scenario(scn)
     ft = forecast_table(scn, cs)
     C = len(cs.counties)
-    acc = [(np.empty((S, C)), np.empty((S, C), dtype=np.int32), np.empty((S, C), dtype=np.int16)) for _ in cs.assessments]
+    acc = [(np.empty((S, C)), np.empty((S, C), dtype=np.int16), np.empty((S, C), dtype=np.int16)) for _ in cs.assessments]
     bar = None
     if progress:
         import sys
