@@ -121,9 +121,11 @@ def peak_memory_mb(scn, draws: int) -> float:
 
 def profile_scoring(values, totals, cs, top: int = 12) -> str:
     pr = cProfile.Profile()
-    pr.enable()
-    score_all(values[:CHUNK], cs, drawn_totals={k: v[:CHUNK] for k, v in totals.items()})
-    pr.disable()
+    with threadpool_limits(limits=1, user_api="blas"):  # as in simulate()
+        pr.enable()
+        for _ in range(10):
+            score_all(values[:CHUNK], cs, drawn_totals={k: v[:CHUNK] for k, v in totals.items()})
+        pr.disable()
     buf = io.StringIO()
     pstats.Stats(pr, stream=buf).sort_stats("tottime").print_stats(top)
     return buf.getvalue()
@@ -208,3 +210,7 @@ def sanmen_figures(roof_rate: float) -> dict:
     t_sim = best_of(lambda: simulate(scn, draws=S, seed=1, chunk=CHUNK, cs=cs), REPEAT)
     return {"sanmen_counties": C, "sanmen_indicators": I, "sanmen_simulate_s": t_sim,
             "sanmen_ratio": S * C * I / t_sim / roof_rate}
+
+
+if __name__ == "__main__":
+    main(profile="--profile" in sys.argv)
