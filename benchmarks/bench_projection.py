@@ -97,7 +97,8 @@ def best_of(fn, repeat: int = 3) -> float:
 
 def chunked_scoring(values, totals, cs):
     for s0 in range(0, values.shape[0], CHUNK):
-        score_all(values[s0:s0 + CHUNK], cs, drawn_totals={k: v[s0:s0 + CHUNK] for k, v in totals.items()})
+        score_all(values[s0:s0 + CHUNK], cs, drawn_totals={k: v[s0:s0 + CHUNK] for k, v in totals.items()},
+                  keep_points=False)  # as simulate() scores: totals, ranks, grades
 
 
 def timed(best, a, b, out, d, ft, cs, scn, loop, n_loop):
@@ -146,7 +147,7 @@ def main(profile: bool = False) -> dict:
 
     def loop():
         for s in range(n_loop):
-            score_all(d.values[s], cs, drawn_totals={k: v[s] for k, v in d.totals.items()})
+            score_all(d.values[s], cs, drawn_totals={k: v[s] for k, v in d.totals.items()}, keep_points=False)
 
     score_all(d.values[:CHUNK], cs, drawn_totals={k: v[:CHUNK] for k, v in d.totals.items()})  # warm up (JIT, caches)
     # the machine is shared: interleave the measurements and keep each one's best time, so the

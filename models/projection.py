@@ -524,7 +524,7 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
             n = min(chunk, S - start)
             d = draw_from_table(ft, n, seed, stream, start)
             values = d.values if push is None else apply_push(d.values, cs, push)
-            for (t, r, g), res in zip(acc, score_all(values, cs, drawn_totals=d.totals)):
+            for (t, r, g), res in zip(acc, score_all(values, cs, drawn_totals=d.totals, keep_points=False)):
                 t[start:start + n] = res.total
                 r[start:start + n] = res.rank
                 g[start:start + n] = res.grade

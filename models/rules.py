@@ -17,8 +17,7 @@ import math
 
 import numpy as np
 from numba import float64 as _F64
-from numba import guvectorize, njit, vectorize
-from numba import int64 as _I64
+from numba import njit, vectorize
 
 ROUNDINGS = ("prorata", "floor", "ceil")
 
@@ -102,24 +101,27 @@ def over_full(x, basic, full, o_step, o_points, o_rounding, o_cap):
     return over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap)
 
 
-@guvectorize([(_F64[:], _F64[:, :], _I64[:], _I64[:], _F64[:], _F64[:])], "(n),(p,n),(n),(n),(b)->(b)", cache=True)
-def threshold_block_sums(x, params, block_of, over_block_of, like, out):
-    """Threshold points of a row of values (n,) summed straight into blocks (b,), never
-    materialising per-indicator points: one read of the values. ``params`` rows are the
+@njit(cache=True)
+def threshold_block_sums(x, params, block_of, over_block_of, n_blocks):
+    """Threshold points of rows of values (M, n) summed straight into blocks (M, n_blocks),
+    never materialising per-indicator points: one read of the values. ``params`` rows are the
     arguments of :func:`threshold_scalar` then of :func:`over_full_scalar` (basic, full,
     points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor, o_step,
     o_points, o_rounding, o_cap, is_threshold); NaN values and non-threshold columns add 0."""
-    for b in range(out.shape[0]):
-        out[b] = 0.0 * like[b]
-    for k in range(x.shape[0]):
-        v = x[k]
-        if params[14, k] == 0.0 or v != v:
-            continue
-        out[block_of[k]] += threshold_scalar(v, params[0, k], params[1, k], params[2, k], params[3, k], params[4, k],
-                                             params[5, k], params[6, k], params[7, k], params[8, k], params[9, k])
-        if params[13, k] > 0.0:
-            out[over_block_of[k]] += over_full_scalar(v, params[0, k], params[1, k], params[10, k], params[11, k],
-                                                      params[12, k], params[13, k])
+    M, n = x.shape
+    out = np.zeros((M, n_blocks))
+    p = np.ascontiguousarray(params.T)  # (n, 15): one indicator's parameters side by side
+    for m in range(M):  # rows outermost: values and sums are read and written in memory order
+        for k in range(n):
+            v = x[m, k]
+            if p[k, 14] == 0.0 or v != v:
+                continue
+            out[m, block_of[k]] += threshold_scalar(v, p[k, 0], p[k, 1], p[k, 2], p[k, 3], p[k, 4], p[k, 5], p[k, 6],
+                                                    p[k, 7], p[k, 8], p[k, 9])
+            if p[k, 13] > 0.0:
+                out[m, over_block_of[k]] += over_full_scalar(v, p[k, 0], p[k, 1], p[k, 10], p[k, 11], p[k, 12],
+                                                             p[k, 13])
+    return out
 
 
 def binary(x, sign, target, points):

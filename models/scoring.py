@@ -360,7 +360,9 @@ def _fused_block_sums(values: np.ndarray, ca: CompiledAssessment) -> np.ndarray:
     B = len(ca.block_names)
     if ca.threshold is not None:
         with np.errstate(invalid="ignore", divide="ignore"):  # see _points
-            raw = rules.threshold_block_sums(x, ca.threshold["matrix"], ca.block_of, ca.over_block_of, np.zeros(B))
+            x2 = x.reshape(-1, x.shape[-1])  # a view when the assessment's columns are the whole array
+            raw = rules.threshold_block_sums(x2, ca.threshold["matrix"], ca.block_of, ca.over_block_of, B)
+            raw = raw.reshape(x.shape[:-1] + (B,))
     else:
         raw = np.zeros(x.shape[:-1] + (B,))
     if ca.groups:

@@ -8,6 +8,8 @@ import importlib
 import pkgutil
 import sys
 
+from threadpoolctl import threadpool_limits
+
 from models.scenario import ScenarioError
 
 from . import commands
@@ -48,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args._run(args) or 0)
+        # one BLAS thread: the block sums are skinny matrix products, and BLAS threads competing for
+        # a shared 2-core machine made them 2.6x slower (measured in benchmarks/bench_projection)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return int(args._run(args) or 0)
     except ScenarioError as err:
         print(f"scenario has {len(err.problems)} problem(s):", file=sys.stderr)
         for p in err.problems:
