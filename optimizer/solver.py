@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+INTEGRALITY_TOL = 1e-9
+
+
 @dataclass
 class Problem:
     """A MILP: optimise ``c·v + obj_const`` over columns v with bounds, integrality and rows
@@ -162,6 +165,10 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
+    # an exact tie under home_loses is told apart by a margin of 1e-6 points on rows whose
+    # right-hand side can reach ~1e3: the default integrality tolerance (1e-6) would let a
+    # binary sit at 1 − 1e-9·need and claim the draw; 1e-9 keeps the model exact
+    h.setOptionValue("mip_feasibility_tolerance", INTEGRALITY_TOL)
     version = f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
     inf = highspy.kHighsInf
     n = p.n_cols
@@ -247,7 +254,7 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
         # CBC 2.10.3's integer preprocessing returned wrong "optimal" plans on small models of
         # this kind (tests/test_milp.py found one: 0.624 claimed optimal against 0.8); it stays off.
         cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
-                            warmStart=bool(p.start), logPath=log, options=["preprocess off"])
+                            warmStart=bool(p.start), logPath=log, options=["preprocess off", f"integerT {INTEGRALITY_TOL}"])
         t0 = time.perf_counter()
         try:
             prob.solve(cmd)

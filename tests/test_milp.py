@@ -81,7 +81,8 @@ def random_instance(seed: int):
             rule = {"kind": kind}
         if kind == "binary" and rng.random() < 0.3 and len(blocks) > 2:
             block = "deduct"
-        inds.append({"name": name, "block": block, "direction": direction, "points": pts, "rule": rule})
+        inds.append({"name": name, "block": block, "direction": direction, "points": pts, "rule": rule,
+                     "department": f"d{int(rng.integers(0, 2))}"})
         for c in counties:
             if total_only and c["name"] == f"R{n_riv - 1}" and kind not in peer:
                 continue
@@ -207,17 +208,25 @@ def test_tables_evaluate_equals_scoring(seed):
         np.testing.assert_array_equal(out.grade, sc.grade)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10**6), share=st.floats(0.0, 1.0))
-def test_budget_never_exceeded(seed, share):
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), share=st.floats(0.0, 1.0), dshare=st.floats(0.0, 1.0),
+       objective=st.sampled_from(["score", "expected-rank", "rank-prob", "grade-prob"]),
+       solver=st.sampled_from(["highs", "cbc"]))
+def test_budget_never_exceeded(seed, share, dshare, objective, solver):
+    """Total and department budgets hold for every objective; the optimum equals enumeration."""
     scn, cs, L, d, T = _setup(seed, 15)
-    if L.n == 0:
+    if L.n == 0 or np.prod(L.sizes) > 400:
         return
     budget = share * float(sum(e[-1] for e in L.effort))
-    m = build(T, Request(objective="score", budget=budget))
-    r = solve(m.problem, "highs", time_limit=30)
+    d0 = dshare * float(sum(e[-1] for j, e in enumerate(L.effort) if L.department[j] == "d0"))
+    req = Request(objective=objective, budget=budget, departments={"d0": d0}, rank=1, grade=1)
+    m = build(T, req)
+    r = solve(m.problem, solver, time_limit=30)
     assert r.status == "optimal"
-    assert L.plan_effort(m.plan_of(r.values)) <= budget + 1e-9
+    plan = m.plan_of(r.values)
+    assert L.plan_effort(plan) <= budget + 1e-9
+    assert sum(L.effort[j][plan[j]] for j in range(L.n) if L.department[j] == "d0") <= d0 + 1e-9
+    assert abs(r.objective - brute(cs, L, d, T, req)) <= 1e-6
 
 
 def test_tiny_scenario_worked_example():
