@@ -65,7 +65,8 @@ class Problem:
     def add_row(self, idx, val, lo: float = -math.inf, hi: float = math.inf) -> None:
         idx = np.asarray(idx, dtype=np.int64)
         val = np.asarray(val, dtype=float)
-        keep = val != 0.0
+        keep = np.abs(val) > 1e-13  # float noise from differences of equal sums
+
         idx, val = idx[keep], val[keep]
         if len(idx) and len(np.unique(idx)) != len(idx):  # merge repeated columns
             u, inv = np.unique(idx, return_inverse=True)
@@ -101,6 +102,15 @@ class SolveResult:
     @property
     def has_plan(self) -> bool:
         return self.values is not None and self.status in ("optimal", "time_limit_feasible")
+
+
+def _rounded(p: Problem, values: np.ndarray) -> np.ndarray:
+    """Integer columns rounded (CBC writes binaries like −6.6e-06); the objective is then
+    recomputed from these values, so it is the value of a truly integral point."""
+    ints = np.asarray(p.integer, dtype=bool)
+    out = values.astype(float).copy()
+    out[ints] = np.round(out[ints])
+    return out
 
 
 def highs_available() -> bool:
@@ -200,8 +210,8 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     info = h.getInfo()
     S = highspy.HighsModelStatus
     has_sol = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    values = np.array(h.getSolution().col_value) if has_sol else None
-    obj = sign * info.objective_function_value + p.obj_const if has_sol else None
+    values = _rounded(p, np.array(h.getSolution().col_value)) if has_sol else None
+    obj = p.value(values) if has_sol else None
     bound = sign * info.mip_dual_bound + p.obj_const if len(ints) else obj
     if ms == S.kOptimal:
         status = "optimal"
@@ -271,7 +281,7 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
         return SolveResult("infeasible", None, None, None, None, "cbc", version, secs, "the constraints admit no plan")
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         return SolveResult("failed", None, None, None, None, "cbc", version, secs, pulp.LpStatus.get(prob.status, "?"))
-    values = np.array([c.varValue if c.varValue is not None else 0.0 for c in cols])
+    values = _rounded(p, np.array([c.varValue if c.varValue is not None else 0.0 for c in cols]))
     objective = p.value(values)
     if prob.sol_status == pulp.LpSolutionOptimal:
         return SolveResult("optimal", objective, objective, 0.0, values, "cbc", version, secs, "optimal")
