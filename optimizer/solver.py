@@ -230,10 +230,6 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
 # --------------------------------------------------------------------------- CBC through PuLP
 
 
-def _cbc_version(path: str) -> str:
-    return "CBC (bundled with PuLP)"
-
-
 def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     import pulp
     from pulp.apis.coin_api import pulp_cbc_path
