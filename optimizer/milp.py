@@ -189,9 +189,7 @@ class Builder:
             y = self.p.add_var(f"clip[{label},{s}]", new_lo[s], new_hi[s], integer=False)
             idx, val = self._row_terms(t, coef[s], extra.get(s, []))
             L, U = lo[s], hi[s]
-            if upper:
-                if math.isfinite(cap):
-                    pass  # y's upper bound already ≤ cap
+            if upper:  # y ≤ cap through its upper bound; y ≤ max(e, floor) here
                 if math.isfinite(floor) and L < floor:
                     d = self.p.add_var(f"clipd[{label},{s}]")
                     # y ≤ e + (floor − L)·d ;  y ≤ floor + (U − floor)(1 − d)

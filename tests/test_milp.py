@@ -271,3 +271,17 @@ def test_joint_grade_equals_enumeration(solver):
         m = build(T, req)
         r = solve(m.problem, solver)
         assert abs(r.objective - best) <= 1e-6
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_solver_seam_statuses(solver):
+    """max x + y, x, y binary: with x + y ≤ 1 the optimum is 1 (proven); with x + y ≥ 3 no plan exists."""
+    from optimizer.solver import Problem
+
+    p = Problem(sense="max")
+    x, y = p.add_var("x", cost=1.0), p.add_var("y", cost=1.0)
+    p.add_row([x, y], [1.0, 1.0], hi=1.0)
+    r = solve(p, solver)
+    assert r.status == "optimal" and r.objective == 1.0 and r.bound == 1.0 and r.gap == 0.0
+    p.add_row([x, y], [1.0, 1.0], lo=3.0)
+    assert solve(p, solver).status == "infeasible"
