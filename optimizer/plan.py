@@ -37,9 +37,9 @@ def metric_of_outcomes(tables: OptionTables, req: Request, outs: dict) -> float:
     o = req.objective
     if o == "joint-grade":
         ok = np.ones(tables.n_draws, dtype=bool)
-        for name, out in outs.items():
+        for name in req.assessments or tuple(a.ca.name for a in tables.assessments):
             h = tables.assessment(name).ca.home
-            ok &= out.grade[:, h] <= req.grade
+            ok &= outs[name].grade[:, h] <= req.grade
         return float(ok.mean())
     t = tables.assessment(req.assessment)
     out = outs[t.ca.name]

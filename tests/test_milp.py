@@ -285,3 +285,57 @@ def test_solver_seam_statuses(solver):
     assert r.status == "optimal" and r.objective == 1.0 and r.bound == 1.0 and r.gap == 0.0
     p.add_row([x, y], [1.0, 1.0], lo=3.0)
     assert solve(p, solver).status == "infeasible"
+
+
+def two_assessments(seed: int):
+    """The random instance's assessment twice: the copy's indicators renamed (b_…) with their
+    forecasts, effort rows and vetoes, its grade thresholds eased; a total-only rival gets a
+    total for both."""
+    import copy
+
+    data, f, e = random_instance(seed)
+    a = copy.deepcopy(data["assessments"][0])
+    a["name"] = "second"
+    for ind in a["indicators"]:
+        ind["name"] = "b_" + ind["name"]
+    for v in a["vetoes"]:
+        v["indicator"] = "b_" + v["indicator"]
+        v["name"] = "b_" + v["name"]
+    if a.get("promotion"):
+        a["promotion"]["indicator"] = "b_" + a["promotion"]["indicator"]
+    for lv in a["grades"]["levels"]:
+        if lv.get("min_score") is not None:
+            lv["min_score"] *= 0.8
+    data["assessments"].append(a)
+    for c in data["counties"]:
+        if "totals" in c:
+            c["totals"]["second"] = dict(c["totals"]["main"])
+    lines = f.strip().splitlines()
+    f = "\n".join(lines + [",".join([r.split(",")[0], "b_" + r.split(",")[1]] + r.split(",")[2:]) for r in lines[1:]]) + "\n"
+    if e:
+        el = e.strip().splitlines()
+        e = "\n".join(el + ["b_" + r for r in el[1:]]) + "\n"
+    return data, f, e
+
+
+@pytest.mark.parametrize("seed", [3, 7, 21])
+def test_joint_grade_two_assessments_equals_enumeration(seed):
+    """P(grade ≥ g in both assessments), both sharing one budget, equals enumeration; and over
+    the second alone (the first must then not count)."""
+    data, f, e = two_assessments(seed)
+    scn = build_scenario(data, f, e)
+    cs = compile_scenario(scn)
+    L = option_levels(scn, cs, central_values(scn, cs))
+    if L.n == 0 or np.prod(L.sizes) > 2000:
+        pytest.skip("too many plans to enumerate")
+    d = draw(scn, 20, seed)
+    T = option_tables(d.values, d.totals, cs, L)
+    budget = 0.4 * float(sum(x[-1] for x in L.effort))
+    for g, names in ((0, ("main", "second")), (1, ("main", "second")), (0, ("second",))):
+        req = Request(objective="joint-grade", grade=g, assessments=names, budget=budget)
+        best = brute(cs, L, d, T, req)
+        for solver in ("highs", "cbc"):
+            m = build(T, req)
+            r = solve(m.problem, solver)
+            assert abs(r.objective - best) <= 1e-6
+            assert abs(rescore(cs, d.values, d.totals, T, req, m.plan_of(r.values))[0] - r.objective) <= 1e-6
