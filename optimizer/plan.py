@@ -103,6 +103,7 @@ class PlanResult:
     reasons: list = field(default_factory=list)
     n_draws: int = 0
     n_fresh: int = 0
+    problem: object = None  # the MILP as solved (solver.Problem), for run folders' problem.lp
 
     @property
     def effort(self) -> float:
@@ -158,7 +159,8 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
                         res.version, time.perf_counter() - t0, warm_val, warm, home_summary(scores, cs, req, tables),
                         home_summary(oos_scores, cs, req, tables), counts=dict(model.counts,
                         variables=model.problem.n_cols, integers=model.problem.n_integer,
-                        constraints=model.problem.n_rows), n_draws=tables.n_draws, n_fresh=n_fresh)
+                        constraints=model.problem.n_rows), n_draws=tables.n_draws, n_fresh=n_fresh,
+                        problem=model.problem)
     if with_baselines and req.objective != "min-effort":
         for label, p in (("讲话规则", baselines.speech_rule(scn, tables, req)),
                          ("按分/工作量贪心", baselines.greedy_points(tables, req)),
