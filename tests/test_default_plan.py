@@ -1,0 +1,104 @@
+"""The optimizer on the default scenario (scenarios/sanmen): every objective verified against
+the scoring model, budgets that always hold, and the plan beside the baselines at three budgets.
+
+Plans are compared on an evaluation sample none of them has seen (stream 2, 10 000 draws, the
+same draws for every plan: common random numbers)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from models.projection import apply_push, draw
+from models.scenario import load_scenario
+from models.scoring import compile_scenario, score_all
+from optimizer import baselines as B
+from optimizer import plan as P
+from optimizer.milp import Request
+
+SANMEN = "scenarios/sanmen"
+
+
+@pytest.fixture(scope="module")
+def scn():
+    return load_scenario(SANMEN)
+
+
+def request(scn, objective, budget=None, **kw):
+    eff = scn.spec.effort
+    return Request(objective=objective, budget=eff.budget if budget is None else budget,
+                   departments=dict(eff.departments), **kw)
+
+
+@pytest.mark.parametrize("objective, kw", [
+    ("score", {}), ("expected-rank", {}), ("rank-prob", {"rank": 1}), ("grade-prob", {"grade": 0}),
+    ("min-effort", {"rank": 1, "prob": 0.5}),
+])
+def test_every_objective_rescored_equals_milp(scn, objective, kw):
+    """The plan's value re-computed by models/ from the chosen levels on the same draws equals
+    the MILP's objective to 1e-6 (optimize raises VerificationError otherwise; asserted here too),
+    and the solve is proven optimal at this size (40 draws)."""
+    res = P.optimize(scn, request(scn, objective, **kw), n_draws=40, time_limit=120, n_fresh=500, with_baselines=False)
+    assert res.status == "optimal"
+    assert abs(res.rescored - res.objective) <= 1e-6
+    assert res.effort <= scn.spec.effort.budget + 1e-9
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.floats(0, 30), st.floats(0.2, 1.5), st.sampled_from(["score", "rank-prob"]))
+def test_budgets_always_hold(budget, dept_scale, objective):
+    """Random total budgets and department budgets scaled up or down: the chosen plan's total
+    effort and every department's effort stay within their budgets."""
+    scn = load_scenario(SANMEN)
+    deps = {k: v * dept_scale for k, v in scn.spec.effort.departments.items()}
+    req = Request(objective=objective, rank=1, budget=budget, departments=deps)
+    res = P.optimize(scn, req, n_draws=20, time_limit=60, n_fresh=100, with_baselines=False, warm_seconds=0.5)
+    L = res.levels
+    assert res.effort <= budget + 1e-9
+    spent: dict[str, float] = {}
+    for k, o in enumerate(res.plan):
+        d = L.department[k]
+        spent[d] = spent.get(d, 0.0) + float(L.effort[k][o])
+    for d, e in spent.items():
+        if d in deps:
+            assert e <= deps[d] + 1e-9, (d, e, deps[d])
+
+
+# measured on stream 2 (10 000 draws): the SAA plan (5 replications × 100 draws, each proven
+# optimal, the best of the five chosen on 5 000 stream-1 draws) against the baselines, P(rank 1)
+MEASURED = {
+    8: {"opt": 0.5011, "讲话规则": 0.4184, "按分/工作量贪心": 0.5011, "平均分配": 0.2202},
+    16: {"opt": 0.6265, "讲话规则": 0.4184, "按分/工作量贪心": 0.6185, "平均分配": 0.2202},
+    24: {"opt": 0.7592, "讲话规则": 0.4184, "按分/工作量贪心": 0.7449, "平均分配": 0.2329},
+}
+
+
+@pytest.mark.parametrize("budget", sorted(MEASURED))
+def test_plan_beats_every_baseline_out_of_sample(scn, budget):
+    """At budgets 8, 16 and 24 人月 the optimizer's plan wins rank 1 at least as often as each
+    baseline at the same budget (the speech's rule, greedy by points per effort, an even split),
+    on draws none of them was chosen on. A single 100-draw MILP does NOT achieve this at 16 and
+    24 (0.611 and 0.689 against greedy's 0.613 and 0.737: it overfits its sample); the SAA
+    recipe of DESIGN §6 does."""
+    cs = compile_scenario(scn)
+    ev = draw(scn, 10_000, scn.spec.simulation.seed, stream=2)
+
+    def p_rank1(levels, plan):
+        pv = levels.push_vector(plan, len(cs.indicators))
+        s = score_all(apply_push(ev.values, cs, pv), cs, drawn_totals=ev.totals, keep_points=False)[0]
+        return float((s.rank[:, cs.home] <= 1).mean())
+
+    req = request(scn, "rank-prob", budget=budget, rank=1)
+    best = P.saa(scn, req, replications=5, n_draws=100, n_eval=5000, time_limit=120).best
+    assert all(r == "optimal" for r in [best.status])
+    _, levels, _, tables = P.prepare(scn, 100, scn.spec.simulation.seed)
+    got = {"opt": p_rank1(best.levels, best.plan),
+           "讲话规则": p_rank1(levels, B.speech_rule(scn, tables, req)),
+           "按分/工作量贪心": p_rank1(levels, B.greedy_points(tables, req)),
+           "平均分配": p_rank1(levels, B.even_split(tables, req))}
+    for k, v in MEASURED[budget].items():
+        assert got[k] == pytest.approx(v, abs=0.005), (k, got)
+    for k in ("讲话规则", "按分/工作量贪心", "平均分配"):
+        assert got["opt"] >= got[k] - 1e-12, (k, got)
+    assert np.isfinite(list(got.values())).all()
