@@ -120,7 +120,7 @@ def prepare(scn, n_draws: int, seed: int):
 
 def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, solver: str | None = "highs",
              time_limit: float = 60.0, gap: float = 0.0, threads: int = 1, n_fresh: int = 2000,
-             warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None) -> PlanResult:
+             warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None, eval_stream: int = 1) -> PlanResult:
     """Find, verify and explain the best plan for ``req`` (see the module docstring)."""
     seed = scn.spec.simulation.seed if seed is None else seed
     cs, levels, d, tables = prepared or prepare(scn, n_draws, seed)
@@ -152,9 +152,8 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
         p_in = metric_of_outcomes(tables, req, {s.name: s for s in scores})
         if p_in < req.prob - 1e-12:
             raise VerificationError(f"plan meets its target in {p_in:.4f} of the draws, below {req.prob}")
-    fresh = draw(scn, n_fresh, seed, stream=1)
-    push = levels.push_vector(plan, len(cs.indicators))
-    oos_scores = score_all(apply_push(fresh.values, cs, push), cs, drawn_totals=fresh.totals)
+    fresh = draw(scn, n_fresh, seed, stream=eval_stream)
+    oos_scores = _score_plan(cs, levels, plan, fresh)
     result = PlanResult(req, plan, levels, tables, res.status, res.objective, value, res.bound, res.gap, res.solver,
                         res.version, time.perf_counter() - t0, warm_val, warm, home_summary(scores, cs, req, tables),
                         home_summary(oos_scores, cs, req, tables), counts=dict(model.counts,
@@ -162,17 +161,47 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
                         constraints=model.problem.n_rows), n_draws=tables.n_draws, n_fresh=n_fresh,
                         problem=model.problem)
     if with_baselines and req.objective != "min-effort":
-        for label, p in (("讲话规则", baselines.speech_rule(scn, tables, req)),
-                         ("按分/工作量贪心", baselines.greedy_points(tables, req)),
-                         ("平均分配", baselines.even_split(tables, req)),
-                         ("启发式(贪心+局部搜索)", warm)):
-            pv = levels.push_vector(p, len(cs.indicators))
-            sc = score_all(apply_push(fresh.values, cs, pv), cs, drawn_totals=fresh.totals)
-            result.baselines[label] = {"plan": p.tolist(), "effort": levels.plan_effort(p),
-                                       "in_sample": baselines.metric(tables, req, p),
-                                       "out_of_sample": home_summary(sc, cs, req, tables)}
+        result.baselines = baseline_results(scn, cs, levels, tables, req, fresh, warm)
     result.table, result.reasons = explain(scn, cs, tables, req, plan, scores)
     return result
+
+
+def _score_plan(cs, levels, plan, d):
+    """Scores of a plan on draws ``d`` (the home pushed by the plan's levels)."""
+    return score_all(apply_push(d.values, cs, levels.push_vector(plan, len(cs.indicators))), cs,
+                     drawn_totals=d.totals, keep_points=False)
+
+
+def baseline_results(scn, cs, levels, tables: OptionTables, req: Request, fresh, warm=None) -> dict:
+    """The baselines at the request's budget, each evaluated on the fresh draws: the speech's rule
+    (weak items to basic, then strong items to full), greedy by points per unit of effort, an even
+    split, and the heuristic warm start (greedy then local search) when given."""
+    plans = [("讲话规则", baselines.speech_rule(scn, tables, req)), ("按分/工作量贪心", baselines.greedy_points(tables, req)),
+             ("平均分配", baselines.even_split(tables, req))]
+    if warm is not None:
+        plans.append(("启发式(贪心+局部搜索)", warm))
+    return {label: {"plan": p.tolist(), "effort": levels.plan_effort(p), "in_sample": baselines.metric(tables, req, p),
+                    "out_of_sample": home_summary(_score_plan(cs, levels, p, fresh), cs, req, tables)}
+            for label, p in plans}
+
+
+def optimize_saa(scn, req: Request, *, replications: int = 5, n_draws: int = 100, seed: int | None = None,
+                 solver: str | None = "highs", time_limit: float = 60.0, n_select: int = 5000,
+                 n_fresh: int = 2000) -> tuple[PlanResult, "SAAResult"]:
+    """The SAA recipe as a plan: :func:`saa` picks the best of ``replications`` plans on
+    ``n_select`` stream-1 draws; its out-of-sample figures and the baselines' are then measured on
+    stream 2, which took no part in choosing it."""
+    seed = scn.spec.simulation.seed if seed is None else seed
+    sa = saa(scn, req, replications=replications, n_draws=n_draws, n_eval=n_select, seed=seed, solver=solver,
+             time_limit=time_limit)
+    best = sa.best
+    cs, levels, tables = compile_scenario(scn), best.levels, best.tables
+    fresh = draw(scn, n_fresh, seed, stream=2)
+    best.out_of_sample = home_summary(_score_plan(cs, levels, best.plan, fresh), cs, req, tables)
+    best.n_fresh = n_fresh
+    if req.objective != "min-effort":
+        best.baselines = baseline_results(scn, cs, levels, tables, req, fresh, best.warm_plan)
+    return best, sa
 
 
 @dataclass
@@ -284,7 +313,13 @@ def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[
         reasons.append(f"总预算 {req.budget:g}, 用去 {tot:.4g}" + ("(预算约束起作用)" if _binding(L, plan, req, None) else f", 余 {slack:.4g}"))
     for d, b in (req.departments or {}).items():
         used = sum(L.effort[j][plan[j]] for j in range(L.n) if L.department[j] == d)
-        reasons.append(f"{d} 预算 {b:g}, 用去 {used:.4g}" + ("(约束起作用)" if _binding(L, plan, req, d) else ""))
+        if not any(L.department[j] == d for j in range(L.n)):
+            continue  # no pushable indicator of this department: its budget cannot matter
+        tail = ""
+        if _binding(L, plan, req, d):
+            tail = ("(约束起作用: 余下的预算不够任何一项的下一档)" if used > 1e-9
+                    else "(约束起作用: 预算不够其任何一项的第一档推进)")
+        reasons.append(f"{d} 预算 {b:g}, 用去 {used:.4g}" + tail)
     s = next(x for x in scores if x.name == ca.name)
     riv = [c for c in range(len(cs.counties)) if c != h and ca.class_of[c] == ca.class_of[h]]
     for c in riv:

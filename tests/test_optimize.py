@@ -86,3 +86,25 @@ def test_saa_best_plan_is_the_best_on_fresh_draws(scen):
     assert sa.best.plan.tolist() == sa.replications[int(np.argmax(fresh))]["plan"]
     assert abs(sa.gap - (sa.upper - sa.lower)) < 1e-12
     assert all(r["bound"] >= r["objective"] - 1e-9 for r in sa.replications)
+
+
+def test_optimize_saa_replications(scen, capsys):
+    """--replications 3: three independent 30-draw problems, the best plan on fresh draws kept;
+    its out-of-sample figures and the baselines' come from stream 2, the gap estimate is the
+    replications' mean bound minus the best plan's fresh value."""
+    code = main(["optimize", str(scen), "--objective", "rank-prob", "--rank", "2", "--budget", "0.6", "--draws", "30",
+                 "--replications", "3", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    reps = out["saa"]["replications"]
+    assert len(reps) == 3 and all(r["status"] == "optimal" for r in reps)
+    assert out["saa"]["lower"] == max(r["fresh"] for r in reps)
+    assert out["saa"]["gap"] == pytest.approx(np.mean([r["bound"] for r in reps]) - out["saa"]["lower"], abs=1e-12)
+    assert set(out["baselines"]) >= {"讲话规则", "按分/工作量贪心", "平均分配"}
+    assert out["effort"] <= 0.6 + 1e-12
+
+
+def test_optimize_saa_refuses_min_effort(scen, capsys):
+    code = main(["optimize", str(scen), "--objective", "min-effort", "--prob", "0.5", "--replications", "3"])
+    assert code == 2
+    assert "SAA" in capsys.readouterr().err

@@ -66,7 +66,15 @@ def request_from_args(scn, args) -> Request:
                    target=target, budget=budget, departments=dict(eff.departments))
 
 
-def result_json(scn, res) -> dict:
+def result_json(scn, res, sa=None) -> dict:
+    saa = None if sa is None else {
+        "replications": [{k: v for k, v in r.items() if k != "plan"} for r in sa.replications],
+        "upper": sa.upper, "upper_se": sa.upper_se, "lower": sa.lower, "lower_se": sa.lower_se,
+        "gap": sa.gap, "gap_se": sa.gap_se}
+    return {"saa": saa, **_result_json(scn, res)}
+
+
+def _result_json(scn, res) -> dict:
     return {
         "scenario": scn.name, "objective": res.request.objective, "assessment": res.request.assessment,
         "status": res.status, "objective_value": res.objective, "rescored": res.rescored, "bound": res.bound,
@@ -81,16 +89,24 @@ def result_json(scn, res) -> dict:
 
 
 def run(args) -> int:
-    from ..plan import optimize
+    from ..plan import optimize, optimize_saa
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
+    if args.replications > 1 and req.objective == "min-effort":
+        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort")
     from ..runs import RunFolder
 
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         with run.timer("optimize"):
-            res = optimize(scn, req, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
-        out = result_json(scn, res)
+            sa = None
+            if args.replications > 1:
+                res, sa = optimize_saa(scn, req, replications=args.replications, n_draws=args.draws, seed=args.seed,
+                                       solver=args.solver, time_limit=args.time_limit)
+            else:
+                res = optimize(scn, req, n_draws=args.draws, seed=args.seed, solver=args.solver,
+                               time_limit=args.time_limit)
+        out = result_json(scn, res, sa)
         run.meta(solver={k: out.pop(k) for k in ("solver", "solver_version", "seconds", "status", "bound", "gap")})
         run.table("plan", res.table, title="推进方案")
         a, gname = req.assessment, scn.assessment(req.assessment).grades.names[req.grade]
@@ -110,13 +126,17 @@ def run(args) -> int:
         if getattr(res, "problem", None) is not None:
             run.problem(res.problem)
     if args.json:
-        print(json.dumps(result_json(scn, res), ensure_ascii=False, indent=1, default=float))
+        print(json.dumps(result_json(scn, res, sa), ensure_ascii=False, indent=1, default=float))
         return 0
     word = "proven optimal" if res.status == "optimal" else "time limit reached (NOT proven optimal)"
     print(f"== {scn.name}: {req.objective} on {req.assessment} ({res.n_draws} draws, {res.solver_version}) ==")
     print(f"status: {word}; objective {res.objective:.6g}, re-scored {res.rescored:.6g}"
           + (f", bound {res.bound:.6g}, gap {res.gap:.2%}" if res.bound is not None and res.gap is not None else ""))
     print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
+    if sa is not None:
+        fresh = ", ".join(f"{r['fresh']:.3f}" for r in sa.replications)
+        print(f"SAA: {len(sa.replications)} samples of {res.n_draws} draws; their plans on fresh draws: {fresh}; best kept. "
+              f"Optimality gap estimate {sa.gap:.3f} ± {sa.gap_se:.3f} (bound mean {sa.upper:.3f}, best plan {sa.lower:.3f})")
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
         moved = res.table[(res.table["档位"] > 0) & (res.table["指标"] != "合计")]
