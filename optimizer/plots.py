@@ -77,10 +77,10 @@ def home_rank_probabilities(proj: Projection, assessment: str | None = None) -> 
     fig = Figure(figsize=(6, 4), dpi=110)
     ax = fig.add_subplot()
     ax.bar(r, p, yerr=2 * se, capsize=3, color="#3b6fb6")
-    for x, y in zip(r, p):
-        ax.annotate(f"{y:.1%}", (x, y), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)
+    for x, y, e in zip(r, p, se):  # above the error bar's cap, not across it
+        ax.annotate(f"{y:.1%}", (x, y + 2 * e), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
     ax.set_xticks(r, [f"第{k}名" for k in r])
-    ax.set_ylim(0, min(1.0, float(p.max()) * 1.2 + 0.05))
+    ax.set_ylim(0, min(1.05, float((p + 2 * se).max()) * 1.2 + 0.05))
     ax.set_xlabel("排名")
     ax.set_ylabel("概率")
     ax.set_title(f"{a.name}：{a.counties[a.home]}排名概率（{a.draws} 次模拟）")
