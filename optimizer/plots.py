@@ -2,7 +2,7 @@
 
 Figures are built with matplotlib's object interface (``matplotlib.figure.Figure``, rendered by
 the Agg canvas), so no GUI backend or global pyplot state is involved. Chinese text needs a CJK
-font: :func:`optimizer.fonts.use_cjk_font` is called before drawing when it is available.
+font: :func:`optimizer.fonts.use_cjk_font` is called before drawing.
 """
 from __future__ import annotations
 
@@ -17,28 +17,13 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from models.projection import Projection  # noqa: E402
 
-
-def _cjk() -> None:
-    """Configure a Chinese font if the project's font helper is present."""
-    try:
-        from . import fonts
-    except ImportError:  # pragma: no cover - the helper ships with the project
-        return
-    use = getattr(fonts, "use_cjk_font", None)
-    if use is None:  # pragma: no cover
-        return
-    try:
-        use()
-    except Exception as err:  # noqa: BLE001 - a missing font must not stop a simulation
-        import warnings
-
-        warnings.warn(f"no Chinese font: labels may not render ({err})", stacklevel=2)
+from .fonts import use_cjk_font  # noqa: E402
 
 
 def score_distributions(proj: Projection, assessment: str | None = None, bins: int = 60) -> Figure:
     """Histogram of the total score over the draws of every county in the home county's ranking
     class (one step outline per county), the home county drawn thicker; x: 总分 [分], y: 概率密度."""
-    _cjk()
+    use_cjk_font()
     a = proj.assessment(assessment)
     fig = Figure(figsize=(8, 4.5), dpi=110)
     ax = fig.add_subplot()
@@ -69,7 +54,7 @@ def score_distributions(proj: Projection, assessment: str | None = None, bins: i
 
 def home_rank_probabilities(proj: Projection, assessment: str | None = None) -> Figure:
     """Bar chart of the home county's P(排名 = r), with ±2 Monte Carlo standard errors."""
-    _cjk()
+    use_cjk_font()
     a = proj.assessment(assessment)
     p = a.home_rank_probs()
     se = np.sqrt(p * (1 - p) / a.draws)

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .fonts import use_cjk_font
+
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;
 margin:2em auto;max-width:1100px;color:#222;line-height:1.5;padding:0 1em}
@@ -42,24 +44,6 @@ window.addEventListener('load', function () {
   document.body.setAttribute('data-broken', bad.map(function (i) { return i.alt; }).join('|'));
 });
 """
-
-
-def use_cjk_font() -> None:
-    """Make matplotlib draw Chinese (optimizer.fonts.use_cjk_font when available)."""
-    try:
-        from .fonts import use_cjk_font as _use
-    except ImportError:  # the fonts helper has not landed: best effort with the machine's fonts
-        from matplotlib import font_manager
-        import matplotlib as mpl
-
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        for fam in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei"):
-            if fam in names:
-                mpl.rcParams["font.sans-serif"] = [fam] + list(mpl.rcParams["font.sans-serif"])
-                mpl.rcParams["axes.unicode_minus"] = False
-                return
-        return
-    _use()
 
 
 # --------------------------------------------------------------------------- figures
