@@ -234,7 +234,7 @@ class RunFolder:
         if not self.writing:
             return
         if callable(fig) and not hasattr(fig, "savefig"):
-            from .report import use_cjk_font
+            from .fonts import use_cjk_font
 
             use_cjk_font()
             fig = fig()
