@@ -24,22 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import rules
-from .schema import (
-    Assessment,
-    BaseStep,
-    Bands,
-    BestRatio,
-    Binary,
-    Efficacy,
-    GrowthBonus,
-    PerEvent,
-    RankPoints,
-    Ratio,
-    Steps,
-    Survey,
-    Threshold,
-    VsAverage,
-)
+from .schema import Assessment, BaseStep, Steps, Threshold, VsAverage
 
 _ROUND = {"prorata": 0, "floor": 1, "ceil": 2}
 _BELOW = {"zero": 0, "deduct": 1, "linear": 2}
@@ -143,7 +128,6 @@ def _stack(rows: list[tuple]) -> list[np.ndarray]:
 
 def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class: dict[str, str],
                        cols: list[int], scenario_totals: dict[str, tuple[float, float]]) -> CompiledAssessment:
-    n = len(a.indicators)
     sign = np.array([1.0 if i.direction == "higher" else -1.0 for i in a.indicators])
     points = np.array([i.points for i in a.indicators])
     blocks = [b.name for b in a.blocks]

@@ -33,7 +33,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from models.scenario import SCENARIO_FILE, FORECASTS_FILE, EFFORT_FILE, Problem, ScenarioError, build_scenario

@@ -288,12 +288,7 @@ class RunFolder:
             self._meta.setdefault("warnings", []).append(f"problem.mps not written: {err}")
 
     def _matrix_to_pulp(self, p, name: str):
-        import math
-
-        import pulp
-
-        prob = pulp.LpProblem(p.name, pulp.LpMaximize if p.sense == "max" else pulp.LpMinimize)
-        names, cols, seen = [], [], set()
+        names, seen = [], set()
         for k in range(p.n_cols):
             raw = p.col_names[k] if k < len(p.col_names) else f"v{k}"
             nm = re.sub(r"[^A-Za-z0-9_]", "_", str(raw)).strip("_") or f"v{k}"
@@ -301,21 +296,7 @@ class RunFolder:
                 nm = f"v{k}_{nm}"
             seen.add(nm)
             names.append((nm, raw))
-            lb = p.lb[k] if math.isfinite(p.lb[k]) else None
-            ub = p.ub[k] if math.isfinite(p.ub[k]) else None
-            cols.append(prob.add_variable(nm, lb, ub, pulp.LpInteger if p.integer[k] else pulp.LpContinuous))
-        prob.setObjective(pulp.LpAffineExpression([(cols[k], c) for k, c in enumerate(p.cost) if c != 0.0])
-                          + float(getattr(p, "obj_const", 0.0)))
-        for r, (idx, val) in enumerate(zip(p.rows_idx, p.rows_val)):
-            e = pulp.LpAffineExpression([(cols[int(i)], float(v)) for i, v in zip(idx, val)])
-            lo, hi = p.row_lo[r], p.row_hi[r]
-            if lo == hi:
-                prob.addConstraint(e == lo, f"r{r}")
-                continue
-            if math.isfinite(lo):
-                prob.addConstraint(e >= lo, f"r{r}_lo")
-            if math.isfinite(hi):
-                prob.addConstraint(e <= hi, f"r{r}_hi")
+        prob, _ = p.to_pulp(names=[nm for nm, _ in names])
         pd.DataFrame(names, columns=["LP name", "column"]).to_csv(
             self.tmp / f"{safe_name(name)}_columns.csv", index=False, encoding="utf-8-sig")
         return prob

@@ -86,6 +86,34 @@ class Problem:
     def value(self, v: np.ndarray) -> float:
         return float(np.dot(self.cost, v) + self.obj_const)
 
+    def to_pulp(self, names: list[str] | None = None, constant: bool = True):
+        """The same MILP as a PuLP problem (4.0-ready API): ``(LpProblem, columns)``.
+
+        ``names``: LP-safe column names (default v0, v1, …); ``constant``: include ``obj_const``
+        in the objective (CBC's log reports bounds without it, so the solve leaves it out)."""
+        import pulp
+
+        prob = pulp.LpProblem(self.name, pulp.LpMaximize if self.sense == "max" else pulp.LpMinimize)
+        cols = []
+        for k in range(self.n_cols):
+            lb = self.lb[k] if math.isfinite(self.lb[k]) else None
+            ub = self.ub[k] if math.isfinite(self.ub[k]) else None
+            cols.append(prob.add_variable(names[k] if names else f"v{k}", lb, ub,
+                                          pulp.LpInteger if self.integer[k] else pulp.LpContinuous))
+        prob.setObjective(pulp.LpAffineExpression([(cols[k], c) for k, c in enumerate(self.cost) if c != 0.0])
+                          + (float(self.obj_const) if constant else 0.0))
+        for r, (idx, val) in enumerate(zip(self.rows_idx, self.rows_val)):
+            e = pulp.LpAffineExpression([(cols[i], v) for i, v in zip(idx.tolist(), val.tolist())])
+            lo, hi = self.row_lo[r], self.row_hi[r]
+            if lo == hi:
+                prob.addConstraint(e == lo, f"r{r}")
+                continue
+            if math.isfinite(lo):
+                prob.addConstraint(e >= lo, f"r{r}_lo")
+            if math.isfinite(hi):
+                prob.addConstraint(e <= hi, f"r{r}_hi")
+        return prob, cols
+
 
 @dataclass(frozen=True)
 class SolveResult:
@@ -234,24 +262,7 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     import pulp
     from pulp.apis.coin_api import pulp_cbc_path
 
-    prob = pulp.LpProblem(p.name, pulp.LpMaximize if p.sense == "max" else pulp.LpMinimize)
-    cols = []
-    for k in range(p.n_cols):
-        lb = p.lb[k] if math.isfinite(p.lb[k]) else None
-        ub = p.ub[k] if math.isfinite(p.ub[k]) else None
-        cols.append(prob.add_variable(f"v{k}", lb, ub, pulp.LpInteger if p.integer[k] else pulp.LpContinuous))
-    obj = pulp.LpAffineExpression([(cols[k], c) for k, c in enumerate(p.cost) if c != 0.0])
-    prob.setObjective(obj)
-    for r, (idx, val) in enumerate(zip(p.rows_idx, p.rows_val)):
-        e = pulp.LpAffineExpression([(cols[i], v) for i, v in zip(idx.tolist(), val.tolist())])
-        lo, hi = p.row_lo[r], p.row_hi[r]
-        if lo == hi:
-            prob.addConstraint(e == lo, f"r{r}")
-            continue
-        if math.isfinite(lo):
-            prob.addConstraint(e >= lo, f"r{r}l")
-        if math.isfinite(hi):
-            prob.addConstraint(e <= hi, f"r{r}u")
+    prob, cols = p.to_pulp(constant=False)
     for k, v in p.start.items():
         cols[k].setInitialValue(v)
     fd, log = tempfile.mkstemp(suffix=".log", prefix="cbc-")

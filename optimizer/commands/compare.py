@@ -13,7 +13,6 @@ a budget cut is felt) and re-simulated with its plan on the same draws; the plan
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from models.projection import simulate
 from models.scenario import Scenario, load_scenario
 
 from ..errors import BadInput
+
+from ._argtypes import positive
 
 NAME = "compare"
 HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
@@ -45,29 +46,20 @@ class Variant:
     plan_info: dict = field(default_factory=dict)
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
-
 
 def add_arguments(p):
     p.add_argument("scenario")
     p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
-    p.add_argument("--draws", type=_positive, help="draws per variant (default: the scenario's simulation.draws)")
+    p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=int, help="random seed shared by every variant (default: the scenario's)")
     p.add_argument("--ranks", default="1,2,3", help="report P(rank ≤ r) for these r (default 1,2,3)")
     p.add_argument("--joint", default=None,
                    help="assessments for the joint P(best grade in all); default: all but the first when there are 2 or more")
     p.add_argument("--objective", choices=OBJECTIVES, help="also optimise each variant for this objective")
     p.add_argument("--assessment", help="assessment of the objective (default: the first)")
-    p.add_argument("--rank", type=_positive, default=1, help="rank r of rank-prob (default 1)")
+    p.add_argument("--rank", type=positive, default=1, help="rank r of rank-prob (default 1)")
     p.add_argument("--grade", default=None, help="grade name g of grade-prob / joint-grade (default: the best)")
-    p.add_argument("--opt-draws", type=_positive, default=200, help="draws in the optimisation (default 200)")
+    p.add_argument("--opt-draws", type=positive, default=200, help="draws in the optimisation (default 200)")
     p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per variant [s] (default 60)")
     p.add_argument("--solver", default="highs", help="highs or cbc (default highs)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON on stdout")

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import sys
 
-import numpy as np
 import pandas as pd
 
 from models.scenario import load_scenario
@@ -154,5 +152,4 @@ def run(args) -> int:
             o = v["out_of_sample"][a]
             print(f"  {k}: effort {v['effort']:.4g}, P(rank ≤ {req.rank}) {o['p_rank']:.3f}, "
                   f"P(grade) {o['p_grade']:.3f}, E[score] {o['expected_score']:.4g}")
-    _ = (np, sys)
     return 0

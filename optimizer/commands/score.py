@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import json
-import sys
 
-import numpy as np
 import pandas as pd
 
 from models.scenario import load_scenario
@@ -61,5 +59,4 @@ def run(args) -> int:
             print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
             lost = home["失分 [分]"].sum()
             print(f"points lost against full: {lost:.2f}\n")
-    _ = (np, sys)
     return 0

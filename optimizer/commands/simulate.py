@@ -1,7 +1,6 @@
 """``kaoping simulate SCENARIO``: seeded Monte Carlo projection of scores, ranks and grades."""
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -12,29 +11,13 @@ from models.scenario import load_scenario
 
 from ..errors import BadInput
 
+from ._argtypes import nonnegative, positive
+
 NAME = "simulate"
 HELP = "Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals"
 ORDER = 30
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
-
-
-def _nonnegative(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
-    return v
 
 
 def add_arguments(p):
@@ -42,10 +25,10 @@ def add_arguments(p):
 
     add_run_arguments(p)
     p.add_argument("scenario")
-    p.add_argument("--draws", type=_positive, help="number of draws (default: the scenario's simulation.draws)")
-    p.add_argument("--seed", type=_nonnegative, help="random seed (default: the scenario's simulation.seed)")
-    p.add_argument("--chunk", type=_positive, help="draws scored at once; results do not depend on it")
-    p.add_argument("--stream", type=_nonnegative, default=0, help="random stream: 0 in-sample, 1 fresh draws (default 0)")
+    p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
+    p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
+    p.add_argument("--chunk", type=positive, help="draws scored at once; results do not depend on it")
+    p.add_argument("--stream", type=nonnegative, default=0, help="random stream: 0 in-sample, 1 fresh draws (default 0)")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--figures", metavar="DIR", help="write the score-distribution and rank-probability figures (PNG) here")
     p.add_argument("--json", action="store_true", help="print the projection as JSON on stdout")

@@ -1,0 +1,24 @@
+"""Argument types shared by the commands: whole numbers with a bound, as argparse types."""
+from __future__ import annotations
+
+import argparse
+
+
+def _whole(text: str, least: int, words: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if v < least:
+        raise argparse.ArgumentTypeError(f"{words}, got {v}")
+    return v
+
+
+def positive(text: str) -> int:
+    """A whole number ≥ 1 (draws, chunk size)."""
+    return _whole(text, 1, "must be at least 1")
+
+
+def nonnegative(text: str) -> int:
+    """A whole number ≥ 0 (seed, stream)."""
+    return _whole(text, 0, "must be 0 or more")
