@@ -64,6 +64,10 @@ def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.D
 
 
 def county_table(cs: CompiledScenario, ca, res: AssessmentScores) -> pd.DataFrame:
+    """总分, 排名, 等次 of every county; first those ranked against the home county (同组: its
+    peer class, or every county when the assessment ranks city-wide), best first; ranks count
+    within each county's own ranking class."""
+    same = ca.class_of == ca.class_of[cs.home]
     df = pd.DataFrame({
         "县市区": list(cs.counties),
         "总分 [分]": res.total,
@@ -71,7 +75,8 @@ def county_table(cs: CompiledScenario, ca, res: AssessmentScores) -> pd.DataFram
         "等次": [ca.grade_names[g] for g in res.grade],
     })
     df["本县"] = [c == cs.counties[cs.home] for c in cs.counties]
-    return df.sort_values(["排名", "县市区"]).reset_index(drop=True)
+    df["与本县同组"] = same
+    return df.sort_values(["与本县同组", "排名", "县市区"], ascending=[False, True, True]).reset_index(drop=True)
 
 
 def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v: np.ndarray) -> pd.DataFrame:

@@ -61,7 +61,8 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
     recorded = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert man["results_sha256"] == mf.results_hash(recorded)
     counties = recorded["tables"]["main-counties"]
-    assert counties["rows"] == [["C", 70.0, 1, "一等", False], ["B", 19.0, 2, "二等", False], ["A", 6.0, 3, "三等", True]]
+    assert counties["rows"] == [["C", 70.0, 1, "一等", False, True], ["B", 19.0, 2, "二等", False, True],
+                                ["A", 6.0, 3, "三等", True, True]]
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
     assert capsys.readouterr().out.strip() == "MATCH"
