@@ -141,7 +141,7 @@ def test_results_workbook_has_chinese_headers_frozen_row_and_widths(tmp_path):
     assert wb.sheetnames == ["说明", "main 各县市区总分", "main 本县分项得分"]
     ws = wb["main 各县市区总分"]
     assert [c.value for c in ws[1]] == ["县市区", "总分 [分]", "排名", "等次", "本县", "与本县同组"]
-    assert [c.value for c in ws[4]] == ["A", pytest.approx(6, abs=1e-9), 3, "三等", True]
+    assert [c.value for c in ws[4]] == ["A", pytest.approx(6, abs=1e-9), 3, "三等", True, True]
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     home = wb["main 本县分项得分"]
     # widths follow the content: 状态 holds '基本至满分之间' (7 wide characters = 14) → 16
