@@ -2,7 +2,11 @@
 
 Arrays have named axes in this order: ``(draw, county, indicator)``; leading draw axes are
 optional (a scorecard is a single "draw"). A scenario is compiled once
-(:func:`compile_scenario`) into parameter arrays; scoring is then pure numpy.
+(:func:`compile_scenario`) into parameter arrays; scoring is then pure functions over arrays
+(numpy, and the threshold rule's compiled ufunc and block-sum kernel in :mod:`models.rules`).
+:func:`score_assessment` with ``keep_points=False`` (the Monte Carlo) sums threshold points
+straight into blocks; with ``keep_points=True`` it also returns every indicator's points. A
+test holds the two paths equal.
 
 Order of effects, stated once:
 1. indicator points by rule; a ``zero_indicator`` veto zeroes its indicator (core and over);
@@ -448,10 +452,7 @@ def ranks(total: np.ndarray, ca: CompiledAssessment, disqualified: np.ndarray | 
         rival_beats_home[:, h] = True
         rival_beats_home[h, h] = False
         beats = beats | (tie & rival_beats_home)
-    if disqualified is not None:
-        # disqualified counties tie among themselves below everyone
-        pass
-    return 1 + (beats & same).sum(axis=-2)
+    return 1 + (beats & same).sum(axis=-2)  # disqualified counties (−inf) tie among themselves, last
 
 
 def grades(total: np.ndarray, rank: np.ndarray, ca: CompiledAssessment, vetoed: np.ndarray | None = None,
