@@ -52,7 +52,6 @@ class CompiledAssessment:
     sign: np.ndarray  # (n,)
     points: np.ndarray  # (n,)
     groups: tuple[RuleGroup, ...]
-    peer_relative: np.ndarray  # (n,) bool
     block_of: np.ndarray  # (n,) block index of the core points
     over_block_of: np.ndarray  # (n,) block index of the over-full bonus
     block_names: tuple[str, ...]
@@ -187,8 +186,6 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
         groups.append(RuleGroup(kind, np.array(loc), params))
 
     thr = _threshold_columns(a) if "threshold" in by_kind else None
-    peer = np.array([i.rule.kind in ("efficacy", "best_ratio", "rank_points")
-                     or (isinstance(i.rule, VsAverage) and i.rule.reference == "class") for i in a.indicators])
     block_of = np.array([blocks.index(i.block) for i in a.indicators])
     over_block_of = np.array([blocks.index(i.rule.over.pool) if isinstance(i.rule, Threshold) and i.rule.over
                               and i.rule.over.pool else blocks.index(i.block) for i in a.indicators])
@@ -206,7 +203,7 @@ def compile_assessment(a: Assessment, counties: list[str], home: str, peer_class
     tot = np.array([c in scenario_totals for c in counties])
     return CompiledAssessment(
         name=a.name, cols=np.array(cols), names=tuple(names), sign=sign, points=points, groups=tuple(groups),
-        peer_relative=peer, block_of=block_of, over_block_of=over_block_of, block_names=tuple(blocks),
+        block_of=block_of, over_block_of=over_block_of, block_names=tuple(blocks),
         block_weight=np.array([b.weight for b in a.blocks]),
         block_floor=np.array([-np.inf if b.floor is None else b.floor for b in a.blocks]),
         block_cap=np.array([np.inf if b.cap is None else b.cap for b in a.blocks]),
