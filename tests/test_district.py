@@ -3,27 +3,26 @@ faithfully (figure, unit, direction, checked against seed-facts.md and the sourc
 invented value is marked as such, and its scorecard matches hand-summed block points."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from models.scenario import load_scenario
+from seedref import facts as seed_facts
+from seedref import speech as seed_speech
+from seedref import squash
 from models.schema import GrowthBonus, PerEvent, Survey, Threshold
 from models.scorecard import central_values
 from models.scoring import compile_scenario, score_all
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "scenarios" / "district"
-REF = Path("/work/shared/reference")
 SPECIALS = ["党的建设", "精神文明建设", "平安建设", "民族团结进步", "改革创新"]
 COMP = "综合绩效考评"
 
 
-def _squash(s: str) -> str:
-    """Text without whitespace (the scraped source breaks lines inside words)."""
-    return re.sub(r"\s+", "", s)
+_squash = squash
 
 
 @pytest.fixture(scope="module")
@@ -33,18 +32,12 @@ def scn():
 
 @pytest.fixture(scope="module")
 def facts() -> str:
-    p = REF / "seed-facts.md"
-    if not p.exists():
-        pytest.skip("seed-facts.md not available")
-    return _squash(p.read_text(encoding="utf-8"))
+    return seed_facts()
 
 
 @pytest.fixture(scope="module")
 def speech() -> str:
-    p = REF / "seed-speeches.txt"
-    if not p.exists():
-        pytest.skip("seed-speeches.txt not available")
-    return _squash(p.read_text(encoding="utf-8"))
+    return seed_speech()
 
 
 @pytest.fixture(scope="module")

@@ -245,8 +245,6 @@ def test_sanmen_overrides_change_exactly_their_values_and_move_the_scorecard():
       0.6·1.5 + 0.4·1.5·(155 − 150)/(202.44 − 150) = 0.9572 instead of 0 (short of basic);
     rival-surge: 仙居's total +0.8 (whatever its base), 三门's score unchanged, its rank no better;
     budget-cut: 24 → 16, scorecard unchanged; rule-change: 满意指数 × 0.8 takes 0.2 of that block."""
-    if not (SANMEN / "scenario.yaml").exists():
-        pytest.skip("scenarios/sanmen not there yet")
     base = load_scenario(SANMEN)
     assert set(SHIPPED) <= set(base.spec.overrides)
     A = "assessments[发展目标考核]"

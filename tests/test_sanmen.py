@@ -15,22 +15,21 @@ import numpy as np
 import pytest
 
 from models.scenario import load_scenario
+from seedref import speech as seed_speech
+from seedref import squash
 from models.schema import Bands, Binary, PerEvent, Ratio, Threshold
 from models.scorecard import STATUS_BASIC_ONLY, STATUS_SHORT, central_values, scorecard, status_counts
 from models.scoring import compile_scenario, score_all
 
 ROOT = Path(__file__).resolve().parents[1]
 SANMEN = ROOT / "scenarios" / "sanmen"
-REF = Path("/work/shared/reference")
 A = "发展目标考核"
 P = "党建考核"
 TAIZHOU = {"椒江", "黄岩", "路桥", "临海", "温岭", "玉环", "天台", "仙居", "三门"}
 LAND = [f"农转用土地供地率(批次{k})" for k in "一二三四"]
 
 
-def _squash(s: str) -> str:
-    """Text without whitespace (the scrape breaks lines inside words: '4. 2亿美元')."""
-    return re.sub(r"\s+", "", s)
+_squash = squash  # the scrape breaks lines inside words: '4. 2亿美元'
 
 
 _NUM = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.x])")  # '20xx' is a redacted year, not the number 20
@@ -48,10 +47,7 @@ def scn():
 
 @pytest.fixture(scope="module")
 def speech() -> str:
-    p = REF / "seed-speeches.txt"
-    if not p.exists():
-        pytest.skip("seed-speeches.txt not available")
-    return _squash(p.read_text(encoding="utf-8"))
+    return seed_speech()
 
 
 @pytest.fixture(scope="module")
