@@ -279,26 +279,31 @@ def _block_scores(ft: ForecastTable, seed: int, stream: int, b: int):
     return z, zt
 
 
-def standard_scores(ft: ForecastTable, n: int, seed: int, stream: int = 0, start: int = 0):
-    """The correlated standardised normals of draws [start, start + n): ``(z (n, C, I), zt (n, C, A))``,
-    before the direction sign is applied."""
+def _blocks(ft: ForecastTable, n: int, seed: int, stream: int, start: int):
+    """Walk draws [start, start + n) block by block: yields ``(out, z, zt)``, the output rows
+    and the block's correlated scores for them (z (m, C, I), zt (m, C, A))."""
     if n < 0 or start < 0:
         raise ValueError(f"need n ≥ 0 and start ≥ 0 (got n={n}, start={start})")
     if seed < 0 or stream < 0:
         raise ValueError(f"seed and stream must be non-negative integers (got seed={seed}, stream={stream})")
-    C, I, A = ft.n_counties, ft.n_indicators, len(ft.assessments)
-    z = np.empty((n, C, I))
-    zt = np.empty((n, C, A))
     pos, end = start, start + n
     while pos < end:
         b = pos // BLOCK
         lo = pos - b * BLOCK
         hi = min(end - b * BLOCK, BLOCK)
         zb, ztb = _block_scores(ft, seed, stream, b)
-        out = slice(pos - start, pos - start + hi - lo)
-        z[out] = zb[lo:hi]
-        zt[out] = ztb[lo:hi]
+        yield slice(pos - start, pos - start + hi - lo), zb[lo:hi], ztb[lo:hi]
         pos += hi - lo
+
+
+def standard_scores(ft: ForecastTable, n: int, seed: int, stream: int = 0, start: int = 0):
+    """The correlated standardised normals of draws [start, start + n): ``(z (n, C, I), zt (n, C, A))``,
+    before the direction sign is applied."""
+    z = np.empty((n, ft.n_counties, ft.n_indicators))
+    zt = np.empty((n, ft.n_counties, len(ft.assessments)))
+    for out, zb, ztb in _blocks(ft, n, seed, stream, start):
+        z[out] = zb
+        zt[out] = ztb
     return z, zt
 
 
@@ -328,25 +333,14 @@ def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
     """:func:`draw` on a compiled :class:`ForecastTable` (compile once, draw many chunks).
 
     Works block by block, so every step runs on cache-sized arrays."""
-    if n < 0 or start < 0:
-        raise ValueError(f"need n ≥ 0 and start ≥ 0 (got n={n}, start={start})")
-    if seed < 0 or stream < 0:
-        raise ValueError(f"seed and stream must be non-negative integers (got seed={seed}, stream={stream})")
     C, I = ft.n_counties, ft.n_indicators
     values = np.empty((n, C * I))
     tot = [(k, an) for k, an in enumerate(ft.assessments) if np.isfinite(ft.total_mean[:, k]).any()]
     totals = {an: np.empty((n, C)) for _, an in tot}
-    pos, end = start, start + n
-    while pos < end:
-        b = pos // BLOCK
-        lo = pos - b * BLOCK
-        hi = min(end - b * BLOCK, BLOCK)
-        zb, ztb = _block_scores(ft, seed, stream, b)
-        out = slice(pos - start, pos - start + hi - lo)
-        _values_from_scores(ft, zb[lo:hi].reshape(hi - lo, C * I), values[out])
+    for out, zb, ztb in _blocks(ft, n, seed, stream, start):
+        _values_from_scores(ft, zb.reshape(len(zb), C * I), values[out])
         for k, an in tot:
-            totals[an][out] = ft.total_mean[:, k] + ft.total_sd[:, k] * ztb[lo:hi, :, k]
-        pos += hi - lo
+            totals[an][out] = ft.total_mean[:, k] + ft.total_sd[:, k] * ztb[:, :, k]
     return Draws(values.reshape(n, C, I), totals)
 
 
