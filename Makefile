@@ -28,7 +28,7 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 schema: install
-	$(BIN)/python -m models.export_schema > scenarios/schema.json
+	$(BIN)/kaoping schema > scenarios/schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -14,8 +14,9 @@ import numpy as np
 
 from models.scenario import load_scenario
 from optimizer import baselines
-from optimizer.milp import Request, build
+from optimizer.milp import build
 from optimizer.plan import prepare, rescore
+from optimizer.request import Request
 from optimizer.solver import solve
 
 ROOT = Path(__file__).resolve().parents[1]

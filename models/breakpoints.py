@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .schema import (
-    BaseStep,
     Bands,
+    BaseStep,
     Binary,
     Efficacy,
     GrowthBonus,

@@ -26,9 +26,9 @@ import re
 
 from pydantic import ValidationError
 
+from .problems import SCENARIO_FILE, Problem
 from .schema import EffortRow, ForecastRow, Override
 
-_SCENARIO_FILE = "scenario.yaml"
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[[^\[\]]*\])*)")
 _SELECTOR = re.compile(r"\[([^\[\]]*)\]")
 
@@ -200,8 +200,6 @@ def apply_overrides(data: dict, frows: list, erows: list, names) -> tuple[dict, 
     :class:`~models.scenario.Problem` (file ``scenario.yaml``, field ``overrides[name]``), empty
     when every override applied.
     """
-    from .scenario import Problem  # local: scenario imports this module lazily
-
     if isinstance(names, str):  # "a,b" as typed on the command line
         names = [n.strip() for n in names.split(",") if n.strip()]
     data = copy.deepcopy(data)
@@ -211,24 +209,24 @@ def apply_overrides(data: dict, frows: list, erows: list, names) -> tuple[dict, 
     if declared is None:
         declared = {}
     if not isinstance(declared, dict):
-        return data, frows, erows, [Problem(_SCENARIO_FILE, "", "overrides", "must be a mapping: name -> {description, set}")]
+        return data, frows, erows, [Problem(SCENARIO_FILE, "", "overrides", "must be a mapping: name -> {description, set}")]
     for name in names:
         fld = f"overrides[{name}]"
         if name not in declared:
             known = sorted(map(str, declared)) or ["(none declared)"]
-            problems.append(Problem(_SCENARIO_FILE, "", fld, f"unknown override '{name}': one of {known}"))
+            problems.append(Problem(SCENARIO_FILE, "", fld, f"unknown override '{name}': one of {known}"))
             continue
         try:
             ov = Override.model_validate(declared[name] or {})
         except ValidationError as err:
             msgs = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-            problems.append(Problem(_SCENARIO_FILE, "", fld, f"malformed override: {msgs}"))
+            problems.append(Problem(SCENARIO_FILE, "", fld, f"malformed override: {msgs}"))
             continue
         for k, patch in enumerate(ov.set):
             try:
                 frows, erows = apply_patch(data, frows, erows, patch.path, patch.value)
             except _PathError as err:
-                problems.append(Problem(_SCENARIO_FILE, "", fld, f"set[{k}] path '{patch.path}': {err}"))
+                problems.append(Problem(SCENARIO_FILE, "", fld, f"set[{k}] path '{patch.path}': {err}"))
     return data, frows, erows, problems
 
 

@@ -63,6 +63,7 @@ Every probability has its Monte Carlo standard error √(p(1 − p)/S) beside it
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -485,13 +486,16 @@ def _tables(ap_counties, home, class_of, grade_names, totals, ranks, grades):
 
 
 def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None, chunk: int | None = None,
-             push: np.ndarray | None = None, stream: int = 0, progress: bool = False,
+             push: np.ndarray | None = None, stream: int = 0, progress: Callable[[int], None] | None = None,
              cs: CompiledScenario | None = None) -> Projection:
     """Score ``draws`` Monte Carlo draws of the scenario (defaults from its ``simulation``
     section), ``chunk`` draws at a time (results do not depend on the chunk size).
 
     ``push`` (I,) [indicator unit, ≥ 0]: move the home county's values in the good direction
-    first (the same draws for every push: common random numbers)."""
+    first (the same draws for every push: common random numbers).
+
+    ``progress``: called with the number of draws just scored, after every chunk (the
+    application draws a progress bar with it)."""
     sim = scn.spec.simulation
     S = sim.draws if draws is None else int(draws)
     seed = sim.seed if seed is None else int(seed)
@@ -502,14 +506,6 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
     ft = forecast_table(scn, cs)
     C = len(cs.counties)
     acc = [(np.empty((S, C)), np.empty((S, C), dtype=np.int16), np.empty((S, C), dtype=np.int16)) for _ in cs.assessments]
-    bar = None
-    if progress:
-        import sys
-
-        from tqdm import tqdm
-
-        bar = tqdm(total=S, unit="draw", unit_scale=True, file=sys.stderr, desc="模拟", leave=False,
-                   disable=None)  # None: no bar when stderr is not a terminal
     # the scoring's matrix products are small (chunk·C × n by n × B): threads only add
     # synchronisation, and on shared cores they make it several times slower
     limit = threadpool_limits(limits=1, user_api="blas")
@@ -523,12 +519,10 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
                 r[start:start + n] = res.rank
                 g[start:start + n] = res.grade
             del d, values, res  # free this chunk before drawing the next: memory bounded by one chunk
-            if bar is not None:
-                bar.update(n)
+            if progress is not None:
+                progress(n)
     finally:
         limit.restore_original_limits()
-        if bar is not None:
-            bar.close()
     out = []
     for ca, (t, r, g) in zip(cs.assessments, acc):
         tabs = _tables(cs.counties, cs.home, ca.class_of, ca.grade_names, t, r, g)

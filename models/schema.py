@@ -13,6 +13,7 @@ source) are listed under ``assumed`` with a note; values taken from a source quo
 """
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -498,3 +499,11 @@ class EffortRow(Strict):
     cost: float = Field(ge=0, description="Effort per unit of push on this segment [effort unit / indicator unit].")
     assumption: bool = False
     note: str | None = None
+
+
+def schema_text() -> str:
+    """The JSON Schema of ``scenario.yaml`` as shipped in ``scenarios/schema.json`` (``kaoping schema``)."""
+    schema = ScenarioFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "kaoping scenario.yaml"
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

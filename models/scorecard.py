@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .breakpoints import next_breakpoint
-from .schema import BaseStep, Binary, Ratio, Threshold
 from .scenario import Scenario
+from .schema import BaseStep, Binary, Ratio, Threshold
 from .scoring import AssessmentScores, CompiledScenario, compile_scenario, score_all
 
 

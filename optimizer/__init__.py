@@ -1,1 +1,3 @@
-"""kaoping optimizer: the MILP over indicator pushes, its solvers, the CLI and run outputs."""
+"""kaoping optimizer, the decisions: the MILP over indicator pushes behind one solver seam, plans
+(optimise, SAA, explain), baselines, the effort frontier and what-if comparisons. No CLI, no
+files written; it imports only :mod:`models`."""

@@ -7,7 +7,15 @@ import time
 
 import numpy as np
 
-from models.options import Levels, OptionTables, contributions, outcome_from_raw, plan_raw
+from models.options import (
+    Levels,
+    OptionTables,
+    contributions,
+    outcome_from_raw,
+    plan_raw,
+)
+
+from .request import metric_of_outcomes
 
 
 def within_budget(levels: Levels, plan: np.ndarray, budget: float | None, departments: dict | None) -> bool:
@@ -49,8 +57,6 @@ class Scorer:
         return [plan_raw(t, self.L, plan, c) for t, c in zip(self.ts, self.contrib)]
 
     def value(self, plan, raws) -> tuple[float, float]:
-        from .plan import metric_of_outcomes  # local: plan imports this module
-
         outs = {t.ca.name: outcome_from_raw(t, plan, r) for t, r in zip(self.ts, raws)}
         t0 = self.ts[0]
         return metric_of_outcomes(self.tables, self.req, outs), float(outs[t0.ca.name].total[:, t0.ca.home].mean())

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .milp import Request
 from .plan import optimize, prepare
+from .request import Request
 
 
 def frontier(scn, req: Request, budgets: list[float], *, n_draws: int = 200, seed: int | None = None,
@@ -32,30 +32,3 @@ def frontier(scn, req: Request, budgets: list[float], *, n_draws: int = 200, see
     df["边际价值 [概率/单位工作量]"] = (df[col].diff() / db).where(db > 0)
     return df
 
-
-def plot_frontier(df: pd.DataFrame, path, title: str = "") -> None:
-    """Budget against P(rank ≤ r), P(grade) and expected rank; Chinese labels."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .fonts import use_cjk_font
-
-    use_cjk_font()
-    pcol = next(c for c in df.columns if c.startswith("P(名次"))
-    gcol = next(c for c in df.columns if c.startswith("P(等次"))
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(df["预算"], df[pcol], marker="o", label=pcol)
-    ax.plot(df["预算"], df[gcol], marker="s", label=gcol)
-    ax.set_xlabel("预算 (工作量)")
-    ax.set_ylabel("概率 (样本外)")
-    ax.set_ylim(0, 1.02)
-    ax2 = ax.twinx()
-    ax2.plot(df["预算"], df["期望名次"], color="grey", linestyle="--", label="期望名次")
-    ax2.set_ylabel("期望名次")
-    ax.legend(loc="lower right")
-    ax.set_title(title or "工作量前沿")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)

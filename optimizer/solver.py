@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 INTEGRALITY_TOL = 1e-9
 
 
@@ -173,6 +172,20 @@ def solve(problem: Problem, solver: str | None = "highs", time_limit: float | No
     return _solve_cbc(problem, time_limit, gap, threads, msg)
 
 
+def cbc_version() -> str | None:
+    """Version of the CBC binary bundled with PuLP (``cbc -quit`` prints it), or None."""
+    import subprocess
+
+    try:
+        from pulp.apis.coin_api import pulp_cbc_path
+
+        r = subprocess.run([pulp_cbc_path, "-quit"], capture_output=True, text=True, timeout=10)
+        m = re.search(r"Version:\s*(\S+)", r.stdout)
+        return m.group(1) if m else None
+    except (ImportError, OSError, subprocess.SubprocessError):
+        return None
+
+
 # --------------------------------------------------------------------------- HiGHS
 
 
@@ -184,9 +197,12 @@ def _new_highs(highspy):
     sys.stdout.flush()
     saved = os.dup(1)
     try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
             h = highspy.Highs()
+        finally:
+            os.close(null)
     finally:
         os.dup2(saved, 1)
         os.close(saved)

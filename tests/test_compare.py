@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 import yaml
 
+from kaoping.cli import main
 from models.projection import draw
 from models.scenario import load_scenario
-from optimizer.cli import main
-from optimizer.commands.compare import BASE, compare, delta_frame, home_measures, summary_frame
+from optimizer.compare import BASE, compare, delta_frame, home_measures, summary_frame
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny"

@@ -15,7 +15,8 @@ from models.scenario import load_scenario
 from models.scoring import compile_scenario, score_all
 from optimizer import baselines as B
 from optimizer import plan as P
-from optimizer.milp import Request
+from optimizer import saa as saa_mod
+from optimizer.request import Request
 
 SANMEN = "scenarios/sanmen"
 
@@ -90,7 +91,7 @@ def test_plan_beats_every_baseline_out_of_sample(scn, budget):
         return float((s.rank[:, cs.home] <= 1).mean())
 
     req = request(scn, "rank-prob", budget=budget, rank=1)
-    best = P.saa(scn, req, replications=5, n_draws=100, n_eval=5000, time_limit=120).best
+    best = saa_mod.saa(scn, req, replications=5, n_draws=100, n_eval=5000, time_limit=120).best
     assert all(r == "optimal" for r in [best.status])
     _, levels, _, tables = P.prepare(scn, 100, scn.spec.simulation.seed)
     got = {"opt": p_rank1(best.levels, best.plan),

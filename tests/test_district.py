@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from models.scenario import load_scenario
 from seedref import facts as seed_facts
 from seedref import speech as seed_speech
 from seedref import squash
+
+from models.scenario import load_scenario
 from models.schema import GrowthBonus, PerEvent, Survey, Threshold
 from models.scorecard import central_values
 from models.scoring import compile_scenario, score_all

@@ -12,9 +12,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from kaoping.cli import main
+from kaoping.excel import (
+    COLUMNS,
+    export_scenario_workbook,
+    import_workbook,
+    template_scenario,
+    write_template,
+)
 from models.scenario import ScenarioError, load_scenario
-from optimizer.cli import main
-from optimizer.excel import COLUMNS, export_scenario_workbook, import_workbook, template_scenario, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "scenarios" / "template.xlsx"

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from optimizer import fonts  # noqa: E402
-from optimizer.fonts import PROBE_TEXT, use_cjk_font  # noqa: E402
+from kaoping.fonts import PROBE_TEXT, use_cjk_font  # noqa: E402
+from kaoping import fonts  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

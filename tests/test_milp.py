@@ -25,8 +25,9 @@ from models.scorecard import central_values
 from models.scoring import compile_scenario
 from optimizer.baselines import within_budget
 from optimizer.errors import Infeasible
-from optimizer.milp import Request, build
-from optimizer.plan import metric_of_outcomes, rescore
+from optimizer.milp import build
+from optimizer.plan import rescore
+from optimizer.request import Request, metric_of_outcomes
 from optimizer.solver import solve
 
 

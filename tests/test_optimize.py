@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kaoping.cli import main
 from models.scenario import load_scenario
 from optimizer import plan as plan_mod
-from optimizer.cli import main
-from optimizer.milp import Request
+from optimizer import saa as saa_mod
+from optimizer.request import Request
 from optimizer.solver import SolveResult
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -80,7 +81,7 @@ def test_saa_best_plan_is_the_best_on_fresh_draws(scen):
     """SAA: the kept plan has the highest fresh value of the replications, and its reported
     lower estimate is exactly that value; the gap is upper − lower."""
     scn = load_scenario(scen)
-    sa = plan_mod.saa(scn, Request(objective="rank-prob", rank=2, budget=0.6), replications=3, n_draws=20, n_eval=300)
+    sa = saa_mod.saa(scn, Request(objective="rank-prob", rank=2, budget=0.6), replications=3, n_draws=20, n_eval=300)
     fresh = [r["fresh"] for r in sa.replications]
     assert sa.lower == max(fresh)
     assert sa.best.plan.tolist() == sa.replications[int(np.argmax(fresh))]["plan"]

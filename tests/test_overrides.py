@@ -11,11 +11,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kaoping.cli import main
 from models.overrides import apply_overrides, parse_path
 from models.scenario import ScenarioError, build_scenario, load_scenario
 from models.scorecard import central_values
 from models.scoring import compile_scenario, score_all
-from optimizer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny"

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from kaoping.cli import main
+from kaoping.report import bar_figure, line_figure, render_report
+from kaoping.runs import RunFolder
 from models.scenario import load_scenario
-from optimizer.cli import main
-from optimizer.report import bar_figure, line_figure, render_report
-from optimizer.runs import RunFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ROOT / "tests" / "data" / "tiny"
@@ -102,8 +102,8 @@ def run_dir(tmp_path) -> Path:
     frontier = pd.DataFrame({"工作量 [人月]": [0, 5, 10], "P(一等)": [0.1, 0.35, 0.6], "期望名次": [2.6, 2.2, 1.8]})
     args = argparse.Namespace(out=str(out), save=False, _argv=["test-report"])
     with RunFolder.open(args, scn, command="demo-report") as run:
+        from kaoping.report import scorecard_figure
         from models.scorecard import scorecard
-        from optimizer.report import scorecard_figure
 
         card = scorecard(scn)
         run.text("reasons", "推进外贸自营出口：距满分0.5亿美元，每亿美元4人月。\n单位GDP能耗未达基本任务，扣2分。", title="方案理由")

@@ -20,9 +20,9 @@ from pathlib import Path
 import pulp
 import pytest
 
-from optimizer import manifest as mf
-from optimizer.cli import main
-from optimizer.runs import RunFolder, capture
+from kaoping import manifest as mf
+from kaoping.cli import main
+from kaoping.runs import RunFolder, capture
 from models.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,14 +176,14 @@ def test_results_hash_rounds_to_12_significant_digits():
 
 SLOW_RUN = """
 import sys, time
-import optimizer.excel as ex
+import kaoping.excel as ex
 orig = ex.write_results_workbook
 def slow(*a, **k):
     orig(*a, **k)
     print("WRITING", flush=True)
     time.sleep(120)
 ex.write_results_workbook = slow
-from optimizer.cli import main
+from kaoping.cli import main
 sys.exit(main(["score", sys.argv[1], "--out", sys.argv[2]]))
 """
 

@@ -13,12 +13,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from models.scenario import load_scenario
 from seedref import speech as seed_speech
 from seedref import squash
+
+from models.scenario import load_scenario
 from models.schema import Bands, Binary, PerEvent, Ratio, Threshold
-from models.scorecard import STATUS_BASIC_ONLY, STATUS_SHORT, central_values, scorecard, status_counts
+from models.scorecard import (
+    STATUS_BASIC_ONLY,
+    STATUS_SHORT,
+    central_values,
+    scorecard,
+    status_counts,
+)
 from models.scoring import compile_scenario, score_all
 
 ROOT = Path(__file__).resolve().parents[1]

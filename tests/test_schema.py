@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from models.export_schema import schema_text
+from models.schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "scenarios" / "schema.json"
@@ -16,7 +16,7 @@ SCHEMA = ROOT / "scenarios" / "schema.json"
 def test_schema_file_is_current():
     """Fails when models/schema.py changed and the exported schema was not regenerated."""
     assert SCHEMA.read_text(encoding="utf-8") == schema_text(), (
-        "scenarios/schema.json is stale: run `.venv/bin/python -m models.export_schema > scenarios/schema.json`")
+        "scenarios/schema.json is stale: run `make schema`")
 
 
 def _objects(node):

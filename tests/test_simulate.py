@@ -10,11 +10,11 @@ import pytest
 import yaml
 from scipy import stats
 
+from kaoping.cli import main
 from models.projection import apply_push, draw, simulate
 from models.scenario import build_scenario, load_scenario
 from models.scorecard import scorecard
 from models.scoring import compile_scenario, score_all
-from optimizer.cli import main
 
 TINY = Path(__file__).parent / "data" / "tiny"
 
@@ -171,7 +171,7 @@ def test_cli_bad_input_exits_2(capsys):
 
 
 def test_figures_show_the_probabilities(tmp_path):
-    from optimizer import plots
+    from kaoping import plots
 
     proj = simulate(load_scenario(TINY), draws=2000, seed=4)
     fig = plots.home_rank_probabilities(proj)

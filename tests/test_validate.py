@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaoping.cli import main
 from models.scenario import Problem, ScenarioError, load_scenario
-from optimizer.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "broken"
@@ -161,7 +161,7 @@ def test_no_such_folder(capsys, tmp_path):
 def test_subprocess_no_traceback(case):
     """Through a real process: exit 2, the problem on stderr, nothing on stdout, no traceback."""
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    r = subprocess.run([sys.executable, "-m", "optimizer", "validate", str(BROKEN / case)], cwd=ROOT, env=env,
+    r = subprocess.run([sys.executable, "-m", "kaoping", "validate", str(BROKEN / case)], cwd=ROOT, env=env,
                        capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert r.returncode == 2
     assert r.stdout == ""

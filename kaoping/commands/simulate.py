@@ -8,9 +8,9 @@ import pandas as pd
 
 from models.projection import simulate
 from models.scenario import load_scenario
+from optimizer.errors import BadInput
 
-from ..errors import BadInput
-
+from ..progress import bar
 from ._argtypes import nonnegative, positive
 
 NAME = "simulate"
@@ -59,8 +59,8 @@ def run(args) -> int:
     draws = args.draws or sim.draws
     chunk = args.chunk or sim.chunk
     try:
-        proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream,
-                        progress=draws > chunk or draws >= 50_000)
+        with bar(draws, "模拟") as progress:
+            proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress)
     except ValueError as err:
         raise BadInput(str(err)) from None
     from ..plots import home_rank_probabilities, score_distributions

@@ -5,9 +5,9 @@ import json
 
 import pandas as pd
 
+from kaoping.runs import RunFolder, add_run_arguments
 from models.scenario import load_scenario
 from models.scorecard import scorecard, status_counts
-from optimizer.runs import RunFolder, add_run_arguments
 
 NAME = "score"
 HELP = "score every county at its forecast values; the home county per indicator"
@@ -29,7 +29,7 @@ def run(args) -> int:
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     card = scorecard(scn)
     with RunFolder.open(args, scn, command=NAME) as run:
-        from optimizer.report import scorecard_figure
+        from kaoping.report import scorecard_figure
 
         for a in scn.spec.assessments:
             run.table(f"{a.name}-counties", card[f"{a.name}/counties"], title=f"{a.name} 各县市区总分")

@@ -1,8 +1,8 @@
-"""Figures of a Monte Carlo projection, with Chinese labels.
+"""Figures of a Monte Carlo projection and of the effort frontier, with Chinese labels.
 
 Figures are built with matplotlib's object interface (``matplotlib.figure.Figure``, rendered by
 the Agg canvas), so no GUI backend or global pyplot state is involved. Chinese text needs a CJK
-font: :func:`optimizer.fonts.use_cjk_font` is called before drawing.
+font: :func:`kaoping.fonts.use_cjk_font` is called before drawing.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")  # never a GUI: figures are written to files
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from models.projection import Projection  # noqa: E402
@@ -84,3 +85,25 @@ def save_projection_figures(proj: Projection, folder: str | Path) -> list[Path]:
             make(proj, a.name).savefig(path)
             out.append(path)
     return out
+
+
+def frontier_figure(df: pd.DataFrame, title: str = "") -> Figure:
+    """Budget against P(rank ≤ r), P(grade) and expected rank (the table of
+    :func:`optimizer.frontier.frontier`); Chinese labels."""
+    use_cjk_font()
+    pcol = next(c for c in df.columns if c.startswith("P(名次"))
+    gcol = next(c for c in df.columns if c.startswith("P(等次"))
+    fig = Figure(figsize=(6, 4), dpi=120)
+    ax = fig.add_subplot()
+    ax.plot(df["预算"], df[pcol], marker="o", label=pcol)
+    ax.plot(df["预算"], df[gcol], marker="s", label=gcol)
+    ax.set_xlabel("预算 (工作量)")
+    ax.set_ylabel("概率 (样本外)")
+    ax.set_ylim(0, 1.02)
+    ax2 = ax.twinx()
+    ax2.plot(df["预算"], df["期望名次"], color="grey", linestyle="--", label="期望名次")
+    ax2.set_ylabel("期望名次")
+    ax.legend(loc="lower right")
+    ax.set_title(title or "工作量前沿")
+    fig.tight_layout()
+    return fig

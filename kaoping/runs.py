@@ -2,13 +2,13 @@
 
 A command that computes writes its tables, figures, texts and numbers through a
 :class:`RunFolder`; at the end the folder holds ``manifest.json`` (see
-:mod:`optimizer.manifest`), ``results.json``, one CSV per table, ``figures/*.png``,
+:mod:`kaoping.manifest`), ``results.json``, one CSV per table, ``figures/*.png``,
 ``results.xlsx`` (one sheet per table, Chinese headers) and a self-contained
 ``report.html``; ``problem.lp`` / ``problem.mps`` when a MILP was passed.
 
 Using it from a command (three lines)::
 
-    from optimizer.runs import RunFolder, add_run_arguments
+    from kaoping.runs import RunFolder, add_run_arguments
 
     def add_arguments(p):
         ...
@@ -20,7 +20,6 @@ Using it from a command (three lines)::
             ...compute...
             run.table("plan", plan_df, title="推进方案")          # CSV + a sheet + a report section
             run.figure("frontier", fig_or_callable, title="工作量前沿")
-            run.figure_file("frontier", lambda path: plot_frontier(df, path))  # or a function that saves a PNG
             run.text("reasons", "…", title="方案理由")           # plain text or Markdown-ish lines
             run.results({"p_rank": 0.62, ...})                 # the numbers reproduce compares
             run.problem(model.problem)                         # solver.Problem or PuLP LpProblem -> problem.lp/.mps
@@ -60,11 +59,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from optimizer.errors import BadInput
+
 from . import manifest as mf
-from .errors import BadInput
 
 RUNS_DIR = "runs"
-MANIFEST = "manifest.json"
+MANIFEST = mf.MANIFEST
 RESULTS = "results.json"
 PARTIAL = ".partial-"
 
@@ -248,15 +248,6 @@ class RunFolder:
         (self.tmp / "figures" / f"{safe_name(name)}.png").write_bytes(png)
         self._figures.append((str(name), title or str(name), png))
 
-    def figure_file(self, name: str, writer, title: str | None = None) -> None:
-        """A figure drawn by ``writer(path)`` (a function that saves a PNG to ``path``), called only when writing."""
-        if not self.writing:
-            return
-        (self.tmp / "figures").mkdir(exist_ok=True)
-        path = self.tmp / "figures" / f"{safe_name(name)}.png"
-        writer(path)
-        self._figures.append((str(name), title or str(name), path.read_bytes()))
-
     def text(self, name: str, text: str, title: str | None = None) -> None:
         """A text (reasons, notes): ``<name>.txt`` and a report section."""
         if not self.writing:
@@ -382,13 +373,3 @@ class RunFolder:
             **({"meta": self._meta} if self._meta else {}),
         }
 
-
-def read_manifest(run_dir: str | Path) -> dict:
-    """The manifest of a finished run folder; BadInput when it is not one."""
-    p = Path(run_dir) / MANIFEST
-    if not p.is_file():
-        raise BadInput(f"{run_dir} is not a run folder: no {MANIFEST}")
-    try:
-        return json.loads(p.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise BadInput(f"{p} is not valid JSON: {err}") from None

@@ -6,9 +6,8 @@ import json
 import pandas as pd
 
 from models.scenario import load_scenario
-
-from ..errors import BadInput
-from ..milp import Request
+from optimizer.errors import BadInput
+from optimizer.request import Request
 
 NAME = "optimize"
 HELP = "choose which indicators to push (MILP over Monte Carlo draws), verified by re-scoring"
@@ -87,7 +86,8 @@ def _result_json(scn, res) -> dict:
 
 
 def run(args) -> int:
-    from ..plan import optimize, optimize_saa
+    from optimizer.plan import optimize
+    from optimizer.saa import optimize_saa
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)

@@ -156,7 +156,7 @@ def render_report(*, title: str, about: list[tuple[str, str]], tables, figures, 
 
 def report_from_folder(run_dir: str | Path) -> str:
     """Re-render a finished run folder's report from its files (manifest contents, CSVs, PNGs, texts)."""
-    from .runs import read_manifest
+    from .manifest import read_manifest
 
     run_dir = Path(run_dir)
     man = read_manifest(run_dir)

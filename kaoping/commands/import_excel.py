@@ -19,7 +19,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from optimizer.excel import import_workbook
+    from kaoping.excel import import_workbook
 
     out = Path(args.out)
     if out.exists() and any(out.iterdir()) and not args.force:

@@ -24,7 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from optimizer.errors import BadInput
+from optimizer.solver import cbc_version
+
 SIGNIFICANT = 12
+MANIFEST = "manifest.json"
 PACKAGES = ("numpy", "pandas", "scipy", "pulp", "highspy", "pydantic", "matplotlib", "openpyxl")
 SCENARIO_FILES = ("scenario.yaml", "forecasts.csv", "effort.csv")
 
@@ -70,20 +74,6 @@ def versions() -> dict[str, str | None]:
     out["HiGHS"] = out.get("highspy")
     out["CBC"] = cbc_version()
     return out
-
-
-def cbc_version() -> str | None:
-    """Version of the CBC binary bundled with PuLP (``cbc -quit`` prints it), or None."""
-    try:
-        import re
-
-        from pulp.apis.coin_api import pulp_cbc_path
-
-        r = subprocess.run([pulp_cbc_path, "-quit"], capture_output=True, text=True, timeout=10)
-        m = re.search(r"Version:\s*(\S+)", r.stdout)
-        return m.group(1) if m else None
-    except (ImportError, OSError, subprocess.SubprocessError):
-        return None
 
 
 def git_commit(cwd: str | Path | None = None) -> dict | None:
@@ -200,3 +190,14 @@ def first_difference(recorded, now) -> tuple[str, object, object] | None:
         if path not in da:
             return path, "(missing)", vb
     return None
+
+
+def read_manifest(run_dir: str | Path) -> dict:
+    """The manifest of a finished run folder; BadInput when it is not one."""
+    p = Path(run_dir) / MANIFEST
+    if not p.is_file():
+        raise BadInput(f"{run_dir} is not a run folder: no {MANIFEST}")
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BadInput(f"{p} is not valid JSON: {err}") from None

@@ -7,8 +7,8 @@ from argparse import Namespace
 import pandas as pd
 
 from models.scenario import load_scenario
+from optimizer.errors import BadInput
 
-from ..errors import BadInput
 from .optimize import request_from_args
 
 NAME = "frontier"
@@ -35,7 +35,9 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from ..frontier import frontier, plot_frontier
+    from optimizer.frontier import frontier
+
+    from ..plots import frontier_figure
 
     try:
         budgets = [float(b) for b in args.budgets.split(",") if b.strip()]
@@ -51,9 +53,9 @@ def run(args) -> int:
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
         run.table("frontier", df, title="工作量前沿")
-        run.figure_file("frontier", lambda path: plot_frontier(df, path, f"{scn.name}: 工作量前沿"), title="工作量前沿图")
+        run.figure("frontier", lambda: frontier_figure(df, f"{scn.name}: 工作量前沿"), title="工作量前沿图")
     if args.plot:
-        plot_frontier(df, args.plot, f"{scn.name}: 工作量前沿")
+        frontier_figure(df, f"{scn.name}: 工作量前沿").savefig(args.plot)
     if args.json:
         print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
         return 0

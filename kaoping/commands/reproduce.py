@@ -13,9 +13,10 @@ import json
 import os
 from pathlib import Path
 
-from optimizer import manifest as mf
+from kaoping import manifest as mf
+from kaoping.manifest import read_manifest
+from kaoping.runs import RESULTS, capture
 from optimizer.errors import BadInput
-from optimizer.runs import RESULTS, capture, read_manifest
 
 NAME = "reproduce"
 HELP = "re-run a run folder's command and print MATCH or the first number that differs"
@@ -55,7 +56,7 @@ def changed_files(man: dict) -> list[tuple[str, str, str | None]]:
 
 
 def run(args) -> int:
-    from optimizer.cli import main
+    from kaoping.cli import main
 
     run_dir = Path(args.run_dir)
     man = read_manifest(run_dir)

@@ -11,9 +11,9 @@ import sys
 from threadpoolctl import threadpool_limits
 
 from models.scenario import ScenarioError
+from optimizer.errors import BadInput, Infeasible
 
 from . import commands
-from .errors import BadInput, Infeasible
 
 
 def _command_modules():

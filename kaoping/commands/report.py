@@ -14,7 +14,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from optimizer.report import report_from_folder
+    from kaoping.report import report_from_folder
 
     html = report_from_folder(args.run_dir)
     out = Path(args.output) if args.output else Path(args.run_dir) / "report.html"

@@ -1,0 +1,115 @@
+"""``kaoping compare SCENARIO --overrides a,b,c``: the base and each named override side by side,
+on common random numbers, like Excel's Scenario Manager summary (:mod:`optimizer.compare`
+computes it; this prints it and writes the run folder)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from models.scenario import load_scenario
+from optimizer.compare import (
+    OBJECTIVES,
+    Variant,
+    compare,
+    delta_frame,
+    summary_frame,
+)
+from optimizer.errors import BadInput
+
+from ..progress import bar
+from ._argtypes import positive
+
+NAME = "compare"
+HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
+ORDER = 50
+
+
+def add_arguments(p):
+    p.add_argument("scenario")
+    p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
+    p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
+    p.add_argument("--seed", type=int, help="random seed shared by every variant (default: the scenario's)")
+    p.add_argument("--ranks", default="1,2,3", help="report P(rank ≤ r) for these r (default 1,2,3)")
+    p.add_argument("--joint", default=None,
+                   help="assessments for the joint P(best grade in all); default: all but the first when there are 2 or more")
+    p.add_argument("--objective", choices=OBJECTIVES, help="also optimise each variant for this objective")
+    p.add_argument("--assessment", help="assessment of the objective (default: the first)")
+    p.add_argument("--rank", type=positive, default=1, help="rank r of rank-prob (default 1)")
+    p.add_argument("--grade", default=None, help="grade name g of grade-prob / joint-grade (default: the best)")
+    p.add_argument("--opt-draws", type=positive, default=200, help="draws in the optimisation (default 200)")
+    p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per variant [s] (default 60)")
+    p.add_argument("--solver", default="highs", help="highs or cbc (default highs)")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON on stdout")
+    from ..runs import add_run_arguments
+
+    add_run_arguments(p)
+
+
+def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> dict:
+    base = variants[0].results
+
+    def clean(x):
+        return None if x is None or (isinstance(x, float) and not np.isfinite(x)) else x
+
+    return {
+        "scenario": scenario, "draws": draws, "seed": seed, "common_random_numbers": True,
+        "variants": [{
+            "name": v.name, "description": v.description,
+            "changes": [{"path": p, "value": val} for p, val in v.changes],
+            "results": {k: clean(x) for k, x in v.results.items()},
+            "delta": {k: clean(x - base[k]) if k in base else None for k, x in v.results.items()},
+            "plan": None if v.plan is None else json.loads(v.plan.to_json(orient="records", force_ascii=False)),
+            "plan_info": {k: clean(x) for k, x in v.plan_info.items()},
+        } for v in variants],
+    }
+
+
+def run(args) -> int:
+    base = load_scenario(args.scenario)
+    names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
+    try:
+        ranks = sorted({int(x) for x in args.ranks.split(",") if x.strip()})
+    except ValueError:
+        raise BadInput(f"--ranks takes whole numbers separated by commas, not '{args.ranks}'") from None
+    joint = None if args.joint is None else [j.strip() for j in args.joint.split(",") if j.strip()]
+    S = args.draws or base.spec.simulation.draws
+    seed = base.spec.simulation.seed if args.seed is None else args.seed
+    from ..runs import RunFolder
+
+    with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
+        with bar(S * (len(names) + 1), "模拟") as progress:
+            variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
+                               optimize_args=args if args.objective else None, progress=progress)
+        run.table("summary", summary_frame(variants).rename_axis("指标").reset_index(), title="方案对比（本县）")
+        if len(variants) > 1:
+            run.table("difference", delta_frame(variants).rename_axis("指标").reset_index(), title="与基准的差")
+            run.text("changes", "\n".join(f"{v.name}: {v.description}\n" + "\n".join(f"    {p} = {val}" for p, val in v.changes)
+                                          for v in variants[1:]), title="各方案的改动")
+        for v in variants:
+            if v.plan is not None:
+                run.table(f"plan-{v.name}", v.plan, title=f"{v.name} 推进方案")
+        run.results(as_json(variants, base.name, S, seed))
+    if args.json:
+        print(json.dumps(as_json(variants, base.name, S, seed), ensure_ascii=False, indent=1))
+        return 0
+    print(f"== 方案对比 {base.name}: {S} draws, seed {seed}, common random numbers ==")
+    print("\n-- changing cells --")
+    for v in variants[1:]:
+        print(f"{v.name}: {v.description}")
+        for p, val in v.changes:
+            print(f"    {p} = {val}")
+    with pd.option_context("display.max_rows", 500, "display.width", 220, "display.unicode.east_asian_width", True,
+                           "display.float_format", lambda x: f"{x:.4g}"):
+        print("\n-- result cells (home county) --")
+        print(summary_frame(variants).to_string())
+        if len(variants) > 1:
+            print("\n-- difference from base --")
+            print(delta_frame(variants).to_string())
+        for v in variants:
+            if v.plan is not None:
+                i = v.plan_info
+                print(f"\n-- plan for {v.name}: {i['status']}, effort {i['effort']:.4g} of budget {i['budget']} --")
+                print(v.plan.to_string(index=False) if len(v.plan) else "(no push)")
+    return 0

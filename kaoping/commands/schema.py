@@ -1,0 +1,19 @@
+"""``kaoping schema``: print the JSON Schema of scenario.yaml (``make schema`` writes scenarios/schema.json)."""
+from __future__ import annotations
+
+import sys
+
+from models.schema import schema_text
+
+NAME = "schema"
+HELP = "print the JSON Schema of scenario.yaml (the file editors check scenarios against)"
+ORDER = 95
+
+
+def add_arguments(p):
+    pass
+
+
+def run(args) -> int:
+    sys.stdout.write(schema_text())
+    return 0

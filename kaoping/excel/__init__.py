@@ -1,0 +1,43 @@
+"""Excel in and out: a planner's workbook → a scenario folder, a scenario → a workbook, run results → results.xlsx.
+
+The scenario workbook (``scenarios/template.xlsx``, made by :func:`write_template`) has
+these sheets; a header row, then one row per item. Column names are Chinese; words in
+cells may be Chinese (正向/逆向, 分数/名次/比例 …) or the scenario format's own English words.
+
+``设置`` (项目, 值)
+    名称 (ascii, used for run folders), 标题, 年份, 已过时间比例 [0–1], 本县, 来源 (one per
+    line), 工作量单位, 总预算, 细分档数, 模拟次数, 随机种子, 分块, 共同冲击, 县内冲击.
+``考核``  名称, 总分, 排名方式 (同类内/全市统一), 同分处理 (并列/本县居后), 等次依据 (分数/名次/比例), 来源
+``板块``  考核, 名称, 权重, 上限, 下限, 计入池
+``等次``  考核, 等次, 最低分, 最高名次, 比例 — best grade first
+``指标``  考核, 名称, 单位, 方向 (正向/逆向), 分值, 板块, 类别, 规则 (基本满分 [default], 达标, 完成比例, 基准加减, 分档,
+    功效系数, 与最优比, 按名次, 与平均比, 两个高于, 满意度, 按次 — or the format's English kind), 基本任务, 满分,
+    基本分比例, 低于基本 (0分/倒扣/线性), 倒扣步长, 倒扣分, 倒扣下限, 零分值, 超额步长, 超额加分,
+    超额上限, 超额计入板块, 目标, 规则参数 (JSON: any other rule field), 牵头单位, 责任领导,
+    预测值, 标准差 (the home county's forecast), 来源, 假设说明 ("字段: 说明" per line)
+``县市区``  县市区, 同类, 总分预测, 总分标准差, 总分考核, 来源, 假设说明
+``县市区数值``  县市区, 指标, 分布, 预测值, 标准差, 低, 最可能, 高, 最小, 最大, 实际完成, 来源, 假设, 说明
+``工作量``  指标, 推进至, 单位工作量, 假设, 说明
+``部门预算``  牵头单位, 预算
+``高级``  路径, YAML — anything else (vetoes, pools, promotion, overrides, history …) as YAML
+    under a path such as ``assessments[main].vetoes`` or ``overrides``.
+
+Only 设置, 指标 and 县市区数值 are required. A bad cell is reported with its sheet, row and
+column (models.problems.Problem; exit 2).
+
+The pieces: :mod:`.words` (sheets, columns and the Chinese words), :mod:`.sheet` (typed cells
+with located problems), :mod:`.read` (workbook → scenario), :mod:`.write` (scenario → workbook,
+the template), :mod:`.style` (results.xlsx and the look of every sheet).
+"""
+from .read import import_workbook, read_workbook
+from .style import style_sheet, write_results_workbook
+from .words import COLUMNS, SHEETS
+from .write import (
+           export_scenario_workbook,
+           scenario_workbook_rows,
+           template_scenario,
+           write_template,
+)
+
+__all__ = ["COLUMNS", "SHEETS", "export_scenario_workbook", "import_workbook", "read_workbook", "scenario_workbook_rows",
+           "style_sheet", "template_scenario", "write_results_workbook", "write_template"]

@@ -1,0 +1,506 @@
+"""A planner's workbook → a scenario: find the sheets, read each table, turn the rows into the
+scenario's YAML dict and CSV tables, validate, and map every problem back to its cell."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from models.problems import (
+    EFFORT_FILE,
+    FORECASTS_FILE,
+    SCENARIO_FILE,
+    Problem,
+    ScenarioError,
+)
+from models.scenario import build_scenario, load_scenario
+from models.schema import EffortRow, ForecastRow
+
+from .sheet import Sheet
+from .words import (
+    BELOW,
+    COLUMNS,
+    COUNTY_FIELD_COLUMN,
+    DIRECTION,
+    FORECAST_COLS,
+    GRADE_BY,
+    INDICATOR_FIELD_COLUMN,
+    KIND,
+    RANKING,
+    REQUIRED_COLUMNS,
+    REQUIRED_SHEETS,
+    RULE,
+    RULE_OUT,
+    SETTINGS,
+    SHEETS,
+    TIE,
+)
+
+
+def _set(d: dict, path: tuple, value) -> None:
+    for k in path[:-1]:
+        d = d.setdefault(k, {})
+    d[path[-1]] = value
+
+
+def _deep_merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _csv_text(rows: list[dict], model) -> str | None:
+    """CSV text for the loader: the model's columns that occur, floats written exactly (repr)."""
+    if not rows:
+        return None
+    import csv
+    import io
+
+    cols = [c for c in model.model_fields if any(r.get(c) is not None for r in rows)]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else (repr(r[c]) if isinstance(r[c], float) else str(r[c])) for c in cols])
+    return buf.getvalue()
+
+
+def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]:
+    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text, where).
+
+    ``where`` maps the generated rows back to sheets and rows (for messages).
+
+    Raises ScenarioError naming the sheet, row and column of every bad cell."""
+    path = Path(path)
+    problems: list[Problem] = []
+    r = _Reader(open_sheets(path, problems), problems)
+    r.settings()
+    r.assessments_and_parts()
+    r.indicators()
+    r.counties()
+    r.forecast_rows()
+    r.effort()
+    r.assemble()
+    r.advanced()
+    if problems:
+        raise ScenarioError(problems)
+    return r.result()
+
+
+def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
+    """The workbook's known sheets by name (their bad cells go to ``problems``); ScenarioError for an
+    unreadable file, an unknown or missing sheet, or a missing or unknown column."""
+    from openpyxl import load_workbook
+
+    file = path.name
+    P = problems
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), "", "", "no such workbook")])
+    try:
+        wb = load_workbook(path, data_only=True, read_only=False)
+    except Exception as err:  # noqa: BLE001 - any unreadable file is bad input
+        raise ScenarioError([Problem(file, "", "", f"cannot be read as an .xlsx workbook: {err}")]) from None
+    for s in wb.sheetnames:
+        if s not in SHEETS:
+            P.append(Problem(file, f"sheet {s}", "", f"unknown sheet: rename it to one of {SHEETS} or delete it"))
+    for s in REQUIRED_SHEETS:
+        if s not in wb.sheetnames:
+            P.append(Problem(file, f"sheet {s}", "", f"required sheet is missing: add a sheet named {s} with columns {COLUMNS[s]}"))
+    sh: dict[str, Sheet] = {}
+    for s in SHEETS:
+        if s in wb.sheetnames:
+            sheet = Sheet(wb[s], P, file)
+            for c in REQUIRED_COLUMNS[s]:
+                if c not in sheet.cols:
+                    P.append(Problem(file, f"sheet {s} row 1", c, f"required column is missing: add a column headed {c}"))
+            for c in sheet.cols:
+                if c not in COLUMNS[s]:
+                    P.append(Problem(file, f"sheet {s} row 1 column {sheet.letters[c]}", c,
+                                     f"unknown column: use one of {COLUMNS[s]}"))
+            sh[s] = sheet
+    if P:
+        raise ScenarioError(P)
+    return sh
+
+
+def _new_assessment(name: str) -> dict:
+    return {"name": name, "blocks": [], "indicators": [], "grades": {"levels": []}}
+
+
+class _Reader:
+    """Turns the sheets' rows into the scenario's YAML dict, forecast rows and effort rows, one
+    table at a time; every bad cell is recorded in the shared problem list."""
+
+    def __init__(self, sh: dict[str, Sheet], problems: list[Problem]):
+        self.sh, self.problems = sh, problems
+        self.data: dict = {}
+        self.assessments: dict[str, dict] = {}
+        self.forecasts: list[dict] = []  # rows of forecasts.csv, each with "_where": (sheet, row, column)
+        self.effort_rows: list[dict] = []
+        self.counties_by_name: dict[str, dict] = {}
+        self.where: dict = {"forecasts": [], "effort": [], "indicators": {}, "counties": {},
+                            "letters": {k: v.letters for k, v in sh.items()}}
+
+    def result(self) -> tuple[dict, str | None, str | None, dict]:
+        return self.data, _csv_text(self.forecasts, ForecastRow), _csv_text(self.effort_rows, EffortRow), self.where
+
+    # ---- 设置
+    def settings(self) -> None:
+        S = self.sh["设置"]
+        for row, r in S.rows:
+            label = S.text(row, r, "项目")
+            if label is None:
+                continue
+            if label not in SETTINGS:
+                S.bad(row, "项目", f"unknown setting {label!r}: one of {list(SETTINGS)}")
+                continue
+            p, typ = SETTINGS[label]
+            if typ is list:
+                v = S.text(row, r, "值")
+                val = [x.strip() for x in v.splitlines() if x.strip()] if v else []
+            elif typ is str:
+                val = S.text(row, r, "值")
+            else:
+                val = S.number(row, r, "值", kind=typ)
+            if val is not None:
+                _set(self.data, p, val)
+
+    # ---- 考核, 板块, 等次
+    def assessment(self, name: str | None, sheet: Sheet, row: int) -> dict | None:
+        """The assessment a row belongs to (the only one when the 考核 column is empty)."""
+        A = self.assessments
+        if name is None:
+            if len(A) == 1:
+                return next(iter(A.values()))
+            if not A:
+                return A.setdefault("考核", _new_assessment("考核"))
+            sheet.bad(row, "考核", f"several assessments {list(A)}: say which one")
+            return None
+        if name not in A:
+            if "考核" in self.sh:
+                sheet.bad(row, "考核", f"unknown assessment {name!r}: one of {list(A)}")
+                return None
+            A[name] = _new_assessment(name)
+        return A[name]
+
+    def assessments_and_parts(self) -> None:
+        sh = self.sh
+        if "考核" in sh:
+            A = sh["考核"]
+            for row, r in A.rows:
+                name = A.text(row, r, "名称")
+                if name is None:
+                    A.bad(row, "名称", "missing assessment name")
+                    continue
+                a = _new_assessment(name)
+                tp = A.number(row, r, "总分")
+                if tp is not None:
+                    a["total_points"] = tp
+                for col, key, table in (("排名方式", "ranking", RANKING), ("同分处理", "tie_break", TIE), ("等次依据", None, GRADE_BY)):
+                    v = A.word(row, r, col, table)
+                    if v is not None:
+                        if key:
+                            a[key] = v
+                        else:
+                            a["grades"]["by"] = v
+                src = A.text(row, r, "来源")
+                if src is not None:
+                    a["source"] = src
+                self.assessments[name] = a
+        if "板块" in sh:
+            B = sh["板块"]
+            for row, r in B.rows:
+                a = self.assessment(B.text(row, r, "考核"), B, row)
+                b = {"name": B.text(row, r, "名称")}
+                for col, key in (("权重", "weight"), ("上限", "cap"), ("下限", "floor")):
+                    v = B.number(row, r, col)
+                    if v is not None:
+                        b[key] = v
+                pool = B.text(row, r, "计入池")
+                if pool is not None:
+                    b["pool"] = pool
+                if a is not None:
+                    a["blocks"].append(b)
+        if "等次" in sh:
+            G = sh["等次"]
+            for row, r in G.rows:
+                a = self.assessment(G.text(row, r, "考核"), G, row)
+                g = {"grade": G.text(row, r, "等次")}
+                for col, key, kind in (("最低分", "min_score", float), ("最高名次", "max_rank", int), ("比例", "share", float)):
+                    v = G.number(row, r, col, kind=kind)
+                    if v is not None:
+                        g[key] = v
+                if a is not None:
+                    a["grades"]["levels"].append(g)
+
+    # ---- 指标 (and the home county's simple forecasts)
+    def indicators(self) -> None:
+        home = self.data.get("scenario", {}).get("home")
+        I = self.sh["指标"]
+        for row, r in I.rows:
+            a = self.assessment(I.text(row, r, "考核"), I, row)
+            ind: dict = {"name": I.text(row, r, "名称")}
+            for col, key in (("单位", "unit"), ("板块", "block"), ("牵头单位", "department"), ("责任领导", "leader"), ("来源", "source")):
+                v = I.text(row, r, col)
+                if v is not None:
+                    ind[key] = v
+            d = I.word(row, r, "方向", DIRECTION)
+            if d is not None:
+                ind["direction"] = d
+            pts = I.number(row, r, "分值")
+            if pts is not None:
+                ind["points"] = pts
+            k = I.word(row, r, "类别", {**KIND, **{v: v for v in KIND.values()}})
+            if k is not None:
+                ind["kind"] = k
+            notes = I.notes(row, r, "假设说明")
+            if notes:
+                ind["assumed"] = notes
+            ind["rule"] = _rule(I, row, r)
+            mean, sd = I.number(row, r, "预测值"), I.number(row, r, "标准差")
+            if mean is not None or sd is not None:
+                if home is None:
+                    I.bad(row, "预测值", "the home county (设置: 本县) is needed for forecasts in this sheet")
+                else:
+                    self.forecasts.append({"county": home, "indicator": ind["name"], "dist": "normal",
+                                           **({"mean": mean} if mean is not None else {}),
+                                           **({"sd": sd} if sd is not None else {}), "_where": (I, row, "预测值")})
+            if a is not None:
+                a["indicators"].append(ind)
+            self.where["indicators"][ind["name"]] = row
+
+    # ---- 县市区
+    def counties(self) -> None:
+        if "县市区" not in self.sh:
+            return
+        C = self.sh["县市区"]
+        for row, r in C.rows:
+            name = C.text(row, r, "县市区")
+            cls = C.text(row, r, "同类")
+            c = self.counties_by_name.setdefault(name, {"name": name})
+            self.where["counties"].setdefault(name, row)
+            if cls is not None:
+                if c.get("peer_class", cls) != cls:
+                    C.bad(row, "同类", f"{name} is in class {c['peer_class']!r} on an earlier row")
+                c["peer_class"] = cls
+            mean, sd = C.number(row, r, "总分预测"), C.number(row, r, "总分标准差")
+            if mean is not None:
+                an = C.text(row, r, "总分考核") or (next(iter(self.assessments)) if self.assessments else None)
+                c.setdefault("totals", {})[an] = {"mean": mean, **({"sd": sd} if sd is not None else {})}
+            elif sd is not None:
+                C.bad(row, "总分预测", "a total's sd needs its mean")
+            src = C.text(row, r, "来源")
+            if src is not None:
+                c["source"] = src
+            notes = C.notes(row, r, "假设说明")
+            if notes:
+                c["assumed"] = notes
+
+    # ---- 县市区数值
+    def forecast_rows(self) -> None:
+        V = self.sh["县市区数值"]
+        for row, r in V.rows:
+            f: dict = {"county": V.text(row, r, "县市区"), "indicator": V.text(row, r, "指标")}
+            for col, key in FORECAST_COLS.items():
+                if key in ("dist", "source", "note"):
+                    v = V.text(row, r, col)
+                elif key == "assumption":
+                    v = V.flag(row, r, col)
+                else:
+                    v = V.number(row, r, col)
+                if v is not None:
+                    f[key] = v
+            f["_where"] = (V, row, "指标")
+            self.forecasts.append(f)
+            if "县市区" not in self.sh and f["county"] is not None:
+                self.counties_by_name.setdefault(f["county"], {"name": f["county"], "peer_class": "同类"})
+        seen: dict[tuple, tuple] = {}
+        for f in self.forecasts:
+            sheet, row, col = f.pop("_where")
+            self.where["forecasts"].append((sheet.name, row))
+            key = (f["county"], f["indicator"])
+            if key in seen:
+                s0, r0, _ = seen[key]
+                sheet.bad(row, col, f"forecast for {key[0]}/{key[1]} given twice (first in sheet {s0.name} row {r0})")
+            seen.setdefault(key, (sheet, row, col))
+
+    # ---- 工作量, 部门预算
+    def effort(self) -> None:
+        if "工作量" in self.sh:
+            E = self.sh["工作量"]
+            for row, r in E.rows:
+                e = {"indicator": E.text(row, r, "指标"), "upto": E.number(row, r, "推进至"), "cost": E.number(row, r, "单位工作量")}
+                fl = E.flag(row, r, "假设")
+                if fl is not None:
+                    e["assumption"] = fl
+                note = E.text(row, r, "说明")
+                if note is not None:
+                    e["note"] = note
+                self.effort_rows.append({k: v for k, v in e.items() if v is not None})
+                self.where["effort"].append(("工作量", row))
+        if "部门预算" in self.sh:
+            D = self.sh["部门预算"]
+            for row, r in D.rows:
+                dept, b = D.text(row, r, "牵头单位"), D.number(row, r, "预算")
+                if dept is not None and b is not None:
+                    self.data.setdefault("effort", {}).setdefault("departments", {})[dept] = b
+
+    def assemble(self) -> None:
+        """Counties and assessments into the YAML dict (grades by rank unless a sheet says otherwise)."""
+        self.data["counties"] = list(self.counties_by_name.values())
+        self.data["assessments"] = list(self.assessments.values())
+        for a in self.data["assessments"]:
+            if not a["grades"].get("by"):
+                a["grades"].setdefault("by", "rank")
+
+    # ---- 高级: YAML patches
+    def advanced(self) -> None:
+        if "高级" not in self.sh:
+            return
+        H = self.sh["高级"]
+        for row, r in H.rows:
+            p, text = H.text(row, r, "路径"), H.text(row, r, "YAML")
+            if p is None:
+                H.bad(row, "路径", "missing path, e.g. assessments[main].vetoes or overrides")
+                continue
+            try:
+                val = yaml.safe_load(text) if text is not None else None
+            except yaml.YAMLError as err:
+                H.bad(row, "YAML", f"not valid YAML: {getattr(err, 'problem', err)}")
+                continue
+            msg = _patch(self.data, p, val)
+            if msg:
+                H.bad(row, "路径", msg)
+
+
+def _rule(I: Sheet, row: int, r) -> dict:
+    """The rule of one 指标 row: the threshold columns, or 目标 and 规则参数 for the other kinds."""
+    kind = I.word(row, r, "规则", {**RULE, **{v: v for v in RULE.values()}}) or "threshold"
+    rule: dict = {"kind": kind}
+    if kind == "threshold":
+        for col, key in (("基本任务", "basic"), ("满分", "full"), ("基本分比例", "basic_share")):
+            v = I.number(row, r, col)
+            if v is not None:
+                rule[key] = v
+        below = I.word(row, r, "低于基本", BELOW)
+        if below is not None:
+            rule["below"] = {"mode": below}
+        step, spts = I.number(row, r, "倒扣步长"), I.number(row, r, "倒扣分")
+        if step is not None or spts is not None:
+            rule.setdefault("below", {})["steps"] = {k2: v for k2, v in (("per", step), ("points", spts)) if v is not None}
+        for col, key in (("倒扣下限", "floor"), ("零分值", "zero_at")):
+            v = I.number(row, r, col)
+            if v is not None:
+                rule.setdefault("below", {})[key] = v
+        ostep, opts, ocap = I.number(row, r, "超额步长"), I.number(row, r, "超额加分"), I.number(row, r, "超额上限")
+        opool = I.text(row, r, "超额计入板块")
+        if any(v is not None for v in (ostep, opts, ocap, opool)):
+            over: dict = {}
+            if ostep is not None or opts is not None:
+                over["steps"] = {k2: v for k2, v in (("per", ostep), ("points", opts)) if v is not None}
+            if ocap is not None:
+                over["cap"] = ocap
+            if opool is not None:
+                over["pool"] = opool
+            rule["over"] = over
+    else:
+        for col in ("基本任务", "满分", "基本分比例", "低于基本", "倒扣步长", "倒扣分", "倒扣下限", "零分值",
+                    "超额步长", "超额加分", "超额上限", "超额计入板块"):
+            if I.raw(r, col) is not None:
+                I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE_OUT.get(kind, kind)}: clear the cell or put it in 规则参数")
+    t = I.number(row, r, "目标")
+    if t is not None:
+        rule["target"] = t
+    extra = I.json_obj(row, r, "规则参数")
+    if extra:
+        rule = _deep_merge(rule, extra)
+    return rule
+
+
+def _locate(p: Problem, workbook: str, where: dict) -> Problem:
+    """Map a problem found in the generated scenario files back to the workbook's sheet, row and column."""
+    letters = where["letters"]
+
+    def cell(sheet: str, row: int, col: str | None) -> str:
+        letter = letters.get(sheet, {}).get(col) if col else None
+        return f"sheet {sheet} row {row}" + (f" column {letter}" if letter else "")
+
+    m = re.fullmatch(r"row (\d+)", p.where)
+    if p.file in (FORECASTS_FILE, EFFORT_FILE) and m:
+        rows = where["forecasts" if p.file == FORECASTS_FILE else "effort"]
+        k = int(m.group(1)) - 2
+        if 0 <= k < len(rows):
+            sheet, row = rows[k]
+            inv = {v: c for c, v in FORECAST_COLS.items()} if p.file == FORECASTS_FILE else \
+                {"indicator": "指标", "upto": "推进至", "cost": "单位工作量", "assumption": "假设", "note": "说明"}
+            if sheet == "指标":
+                inv = {"mean": "预测值", "sd": "标准差", "indicator": "名称"}
+            col = inv.get(p.field, "县市区" if p.field == "county" else ("指标" if p.field == "indicator" else None))
+            return Problem(workbook, cell(sheet, row, col), col or p.field, p.message)
+    mi = re.search(r"indicators\[([^\]]+)\]\.?(.*)$", p.field)
+    if mi and mi.group(1) in where["indicators"]:
+        col = INDICATOR_FIELD_COLUMN.get(mi.group(2)) or ("规则参数" if mi.group(2).startswith("rule") else None)
+        return Problem(workbook, cell("指标", where["indicators"][mi.group(1)], col), col or mi.group(2), p.message)
+    mc = re.search(r"counties\[([^\]]+)\]\.?([a-z_]*)", p.field)
+    if mc and mc.group(1) in where["counties"]:
+        col = COUNTY_FIELD_COLUMN.get(mc.group(2))
+        return Problem(workbook, cell("县市区", where["counties"][mc.group(1)], col), col or mc.group(2), p.message)
+    return Problem(workbook, f"({p.file})", p.field, p.message)
+
+
+_SEG = re.compile(r"([^.\[\]]+)(?:\[([^\]]+)\])?")
+
+
+def _patch(data: dict, path: str, value) -> str | None:
+    """Set ``value`` at ``path`` (``a.b[name].c``: list items selected by their name); None or an error message."""
+    segs = [m.groups() for m in _SEG.finditer(path)]
+    if not segs:
+        return f"cannot read path {path!r}"
+    cur = data
+    for i, (key, sel) in enumerate(segs):
+        last = i == len(segs) - 1
+        if sel is None:
+            if last:
+                cur[key] = value
+                return None
+            cur = cur.setdefault(key, {})
+        else:
+            items = cur.get(key)
+            if not isinstance(items, list):
+                return f"{key} is not a list here"
+            hit = next((x for x in items if isinstance(x, dict) and (x.get("name") == sel or x.get("grade") == sel)), None)
+            if hit is None:
+                return f"no {key} named {sel!r}"
+            if last:
+                return f"path {path!r} must end with a field, e.g. {path}.vetoes"
+            cur = hit
+        if not isinstance(cur, dict):
+            return f"{key} is not a mapping"
+    return None
+
+
+def import_workbook(path: str | Path, out_dir: str | Path | None = None):
+    """Read and validate a workbook; write the scenario folder to ``out_dir`` when given. Returns the Scenario.
+
+    Raises ScenarioError (sheet, row and column of each problem); a scenario problem found
+    after reading (e.g. a home county with no forecast) names the scenario file's field."""
+    data, ftext, etext, where = read_workbook(path)
+    try:
+        scn = build_scenario(data, ftext, etext)
+    except ScenarioError as err:
+        raise ScenarioError([_locate(p, Path(path).name, where) for p in err.problems]) from None
+    if out_dir is not None:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / SCENARIO_FILE).write_text(
+            f"# imported from {Path(path).name} by kaoping import-excel\n"
+            + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
+        (out / FORECASTS_FILE).write_text(ftext or "county,indicator\n", encoding="utf-8")
+        if etext:
+            (out / EFFORT_FILE).write_text(etext, encoding="utf-8")
+        elif (out / EFFORT_FILE).exists():
+            (out / EFFORT_FILE).unlink()
+        scn = load_scenario(out)
+    return scn

@@ -1,0 +1,70 @@
+"""How every sheet looks (bold shaded header, frozen header row, fitted widths) and results.xlsx."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+HEADER_FILL = "DDE6F0"
+
+
+def _display_width(v) -> int:
+    s = "" if v is None else (f"{v:.6g}" if isinstance(v, float) else str(v))
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s.split("\n")[0])
+
+
+def style_sheet(ws, max_width: int = 50) -> None:
+    """Bold shaded header, frozen header row, column widths fitted to the content."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
+    ws.freeze_panes = "A2"
+    for col in ws.iter_cols(min_row=1, max_row=min(ws.max_row, 500)):
+        w = max((_display_width(c.value) for c in col), default=8)
+        ws.column_dimensions[get_column_letter(col[0].column)].width = max(8, min(max_width, w + 2))
+
+
+def cell_value(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    return v
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    t = re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or "表"
+    base, k = t, 2
+    while t in used:
+        suffix = f"~{k}"
+        t, k = base[: 31 - len(suffix)] + suffix, k + 1
+    used.add(t)
+    return t
+
+
+def write_results_workbook(path: str | Path, tables, about: list[tuple[str, str]] | None = None) -> None:
+    """results.xlsx: a sheet 说明 (about the run), then one sheet per table (title as sheet name)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    ws.append(["项目", "值"])
+    for k, v in about or []:
+        ws.append([k, v])
+    style_sheet(ws, max_width=80)
+    used = {"说明"}
+    for _, title, df in tables:
+        ws = wb.create_sheet(sheet_title(title, used))
+        ws.append([str(c) for c in df.columns])
+        for rec in df.itertuples(index=False, name=None):
+            ws.append([cell_value(v) for v in rec])
+        style_sheet(ws)
+    wb.save(path)

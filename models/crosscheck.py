@@ -1,0 +1,273 @@
+"""Cross-references of a scenario: names that refer to each other (blocks, pools, indicators,
+counties, grades, forecasts, effort curves, departments).
+
+Checked on the raw data, so that they are found even when the schema check fails elsewhere; a
+check is skipped when what it relies on is malformed (the schema check reports that).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .locate import did_you_mean, field_path, line_of
+from .problems import EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
+from .reading import Table
+from .schema import PEER_RELATIVE
+
+
+def _d(x) -> dict:
+    return x if isinstance(x, dict) else {}
+
+
+def _l(x) -> list:
+    return x if isinstance(x, list) else []
+
+
+def _names(items) -> tuple[list, bool]:
+    """Names of the mappings of a list, and whether every item has a text name."""
+    names = [i.get("name") if isinstance(i, dict) else None for i in _l(items)]
+    return names, isinstance(items, list) and all(isinstance(n, str) for n in names)
+
+
+def _one_of(word, choices) -> str:
+    s = did_you_mean(word, choices)
+    return f"did you mean '{s}'?" if s else f"use one of {', '.join(map(str, choices))}"
+
+
+def _peer_relative(rule: dict) -> bool:
+    kind = rule.get("kind")
+    if not isinstance(kind, str):
+        return False
+    return kind in PEER_RELATIVE or (kind == "vs_average" and rule.get("reference", "class") == "class")
+
+
+@dataclass
+class _Refs:
+    """What the checks share: the raw data, the YAML node tree (for lines), the problems found so
+    far, and the names every check refers to (each with whether it could be read)."""
+
+    data: dict
+    lines: object
+    problems: list = field(default_factory=list)
+    counties: list = field(default_factory=list)
+    counties_ok: bool = False
+    home: object = None
+    anames: list = field(default_factory=list)
+    anames_ok: bool = False
+    ind_home: dict = field(default_factory=dict)  # indicator name -> loc of its first definition
+    all_inds_ok: bool = False  # every indicator of every assessment is known by name
+    per_assessment: list = field(default_factory=list)  # [(assessment name, [(indicator, rule dict)])]
+
+    def yaml(self, loc: tuple, msg: str) -> None:
+        """A problem of scenario.yaml at ``loc`` (a path of keys and list positions)."""
+        ln = line_of(self.lines, loc) if self.lines is not None else None
+        self.problems.append(Problem(SCENARIO_FILE, f"line {ln}" if ln else "", field_path(loc, self.data), msg))
+
+    def line(self, loc: tuple):
+        return line_of(self.lines, loc) if self.lines is not None else None
+
+
+def cross_check(data: dict, ftab: Table, etab: Table, lines) -> list[Problem]:
+    """Every cross-reference problem of a scenario, in the order: counties, assessments (blocks,
+    indicators, vetoes, promotion), county totals, forecasts, effort curves, departments."""
+    r = _Refs(data, lines)
+    r.counties, r.counties_ok = _names(data.get("counties"))
+    r.anames, r.anames_ok = _names(data.get("assessments"))
+    r.home = _d(data.get("scenario")).get("home")
+    _check_counties(r)
+    al = _l(data.get("assessments"))
+    r.all_inds_ok = bool(al)
+    for ai, a in enumerate(al):
+        if not isinstance(a, dict):
+            r.all_inds_ok = False
+            continue
+        _check_assessment(r, ai, a)
+    _check_totals(r)
+    _check_forecasts(r, ftab)
+    _check_effort(r, etab)
+    _check_departments(r)
+    return r.problems
+
+
+def _check_counties(r: _Refs) -> None:
+    """Counties listed once; the home county among them and with at least one rival in its class."""
+    cl = r.data.get("counties")
+    for i, c in enumerate(r.counties):
+        if isinstance(c, str) and c in r.counties[:i]:
+            first = line_of(r.lines, ("counties", r.counties.index(c), "name"))
+            r.yaml(("counties", i, "name"), f"duplicate county '{c}'" + (f" (first on line {first})" if first else "")
+                   + ": list each county once")
+    if r.counties_ok and isinstance(r.home, str) and r.home not in r.counties:
+        r.yaml(("scenario", "home"), f"home county '{r.home}' is not among the counties: {_one_of(r.home, r.counties)}")
+    home_item = next((c for c in _l(cl) if isinstance(c, dict) and c.get("name") == r.home), None)
+    if home_item is not None and isinstance(home_item.get("peer_class"), str):
+        rivals = [c for c in _l(cl) if isinstance(c, dict) and c.get("peer_class") == home_item["peer_class"]]
+        if len(rivals) < 2:
+            r.yaml(("counties",), f"the home county's peer class '{home_item['peer_class']}' has no rival: add rivals of that class")
+
+
+def _check_assessment(r: _Refs, ai: int, a: dict) -> None:
+    aname = a.get("name")
+    if isinstance(aname, str) and aname in r.anames[:ai]:
+        r.yaml(("assessments", ai, "name"), f"duplicate assessment '{aname}': each assessment once")
+    blocks, blocks_ok = _check_blocks(r, ai, a)
+    names_here = _check_indicators(r, ai, a, blocks, blocks_ok)
+    r.per_assessment.append((aname, names_here))
+    inds = _l(a.get("indicators"))
+    inds_ok = all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in inds)
+    _check_vetoes(r, ai, a, names_here, inds_ok)
+    prom = _d(a.get("promotion")).get("indicator")
+    inames = [n for n, _ in names_here]
+    if inds_ok and isinstance(prom, str) and prom not in inames:
+        r.yaml(("assessments", ai, "promotion", "indicator"), f"unknown indicator '{prom}': {_one_of(prom, inames)}")
+
+
+def _check_blocks(r: _Refs, ai: int, a: dict) -> tuple[list, bool]:
+    """Blocks named once, their pools known, cap not below floor; returns the block names."""
+    blocks, blocks_ok = _names(a.get("blocks"))
+    pools, pools_ok = _names(a.get("pools", []))
+    for bi, b in enumerate(_l(a.get("blocks"))):
+        if not isinstance(b, dict):
+            continue
+        if isinstance(b.get("name"), str) and b["name"] in blocks[:bi]:
+            r.yaml(("assessments", ai, "blocks", bi, "name"), f"duplicate block '{b['name']}': each block once")
+        pool = b.get("pool")
+        if pools_ok and isinstance(pool, str) and pool not in pools:
+            r.yaml(("assessments", ai, "blocks", bi, "pool"), f"unknown pool '{pool}': "
+                   + (_one_of(pool, pools) if pools else "define it under 'pools'"))
+        cap, floor = b.get("cap"), b.get("floor")
+        if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (cap, floor)) and cap < floor:
+            r.yaml(("assessments", ai, "blocks", bi, "cap"), f"cap ({cap}) is below floor ({floor}): swap them")
+    return blocks, blocks_ok
+
+
+def _check_indicators(r: _Refs, ai: int, a: dict, blocks: list, blocks_ok: bool) -> list[tuple[str, dict]]:
+    """Indicator names unique across the scenario; their blocks (and over-full pools) known.
+    Returns this assessment's (name, rule) pairs."""
+    if not isinstance(a.get("indicators"), list):
+        r.all_inds_ok = False
+    names_here: list[tuple[str, dict]] = []
+    for ii, ind in enumerate(_l(a.get("indicators"))):
+        if not isinstance(ind, dict) or not isinstance(ind.get("name"), str):
+            r.all_inds_ok = False
+            continue
+        loc = ("assessments", ai, "indicators", ii)
+        name = ind["name"]
+        rule = _d(ind.get("rule"))
+        if name in r.ind_home:
+            first = r.line(r.ind_home[name] + ("name",))
+            r.yaml(loc + ("name",), f"duplicate indicator '{name}'" + (f" (first on line {first})" if first else "")
+                   + ": indicator names must be unique; rename or remove one")
+        else:
+            r.ind_home[name] = loc
+        names_here.append((name, rule))
+        block = ind.get("block")
+        if blocks_ok and isinstance(block, str) and block not in blocks:
+            r.yaml(loc + ("block",), f"unknown block '{block}': {_one_of(block, blocks)}")
+        opool = _d(rule.get("over")).get("pool") if rule.get("kind") == "threshold" else None
+        if blocks_ok and isinstance(opool, str) and opool not in blocks:
+            r.yaml(loc + ("rule", "over", "pool"), f"unknown block '{opool}': {_one_of(opool, blocks)}")
+    return names_here
+
+
+def _check_vetoes(r: _Refs, ai: int, a: dict, names_here: list, inds_ok: bool) -> None:
+    """A veto names an indicator of its assessment (a threshold one for misses_basic) and a known grade."""
+    aname = a.get("name")
+    inames = [n for n, _ in names_here]
+    levels = _l(_d(a.get("grades")).get("levels"))
+    gnames = [g.get("grade") for g in levels if isinstance(g, dict)]
+    gnames_ok = bool(levels) and all(isinstance(g, str) for g in gnames)
+    for vi, v in enumerate(_l(a.get("vetoes", []))):
+        if not isinstance(v, dict):
+            continue
+        vloc = ("assessments", ai, "vetoes", vi)
+        vind = v.get("indicator")
+        if inds_ok and isinstance(vind, str) and vind not in inames:
+            r.yaml(vloc + ("indicator",), f"unknown indicator '{vind}' in assessment '{aname}': {_one_of(vind, inames)}")
+        elif isinstance(vind, str) and v.get("when", "misses_basic") == "misses_basic":
+            vrule = dict(names_here).get(vind, {})
+            if vrule and vrule.get("kind") != "threshold":
+                r.yaml(vloc + ("when",) if "when" in v else vloc + ("indicator",),
+                       f"misses_basic needs a threshold indicator ('{vind}' is {vrule.get('kind')}): use when: below/above with a value")
+        g = v.get("grade")
+        if gnames_ok and isinstance(g, str) and g not in gnames:
+            r.yaml(vloc + ("grade",), f"unknown grade '{g}': {_one_of(g, gnames)}")
+
+
+def _check_totals(r: _Refs) -> None:
+    """A county's total forecasts name known assessments."""
+    for ci, c in enumerate(_l(r.data.get("counties"))):
+        for an in _d(_d(c).get("totals")):
+            if r.anames_ok and an not in r.anames:
+                r.yaml(("counties", ci, "totals", an), f"unknown assessment '{an}': {_one_of(an, r.anames)}")
+
+
+def _check_forecasts(r: _Refs, ftab: Table) -> None:
+    """Forecast rows name known counties and indicators, once each; every county has a forecast
+    for every indicator (or a total, but never for a class-relative indicator)."""
+    F = FORECASTS_FILE
+    P = r.problems
+    inds = list(r.ind_home)
+    seen: dict[tuple, int] = {}
+    for row, f in ftab.rows:
+        if r.counties_ok and f.county not in r.counties:
+            P.append(Problem(F, f"row {row}", "county", f"unknown county '{f.county}': {_one_of(f.county, r.counties)}"))
+        if r.all_inds_ok and f.indicator not in r.ind_home:
+            P.append(Problem(F, f"row {row}", "indicator", f"unknown indicator '{f.indicator}': {_one_of(f.indicator, inds)}"))
+        key = (f.county, f.indicator)
+        if key in seen:
+            P.append(Problem(F, f"row {row}", "indicator", f"duplicate forecast for {f.county}/{f.indicator} "
+                             f"(first on row {seen[key]}): keep one"))
+        seen.setdefault(key, row)
+    covered = set(seen) | {(d.get("county"), d.get("indicator")) for _, d in ftab.bad}
+    if not (ftab.usable and r.counties_ok and r.all_inds_ok and r.anames_ok):
+        return
+    for c in _l(r.data.get("counties")):
+        for aname, names_here in r.per_assessment:
+            missing = [n for n, _ in names_here if (c["name"], n) not in covered]
+            if not missing:
+                continue
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            if c["name"] == r.home:
+                P.append(Problem(F, "", "", f"home county {r.home} has no forecast for {shown}: add rows"))
+            elif aname not in _d(c.get("totals")):
+                P.append(Problem(F, "", "", f"{c['name']} has no forecast for {len(missing)} indicator(s) of {aname} "
+                                 f"({shown}) and no total forecast: add rows, or 'totals' for the county in scenario.yaml"))
+            else:
+                peer = [n for n, rule in names_here if n in missing and _peer_relative(rule)]
+                if peer:
+                    P.append(Problem(F, "", "", f"{c['name']} needs forecasts for the class-relative indicator(s) "
+                                     f"{', '.join(peer)} of {aname}: add rows"))
+
+
+def _check_effort(r: _Refs, etab: Table) -> None:
+    """Effort rows name known indicators; each curve's segments grow and cost more per unit (convex)."""
+    E = EFFORT_FILE
+    P = r.problems
+    last: dict[str, tuple[float, float, int]] = {}
+    for row, e in etab.rows:
+        if r.all_inds_ok and e.indicator not in r.ind_home:
+            P.append(Problem(E, f"row {row}", "indicator", f"unknown indicator '{e.indicator}': {_one_of(e.indicator, list(r.ind_home))}"))
+            continue
+        if e.indicator in last:
+            up, cost, prow = last[e.indicator]
+            if e.upto <= up:
+                P.append(Problem(E, f"row {row}", "upto", f"segments of {e.indicator} must grow: upto {e.upto} after {up} "
+                                 f"(row {prow}): order the rows by upto"))
+            if e.cost < cost:
+                P.append(Problem(E, f"row {row}", "cost", f"the cost curve of {e.indicator} must be convex: cost per unit {e.cost} "
+                                 f"after {cost} (row {prow}); each segment must cost at least as much per unit as the one before"))
+        last[e.indicator] = (e.upto, e.cost, row)
+
+
+def _check_departments(r: _Refs) -> None:
+    """A department budget names a department that leads at least one indicator."""
+    al = _l(r.data.get("assessments"))
+    depts = {i.get("department") for a in al if isinstance(a, dict) for i in _l(a.get("indicators"))
+             if isinstance(i, dict) and isinstance(i.get("department"), str)}
+    if not r.all_inds_ok:
+        return
+    for d in _d(_d(r.data.get("effort")).get("departments")):
+        if d not in depts:
+            known = sorted(x for x in depts if isinstance(x, str))
+            r.yaml(("effort", "departments", d), f"no indicator is led by '{d}': "
+                   + (_one_of(d, known) if known else "set 'department' on the indicators it leads"))

@@ -1,2 +1,0 @@
-"""One module per CLI command. Each defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
-``run(args) -> int``; :mod:`optimizer.cli` discovers them, so adding a command touches one file."""

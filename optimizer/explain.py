@@ -1,0 +1,87 @@
+"""A plan in words: the plan table (Chinese headers) and the reasons (which budgets bind, which
+rivals block)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from models.options import OptionTables
+
+from . import baselines
+from .request import Request
+
+
+def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[pd.DataFrame, list[str]]:
+    """The plan table (Chinese headers) and plain-language reasons."""
+    L = tables.levels
+    name = req.assessment or cs.assessments[0].name
+    if req.objective == "joint-grade":
+        name = (req.assessments or (cs.assessments[0].name,))[0]
+    ca = cs.assessment(name)
+    h = ca.home
+    rows = []
+    reasons = []
+    for j in range(L.n):
+        o = int(plan[j])
+        ind = scn.indicator(L.names[j])
+        gain = 0.0
+        a_name = next(a.ca.name for a in tables.assessments if j in a.inds)
+        t = tables.assessment(a_name)
+        if o > 0:
+            pos = {int(x): k for k, x in enumerate(t.xs)}
+            k1, k0 = pos[int(L.offsets[j] + o)], pos[int(L.offsets[j])]
+            gain = float((t.core[:, h, k1] + t.over[:, h, k1] - t.core[:, h, k0] - t.over[:, h, k0]).mean())
+        kind = L.kind[j][o]
+        if o == 0:
+            why = "维持现状: 推进的得分不抵工作量" if len(L.push[j]) > 1 else "无可选推进"
+        elif kind == "breakpoint":
+            why = f"推到规则断点 {L.value[j][o]:.4g} {ind.unit}: 预期得分 +{gain:.3g}"
+        elif kind == "max":
+            why = f"推到年底可达上限 (推进 {L.push[j][o]:.4g}): 预期得分 +{gain:.3g}"
+        else:
+            why = f"推进 {L.push[j][o]:.4g} {ind.unit}: 预期得分 +{gain:.3g}"
+        rows.append({"指标": ind.name, "考核": a_name, "牵头单位": ind.department or "", "预测值": L.value[j][0],
+                     "目标值": L.value[j][o], "推进量": L.push[j][o], "档位": o, "档位类型": kind,
+                     "工作量": L.effort[j][o], "预期得分增加 [分]": gain, "理由": why})
+    df = pd.DataFrame(rows)
+    if len(df):
+        df.loc[len(df)] = {"指标": "合计", "考核": "", "牵头单位": "", "预测值": np.nan, "目标值": np.nan, "推进量": np.nan,
+                           "档位": int((np.asarray(plan) > 0).sum()), "档位类型": "", "工作量": df["工作量"].sum(),
+                           "预期得分增加 [分]": df["预期得分增加 [分]"].sum(), "理由": "推进的指标数 / 总工作量 / 预期得分增加之和"}
+    tot = L.plan_effort(plan)
+    if req.budget is not None:
+        slack = req.budget - tot
+        reasons.append(f"总预算 {req.budget:g}, 用去 {tot:.4g}" + ("(预算约束起作用)" if _binding(L, plan, req, None) else f", 余 {slack:.4g}"))
+    for d, b in (req.departments or {}).items():
+        used = sum(L.effort[j][plan[j]] for j in range(L.n) if L.department[j] == d)
+        if not any(L.department[j] == d for j in range(L.n)):
+            continue  # no pushable indicator of this department: its budget cannot matter
+        tail = ""
+        if _binding(L, plan, req, d):
+            tail = ("(约束起作用: 余下的预算不够任何一项的下一档)" if used > 1e-9
+                    else "(约束起作用: 预算不够其任何一项的第一档推进)")
+        reasons.append(f"{d} 预算 {b:g}, 用去 {used:.4g}" + tail)
+    s = next(x for x in scores if x.name == ca.name)
+    riv = [c for c in range(len(cs.counties)) if c != h and ca.class_of[c] == ca.class_of[h]]
+    for c in riv:
+        p_beat = float((s.total[:, c] >= s.total[:, h]).mean()) if ca.tie_home_loses else float((s.total[:, c] > s.total[:, h]).mean())
+        if p_beat > 0.05:
+            reasons.append(f"{cs.counties[c]} 在 {p_beat:.0%} 的抽样中仍领先本县 (挡住名次)")
+    return df, reasons
+
+
+def _binding(L, plan, req, dept) -> bool:
+    """A budget binds when raising any indicator by one level would break it."""
+    for j in range(L.n):
+        if plan[j] + 1 >= len(L.push[j]):
+            continue
+        if dept is not None and L.department[j] != dept:
+            continue
+        cand = plan.copy()
+        cand[j] += 1
+        r = replace(req, departments={dept: req.departments[dept]} if dept else {}, budget=req.budget if dept is None else None)
+        if baselines.within_budget(L, cand, r.budget, r.departments):
+            return False
+    return True
