@@ -44,6 +44,17 @@ def _staircase(start: float, direction: float, s: Steps, target: float, cap_poin
     return [start + direction * (k * length + (off if k else 0.0)) for k in range(n + 1)]
 
 
+def targets(ind: Indicator) -> tuple[float, float]:
+    """(basic, full) targets of an indicator [unit]: a threshold rule's two anchors, a target
+    rule's one target twice (binary, ratio, base_step); NaN for rules without targets."""
+    r = ind.rule
+    if isinstance(r, Threshold):
+        return r.basic, r.full
+    if isinstance(r, (Binary, Ratio, BaseStep)):
+        return r.target, r.target
+    return np.nan, np.nan
+
+
 def breakpoints(ind: Indicator) -> list[float]:
     """Sorted values (in the indicator's unit) at which its points jump or change slope."""
     r = ind.rule

@@ -1,5 +1,5 @@
 """Cross-references of a scenario: names that refer to each other (blocks, pools, indicators,
-counties, grades, forecasts, effort curves, departments).
+counties, grades, forecasts, effort curves, departments, monthly actuals).
 
 Checked on the raw data, so that they are found even when the schema check fails elsewhere; a
 check is skipped when what it relies on is malformed (the schema check reports that).
@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .locate import did_you_mean, field_path, line_of
-from .problems import EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
+from .problems import ACTUALS_FILE, EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
 from .reading import Table
 from .schema import PEER_RELATIVE
+from .tracking import cumulative
 
 
 def _d(x) -> dict:
@@ -66,9 +67,10 @@ class _Refs:
         return line_of(self.lines, loc) if self.lines is not None else None
 
 
-def cross_check(data: dict, ftab: Table, etab: Table, lines) -> list[Problem]:
+def cross_check(data: dict, ftab: Table, etab: Table, lines, atab: Table | None = None) -> list[Problem]:
     """Every cross-reference problem of a scenario, in the order: counties, assessments (blocks,
-    indicators, vetoes, promotion), county totals, forecasts, effort curves, departments."""
+    indicators, vetoes, promotion), county totals, forecasts, effort curves, departments, actuals."""
+    atab = atab or Table()
     r = _Refs(data, lines)
     r.counties, r.counties_ok = _names(data.get("counties"))
     r.anames, r.anames_ok = _names(data.get("assessments"))
@@ -82,9 +84,11 @@ def cross_check(data: dict, ftab: Table, etab: Table, lines) -> list[Problem]:
             continue
         _check_assessment(r, ai, a)
     _check_totals(r)
-    _check_forecasts(r, ftab)
+    _check_forecasts(r, ftab, _this_year(r, atab))
     _check_effort(r, etab)
     _check_departments(r)
+    _check_actuals(r, atab, ftab)
+    _check_past(r)
     return r.problems
 
 
@@ -201,9 +205,17 @@ def _check_totals(r: _Refs) -> None:
                 r.yaml(("counties", ci, "totals", an), f"unknown assessment '{an}': {_one_of(an, r.anames)}")
 
 
-def _check_forecasts(r: _Refs, ftab: Table) -> None:
+def _this_year(r: _Refs, atab: Table) -> set[tuple]:
+    """(county, indicator) pairs with actuals of the scenario's year: projected, so covered."""
+    year = _d(r.data.get("scenario")).get("year")
+    return {(a.county, a.indicator) for _, a in atab.rows if a.year == year} | {
+        (d.get("county"), d.get("indicator")) for _, d in atab.bad if str(d.get("year")) == str(year)}
+
+
+def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset()) -> None:
     """Forecast rows name known counties and indicators, once each; every county has a forecast
-    for every indicator (or a total, but never for a class-relative indicator)."""
+    for every indicator (or a total, but never for a class-relative indicator), or this year's
+    actuals to project one from."""
     F = FORECASTS_FILE
     P = r.problems
     inds = list(r.ind_home)
@@ -218,7 +230,7 @@ def _check_forecasts(r: _Refs, ftab: Table) -> None:
             P.append(Problem(F, f"row {row}", "indicator", f"duplicate forecast for {f.county}/{f.indicator} "
                              f"(first on row {seen[key]}): keep one"))
         seen.setdefault(key, row)
-    covered = set(seen) | {(d.get("county"), d.get("indicator")) for _, d in ftab.bad}
+    covered = set(seen) | {(d.get("county"), d.get("indicator")) for _, d in ftab.bad} | set(projected)
     if not (ftab.usable and r.counties_ok and r.all_inds_ok and r.anames_ok):
         return
     for c in _l(r.data.get("counties")):
@@ -228,7 +240,8 @@ def _check_forecasts(r: _Refs, ftab: Table) -> None:
                 continue
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             if c["name"] == r.home:
-                P.append(Problem(F, "", "", f"home county {r.home} has no forecast for {shown}: add rows"))
+                P.append(Problem(F, "", "", f"home county {r.home} has no forecast for {shown}: add rows "
+                                 f"(or this year's actuals to {ACTUALS_FILE})"))
             elif aname not in _d(c.get("totals")):
                 P.append(Problem(F, "", "", f"{c['name']} has no forecast for {len(missing)} indicator(s) of {aname} "
                                  f"({shown}) and no total forecast: add rows, or 'totals' for the county in scenario.yaml"))
@@ -271,3 +284,75 @@ def _check_departments(r: _Refs) -> None:
             known = sorted(x for x in depts if isinstance(x, str))
             r.yaml(("effort", "departments", d), f"no indicator is led by '{d}': "
                    + (_one_of(d, known) if known else "set 'department' on the indicators it leads"))
+
+
+def _check_actuals(r: _Refs, atab: Table, ftab: Table) -> None:
+    """Actual rows name known counties and indicators whose ``measure`` is given, once per month;
+    monthly amounts only for flows and counts, every month from January, one basis per year; no
+    year after the scenario's; a forecast row's ``actual`` agrees with this year's latest actual."""
+    A = ACTUALS_FILE
+    P = r.problems
+    year = _d(r.data.get("scenario")).get("year")
+    measure = {i.get("name"): i.get("measure") for a in _l(r.data.get("assessments")) if isinstance(a, dict)
+               for i in _l(a.get("indicators")) if isinstance(i, dict) and isinstance(i.get("name"), str)}
+    seen: dict[tuple, int] = {}
+    basis: dict[tuple, tuple[str, int]] = {}
+    told: set[str] = set()
+    for row, a in atab.rows:
+        if r.counties_ok and a.county not in r.counties:
+            P.append(Problem(A, f"row {row}", "county", f"unknown county '{a.county}': {_one_of(a.county, r.counties)}"))
+        if r.all_inds_ok and a.indicator not in r.ind_home:
+            P.append(Problem(A, f"row {row}", "indicator", f"unknown indicator '{a.indicator}': "
+                             f"{_one_of(a.indicator, list(r.ind_home))}"))
+            continue
+        m = measure.get(a.indicator)
+        if m is None and a.indicator in measure and a.indicator not in told:
+            told.add(a.indicator)
+            ln = r.line(r.ind_home[a.indicator] + ("name",)) if a.indicator in r.ind_home else None
+            P.append(Problem(A, f"row {row}", "indicator", f"indicator '{a.indicator}' has actuals but no 'measure'"
+                             + (f" (scenario.yaml line {ln})" if ln else "")
+                             + ": add measure: flow, stock, rate or count to it"))
+        if a.basis == "monthly" and m in ("stock", "rate"):
+            P.append(Problem(A, f"row {row}", "basis", f"monthly amounts do not add up for a {m} ({a.indicator}): "
+                             "give its level at the end of each month (basis cumulative)"))
+        if isinstance(year, int) and a.year > year:
+            P.append(Problem(A, f"row {row}", "year", f"year {a.year} is after the scenario's year {year}: "
+                             "actuals are this year's or past years'"))
+        key = (a.county, a.indicator, a.year, a.month)
+        if key in seen:
+            P.append(Problem(A, f"row {row}", "month", f"duplicate actual for {a.county}/{a.indicator} {a.year}-{a.month:02d} "
+                             f"(first on row {seen[key]}): keep one"))
+        seen.setdefault(key, row)
+        series = key[:3]
+        if series in basis and basis[series][0] != a.basis:
+            P.append(Problem(A, f"row {row}", "basis", f"{a.county}/{a.indicator} {a.year} mixes cumulative and monthly "
+                             f"values (row {basis[series][1]} is {basis[series][0]}): use one basis per year"))
+        basis.setdefault(series, (a.basis, row))
+    for (county, ind, y), (b, row) in basis.items():
+        if b != "monthly":
+            continue
+        months = sorted(k[3] for k in seen if k[:3] == (county, ind, y))
+        gaps = [m for m in range(1, months[-1] + 1) if m not in months]
+        if gaps:
+            P.append(Problem(A, f"row {row}", "month", f"monthly amounts of {county}/{ind} {y} miss month(s) "
+                             f"{', '.join(map(str, gaps))}: they are summed from January, so give every month"))
+    latest = {(c, i): ms[max(ms)] for (c, i, y), ms in cumulative([a for _, a in atab.rows]).items() if y == year and ms}
+    for row, f in ftab.rows:
+        now = latest.get((f.county, f.indicator))
+        if f.actual is not None and now is not None and abs(f.actual - now) > 1e-9 * max(1.0, abs(now)):
+            P.append(Problem(FORECASTS_FILE, f"row {row}", "actual", f"actual {f.actual:g} of {f.county}/{f.indicator} "
+                             f"disagrees with {ACTUALS_FILE} ({now:g} at this year's latest month): make them agree, "
+                             "or leave this cell empty"))
+
+
+def _check_past(r: _Refs) -> None:
+    """Past years' indicator results name known indicators."""
+    if not r.all_inds_ok:
+        return
+    for ci, c in enumerate(_l(r.data.get("counties"))):
+        for hi, h in enumerate(_l(_d(c).get("history"))):
+            for name in _d(_d(h).get("indicators")):
+                if name not in r.ind_home:
+                    r.yaml(("counties", ci, "history", hi, "indicators", name),
+                           f"unknown indicator '{name}': {_one_of(name, list(r.ind_home))} (past years are matched "
+                           "to this year's indicators by name)")

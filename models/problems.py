@@ -11,7 +11,8 @@ from dataclasses import dataclass
 SCENARIO_FILE = "scenario.yaml"
 FORECASTS_FILE = "forecasts.csv"
 EFFORT_FILE = "effort.csv"
-FILE_ORDER = {SCENARIO_FILE: 0, FORECASTS_FILE: 1, EFFORT_FILE: 2}
+ACTUALS_FILE = "actuals.csv"
+FILE_ORDER = {SCENARIO_FILE: 0, FORECASTS_FILE: 1, EFFORT_FILE: 2, ACTUALS_FILE: 3}
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class ScenarioError(Exception):
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
-    """By file (scenario.yaml, forecasts.csv, effort.csv), then line or row; problems without one
+    """By file (scenario.yaml, forecasts.csv, effort.csv, actuals.csv), then line or row; problems without one
     last; duplicates dropped."""
     def key(ip):
         i, p = ip

@@ -30,6 +30,7 @@ from .crosscheck import cross_check
 from .locate import describe, not_finite, pydantic_problems
 from .overrides import apply_overrides, check_declared
 from .problems import (
+    ACTUALS_FILE,
     EFFORT_FILE,
     FORECASTS_FILE,
     SCENARIO_FILE,
@@ -38,15 +39,20 @@ from .problems import (
     sorted_problems,
 )
 from .reading import Table, read_csv, read_scenario_dict, read_text
-from .schema import Assessment, EffortRow, ForecastRow, Indicator, ScenarioFile
+from .schema import ActualRow, Assessment, EffortRow, ForecastRow, Indicator, ScenarioFile
+from .tracking import YearEnd, forecast_rows, year_ends
 
 __all__ = ["Scenario", "Problem", "ScenarioError", "load_scenario", "build_scenario", "read_scenario_dict",
-           "SCENARIO_FILE", "FORECASTS_FILE", "EFFORT_FILE"]
+           "SCENARIO_FILE", "FORECASTS_FILE", "EFFORT_FILE", "ACTUALS_FILE"]
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario: the YAML model, its forecast and effort rows, and where it lives."""
+    """A validated scenario: the YAML model, its forecast and effort rows, and where it lives.
+
+    ``forecasts`` holds the rows of forecasts.csv, then one row per (county, indicator) projected
+    from this year's actuals that forecasts.csv does not give (models.tracking); ``year_ends``
+    every projection, used or overridden by hand."""
 
     spec: ScenarioFile
     forecasts: tuple[ForecastRow, ...]
@@ -54,6 +60,8 @@ class Scenario:
     path: Path | None = None
     raw: dict = field(default_factory=dict, repr=False, compare=False)
     applied: tuple[str, ...] = ()
+    actuals: tuple[ActualRow, ...] = ()
+    year_ends: tuple[YearEnd, ...] = ()
 
     # ---- convenient views
     @property
@@ -114,17 +122,22 @@ def _load(path: Path, overrides) -> Scenario:
     data, problems, lines = read_scenario_dict(path)
     ftext = read_text(path / FORECASTS_FILE, problems)
     etext = read_text(path / EFFORT_FILE, problems, required=False)
+    atext = read_text(path / ACTUALS_FILE, problems, required=False)
     if data is None:  # still read the tables, so that their problems are reported too
-        for text, file, model in ((ftext, FORECASTS_FILE, ForecastRow), (etext, EFFORT_FILE, EffortRow)):
+        for text, file, model in ((ftext, FORECASTS_FILE, ForecastRow), (etext, EFFORT_FILE, EffortRow),
+                                  (atext, ACTUALS_FILE, ActualRow)):
             if text:
                 read_csv(text, file, model, problems)
         raise ScenarioError(sorted_problems(problems))
-    return build_scenario(data, ftext, etext, path=path, overrides=overrides, problems=problems, lines=lines, strict=True)
+    return build_scenario(data, ftext, etext, actuals_text=atext, path=path, overrides=overrides, problems=problems,
+                          lines=lines, strict=True)
 
 
-def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | None, *, path: Path | None = None,
-                   overrides=(), problems: list[Problem] | None = None, lines=None, strict: bool = False) -> Scenario:
-    """Validate an in-memory scenario (YAML as a dict, the CSV tables as text).
+def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | None, *, actuals_text: str | None = None,
+                   path: Path | None = None, overrides=(), problems: list[Problem] | None = None, lines=None,
+                   strict: bool = False) -> Scenario:
+    """Validate an in-memory scenario (YAML as a dict, the CSV tables as text; ``actuals_text``
+    the optional monthly actuals).
 
     ``strict`` refuses what YAML would otherwise slip through (true for a number, 2024.0 for a
     year); :func:`load_scenario` sets it."""
@@ -136,6 +149,7 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     ftab = (read_csv(forecasts_text, FORECASTS_FILE, ForecastRow, problems) if forecasts_text
             else Table(usable=FORECASTS_FILE not in has_table_problem))
     etab = read_csv(effort_text, EFFORT_FILE, EffortRow, problems) if effort_text else Table()
+    atab = read_csv(actuals_text, ACTUALS_FILE, ActualRow, problems) if actuals_text else Table()
     frows, erows = ftab.rows, etab.rows
     problems.extend(check_declared(data, frows, erows, skip=overrides))  # every declared override must fit
     if overrides:
@@ -152,8 +166,12 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     except ValidationError as err:
         problems.extend(pydantic_problems(err, SCENARIO_FILE, clean, lines))
     if isinstance(data, dict):
-        problems.extend(cross_check(data, ftab, etab, lines))
+        problems.extend(cross_check(data, ftab, etab, lines, atab))
     if problems or spec is None:
         raise ScenarioError(sorted_problems(problems))
-    return Scenario(spec, tuple(r for _, r in frows), tuple(r for _, r in erows), path, raw, tuple(overrides))
+    hand = tuple(r for _, r in frows)
+    actuals = tuple(r for _, r in atab.rows)
+    ends = year_ends(spec, actuals, hand)
+    return Scenario(spec, hand + forecast_rows(e for e in ends if not e.hand), tuple(r for _, r in erows), path, raw,
+                    tuple(overrides), actuals, ends)
 

@@ -6,6 +6,8 @@ A scenario is a folder::
                     counties, effort budgets, simulation settings, named overrides
     forecasts.csv   one row per (county, indicator): forecast distribution of the final value
     effort.csv      one row per cost-curve segment of a home indicator (optional)
+    actuals.csv     monthly actuals per (county, indicator, year, month) (optional): this year's
+                    project to the year end (models/tracking.py) where forecasts.csv has no row
 
 Every model forbids extra keys. Values invented by the scenario's author (not taken from a
 source) are listed under ``assumed`` with a note; values taken from a source quote it in
@@ -239,6 +241,10 @@ class Indicator(Provenance):
     kind: Literal["developmental", "binding", "key_work", "survey", "bonus", "deduction", "other"] = "other"
     department: str | None = Field(None, description="Lead department 牵头单位.")
     leader: str | None = Field(None, description="Responsible leader 责任领导.")
+    measure: Literal["flow", "stock", "rate", "count"] | None = Field(
+        None, description="What a monthly actual is (actuals.csv): flow = a cumulative sum over the year (exports, tax), "
+        "projected by the seasonal share of the months left; stock or rate = a level (coverage %, pass rate), not scaled "
+        "by time; count = events to date, plus the events expected in the months left.")
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -367,12 +373,21 @@ class TotalForecast(Strict):
     sd: float = Field(0.0, ge=0)
 
 
+class PastIndicator(Strict):
+    """One indicator's result in a past year: points earned and points lost (失分, 扣分)."""
+
+    points: float | None = Field(None, description="Points earned that year [points].")
+    lost: float | None = Field(None, ge=0, description="Points lost against full, or deducted, that year [points, ≥ 0].")
+
+
 class History(Strict):
     year: int
     assessment: str
     rank: int | None = Field(None, ge=1)
     score: float | None = None
     grade: str | None = None
+    indicators: dict[str, PastIndicator] = Field(
+        default_factory=dict, description="Indicator name -> its result that year (where given).")
 
 
 class County(Provenance):
@@ -489,6 +504,31 @@ class ForecastRow(Strict):
     def centre(self) -> float:
         """The forecast's central value [unit]: mean, or the mode of a three-point forecast."""
         return self.likely if self.dist in ("triangular", "pert") else float(self.mean)
+
+
+class ActualRow(Strict):
+    """``actuals.csv``: one county's actual of one indicator at the end of one month of one year.
+
+    ``basis``: ``cumulative`` (Jan to the month: a flow's sum so far, a rate's level) or
+    ``monthly`` (the month's own amount, for a flow or a count; summed from January, so every
+    month before must be given too). Rows of past years (year < the scenario's year) give the
+    seasonal pattern and the spread of the projection (``models/tracking.py``)."""
+
+    county: str
+    indicator: str
+    year: int
+    month: int = Field(ge=1, le=12, description="Month the value is at the end of [1–12].")
+    value: float = Field(description="Actual [indicator unit].")
+    basis: Literal["cumulative", "monthly"] = "cumulative"
+    source: str | None = None
+    assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _noted(self):
+        if self.assumption and not self.note:
+            raise ValueError("an assumed actual needs a note saying where it comes from")
+        return self
 
 
 class EffortRow(Strict):

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from .breakpoints import next_breakpoint
+from .breakpoints import targets as _targets
 from .scenario import Scenario
-from .schema import BaseStep, Binary, Ratio, Threshold
+from .schema import Threshold
 from .scoring import AssessmentScores, CompiledScenario, compile_scenario, score_all
 
 
@@ -20,15 +21,6 @@ def central_values(scn: Scenario, cs: CompiledScenario | None = None) -> np.ndar
     for f in scn.forecasts:
         v[cs.counties.index(f.county), cs.indicators.index(f.indicator)] = f.centre
     return v
-
-
-def _targets(ind) -> tuple[float, float]:
-    r = ind.rule
-    if isinstance(r, Threshold):
-        return r.basic, r.full
-    if isinstance(r, (Binary, Ratio, BaseStep)):
-        return r.target, r.target
-    return np.nan, np.nan
 
 
 STATUS_SHORT, STATUS_BASIC_ONLY, STATUS_BETWEEN, STATUS_FULL = "未达基本", "仅基本分", "基本至满分之间", "满分"
