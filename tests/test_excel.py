@@ -154,4 +154,4 @@ def test_results_workbook_has_chinese_headers_frozen_row_and_widths(tmp_path):
     col = [c.value for c in home[1]].index("状态") + 1
     from openpyxl.utils import get_column_letter
     assert home.column_dimensions[get_column_letter(col)].width == 16
-    assert set(COLUMNS) == set(["设置", "考核", "板块", "等次", "指标", "县市区", "县市区数值", "工作量", "部门预算", "高级"])
+    assert set(COLUMNS) == set(["设置", "考核", "板块", "等次", "指标", "县市区", "县市区数值", "工作量", "部门预算", "月度实绩", "高级"])

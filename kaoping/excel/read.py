@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from models.problems import (
+    ACTUALS_FILE,
     EFFORT_FILE,
     FORECASTS_FILE,
     SCENARIO_FILE,
@@ -15,10 +16,12 @@ from models.problems import (
     ScenarioError,
 )
 from models.scenario import build_scenario, load_scenario
-from models.schema import EffortRow, ForecastRow
+from models.schema import ActualRow, EffortRow, ForecastRow
 
 from .sheet import Sheet
 from .words import (
+    ACTUAL_COLS,
+    BASIS,
     BELOW,
     COLUMNS,
     COUNTY_FIELD_COLUMN,
@@ -27,6 +30,7 @@ from .words import (
     GRADE_BY,
     INDICATOR_FIELD_COLUMN,
     KIND,
+    MEASURE,
     RANKING,
     REQUIRED_COLUMNS,
     REQUIRED_SHEETS,
@@ -67,8 +71,9 @@ def _csv_text(rows: list[dict], model) -> str | None:
     return buf.getvalue()
 
 
-def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]:
-    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text, where).
+def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict, str | None]:
+    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text, where,
+    actuals.csv text).
 
     ``where`` maps the generated rows back to sheets and rows (for messages).
 
@@ -82,6 +87,7 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict]
     r.counties()
     r.forecast_rows()
     r.effort()
+    r.actual_rows()
     r.assemble()
     r.advanced()
     if problems:
@@ -139,12 +145,14 @@ class _Reader:
         self.assessments: dict[str, dict] = {}
         self.forecasts: list[dict] = []  # rows of forecasts.csv, each with "_where": (sheet, row, column)
         self.effort_rows: list[dict] = []
+        self.actuals: list[dict] = []
         self.counties_by_name: dict[str, dict] = {}
-        self.where: dict = {"forecasts": [], "effort": [], "indicators": {}, "counties": {},
+        self.where: dict = {"forecasts": [], "effort": [], "actuals": [], "indicators": {}, "counties": {},
                             "letters": {k: v.letters for k, v in sh.items()}}
 
-    def result(self) -> tuple[dict, str | None, str | None, dict]:
-        return self.data, _csv_text(self.forecasts, ForecastRow), _csv_text(self.effort_rows, EffortRow), self.where
+    def result(self) -> tuple[dict, str | None, str | None, dict, str | None]:
+        return (self.data, _csv_text(self.forecasts, ForecastRow), _csv_text(self.effort_rows, EffortRow), self.where,
+                _csv_text(self.actuals, ActualRow))
 
     # ---- 设置
     def settings(self) -> None:
@@ -255,6 +263,9 @@ class _Reader:
             k = I.word(row, r, "类别", {**KIND, **{v: v for v in KIND.values()}})
             if k is not None:
                 ind["kind"] = k
+            m = I.word(row, r, "计量", MEASURE)
+            if m is not None:
+                ind["measure"] = m
             notes = I.notes(row, r, "假设说明")
             if notes:
                 ind["assumed"] = notes
@@ -347,6 +358,19 @@ class _Reader:
                 if dept is not None and b is not None:
                     self.data.setdefault("effort", {}).setdefault("departments", {})[dept] = b
 
+    # ---- 月度实绩
+    def actual_rows(self) -> None:
+        if "月度实绩" not in self.sh:
+            return
+        M = self.sh["月度实绩"]
+        for row, r in M.rows:
+            a = {"county": M.text(row, r, "县市区"), "indicator": M.text(row, r, "指标"), "year": M.number(row, r, "年份", int),
+                 "month": M.number(row, r, "月份", int), "value": M.number(row, r, "数值"),
+                 "basis": M.word(row, r, "口径", BASIS), "source": M.text(row, r, "来源"), "assumption": M.flag(row, r, "假设"),
+                 "note": M.text(row, r, "说明")}
+            self.actuals.append({k: v for k, v in a.items() if v is not None})
+            self.where["actuals"].append(("月度实绩", row))
+
     def assemble(self) -> None:
         """Counties and assessments into the YAML dict (grades by rank unless a sheet says otherwise)."""
         self.data["counties"] = list(self.counties_by_name.values())
@@ -428,13 +452,14 @@ def _locate(p: Problem, workbook: str, where: dict) -> Problem:
         return f"sheet {sheet} row {row}" + (f" column {letter}" if letter else "")
 
     m = re.fullmatch(r"row (\d+)", p.where)
-    if p.file in (FORECASTS_FILE, EFFORT_FILE) and m:
-        rows = where["forecasts" if p.file == FORECASTS_FILE else "effort"]
+    if p.file in (FORECASTS_FILE, EFFORT_FILE, ACTUALS_FILE) and m:
+        rows = where[{FORECASTS_FILE: "forecasts", EFFORT_FILE: "effort", ACTUALS_FILE: "actuals"}[p.file]]
         k = int(m.group(1)) - 2
         if 0 <= k < len(rows):
             sheet, row = rows[k]
-            inv = {v: c for c, v in FORECAST_COLS.items()} if p.file == FORECASTS_FILE else \
-                {"indicator": "指标", "upto": "推进至", "cost": "单位工作量", "assumption": "假设", "note": "说明"}
+            inv = ({v: c for c, v in FORECAST_COLS.items()} if p.file == FORECASTS_FILE else
+                   {v: c for c, v in ACTUAL_COLS.items()} if p.file == ACTUALS_FILE else
+                   {"indicator": "指标", "upto": "推进至", "cost": "单位工作量", "assumption": "假设", "note": "说明"})
             if sheet == "指标":
                 inv = {"mean": "预测值", "sd": "标准差", "indicator": "名称"}
             col = inv.get(p.field, "县市区" if p.field == "county" else ("指标" if p.field == "indicator" else None))
@@ -486,9 +511,9 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
 
     Raises ScenarioError (sheet, row and column of each problem); a scenario problem found
     after reading (e.g. a home county with no forecast) names the scenario file's field."""
-    data, ftext, etext, where = read_workbook(path)
+    data, ftext, etext, where, atext = read_workbook(path)
     try:
-        scn = build_scenario(data, ftext, etext)
+        scn = build_scenario(data, ftext, etext, actuals_text=atext)
     except ScenarioError as err:
         raise ScenarioError([_locate(p, Path(path).name, where) for p in err.problems]) from None
     if out_dir is not None:
@@ -502,5 +527,9 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
             (out / EFFORT_FILE).write_text(etext, encoding="utf-8")
         elif (out / EFFORT_FILE).exists():
             (out / EFFORT_FILE).unlink()
+        if atext:
+            (out / ACTUALS_FILE).write_text(atext, encoding="utf-8")
+        elif (out / ACTUALS_FILE).exists():
+            (out / ACTUALS_FILE).unlink()
         scn = load_scenario(out)
     return scn

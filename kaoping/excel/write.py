@@ -10,6 +10,8 @@ from models.scenario import build_scenario
 
 from .style import cell_value, style_sheet
 from .words import (
+    ACTUAL_COLS,
+    BASIS_OUT,
     BELOW_OUT,
     COLUMNS,
     DIRECTION_OUT,
@@ -17,6 +19,7 @@ from .words import (
     GRADE_BY_OUT,
     KIND,
     KIND_OUT,
+    MEASURE_OUT,
     RANKING_OUT,
     REQUIRED_SHEETS,
     RULE,
@@ -30,10 +33,11 @@ def _choices() -> dict[str, dict[str, list[str]]]:
     """Drop-down lists offered in the workbook (the Chinese words; English ones are accepted too)."""
     return {
         "指标": {"方向": list(DIRECTION_OUT.values()), "规则": list(RULE), "低于基本": list(BELOW_OUT.values()),
-               "类别": list(KIND)},
+               "类别": list(KIND), "计量": list(MEASURE_OUT.values())},
         "考核": {"排名方式": list(RANKING_OUT.values()), "同分处理": list(TIE_OUT.values()), "等次依据": list(GRADE_BY_OUT.values())},
         "县市区数值": {"分布": ["normal", "triangular", "pert", "fixed", "bernoulli"], "假设": ["是", "否"]},
         "工作量": {"假设": ["是", "否"]},
+        "月度实绩": {"口径": list(BASIS_OUT.values()), "假设": ["是", "否"]},
     }
 
 
@@ -95,7 +99,8 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
             rule["kind"] = ind.rule.kind
             row = {"考核": a.name, "名称": ind.name, "单位": ind.unit or None, "方向": DIRECTION_OUT[ind.direction],
                    "分值": ind.points, "板块": ind.block, "类别": KIND_OUT[ind.kind], "规则": RULE_OUT[rule.pop("kind")],
-                   "牵头单位": ind.department, "责任领导": ind.leader, "来源": ind.source, "假设说明": _notes_text(ind.assumed)}
+                   "牵头单位": ind.department, "责任领导": ind.leader, "来源": ind.source, "假设说明": _notes_text(ind.assumed),
+                   "计量": MEASURE_OUT.get(ind.measure)}
             if ind.rule.kind == "threshold":
                 row["基本任务"], row["满分"] = rule.pop("basic"), rule.pop("full")
                 row["基本分比例"] = ind.rule.basic_share
@@ -144,8 +149,9 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
         if c.history:
             advanced.append((f"counties[{c.name}].history", [h.model_dump(mode="json", exclude_defaults=True) for h in c.history]))
     inv = {v: k for k, v in FORECAST_COLS.items()}
+    projected = {(e.county, e.indicator) for e in scn.year_ends if not e.hand}  # from 月度实绩, not typed
     for f in scn.forecasts:
-        if f.county == scn.home and f.indicator in home_fc:
+        if (f.county == scn.home and f.indicator in home_fc) or (f.county, f.indicator) in projected:
             continue
         d = _dump(f)
         d["dist"] = f.dist
@@ -158,6 +164,12 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
                               "假设": "是" if e.assumption else None, "说明": e.note})
     for d, b in spec.effort.departments.items():
         sheets["部门预算"].append({"牵头单位": d, "预算": b})
+    ainv = {v: k for k, v in ACTUAL_COLS.items()}
+    for a in scn.actuals:
+        row = {ainv[k]: v for k, v in _dump(a).items()}
+        row.update({"年份": a.year, "月份": a.month, "数值": a.value, "口径": BASIS_OUT[a.basis],
+                    "假设": "是" if a.assumption else None})
+        sheets["月度实绩"].append(row)
     if spec.effort.source is not None:
         advanced.append(("effort.source", spec.effort.source))
     if spec.effort.assumed:
@@ -176,7 +188,7 @@ def export_scenario_workbook(scn, path: str | Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in scenario_workbook_rows(scn).items():
-        if rows or name in REQUIRED_SHEETS or name in ("考核", "板块", "等次", "县市区"):
+        if rows or name in REQUIRED_SHEETS or name in ("考核", "板块", "等次", "县市区", "月度实绩"):
             _rows_to_sheet(wb, name, rows)
     wb.save(path)
 
