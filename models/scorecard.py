@@ -9,6 +9,7 @@ import pandas as pd
 
 from .breakpoints import next_breakpoint
 from .breakpoints import targets as _targets
+from .history import past_indicators, rank_history
 from .scenario import Scenario
 from .schema import Threshold
 from .scoring import AssessmentScores, CompiledScenario, compile_scenario, score_all
@@ -24,6 +25,7 @@ def central_values(scn: Scenario, cs: CompiledScenario | None = None) -> np.ndar
 
 
 STATUS_SHORT, STATUS_BASIC_ONLY, STATUS_BETWEEN, STATUS_FULL = "未达基本", "仅基本分", "基本至满分之间", "满分"
+BASIC_ONLY_MARGIN = 0.05  # [share of the span basic → full] points within this of the basic points: 仅基本分
 
 
 def status_of(ind, value: float, points: float) -> str:
@@ -37,21 +39,27 @@ def status_of(ind, value: float, points: float) -> str:
     if s * value >= s * r.full:
         return STATUS_FULL
     # "only the basic points": not measurably above the basic share (under 5 % of the span)
-    if points - r.basic_share * ind.points < 0.05 * (1 - r.basic_share) * ind.points:
+    if points - r.basic_share * ind.points < BASIC_ONLY_MARGIN * (1 - r.basic_share) * ind.points:
         return STATUS_BASIC_ONLY
     return STATUS_BETWEEN
 
 
 def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
     """Score the scenario at ``values`` (default: forecasts). Returns, per assessment,
-    ``counties`` (总分, 排名, 等次 for every county) and ``home`` (per indicator detail)."""
+    ``counties`` (总分, 排名, 等次 for every county) and ``home`` (per indicator detail, with last
+    year's points lost and the years in a row it lost points: models.history), and ``history``
+    (every county's recorded ranks, this year's at ``values`` beside them, 名次变化)."""
     cs = compile_scenario(scn)
     v = central_values(scn, cs) if values is None else values
     results = score_all(v, cs)
+    past = past_indicators(scn).set_index("指标")[["去年失分 [分]", "连续失分年数"]]
     out: dict[str, pd.DataFrame] = {}
+    now = {}
     for ca, res in zip(cs.assessments, results):
         out[f"{ca.name}/counties"] = county_table(cs, ca, res)
-        out[f"{ca.name}/home"] = home_table(scn, cs, ca, res, v)
+        out[f"{ca.name}/home"] = home_table(scn, cs, ca, res, v).join(past, on="指标")
+        now.update({(c, ca.name): int(r) for c, r in zip(cs.counties, res.rank)})
+    out["history"] = rank_history(scn, now)
     return out
 
 
