@@ -18,6 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from models.warning import LEVEL_COLUMN
+
+from .excel.style import LEVEL_FILLS
 from .fonts import use_cjk_font
 
 CSS = """
@@ -121,13 +124,17 @@ def _fmt(v) -> str:
 
 
 def table_html(df: pd.DataFrame) -> str:
+    """A table; the cells of a 预警 column filled with their warning's colour (as in Excel)."""
     text_cols = [not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
     cls = ['<th class="t">' if t else "<th>" for t in text_cols]
     head = "".join(f"{k}{html.escape(str(c))}</th>" for c, k in zip(df.columns, cls))
+    filled = [c == LEVEL_COLUMN for c in df.columns]
     rows = []
     for rec in df.itertuples(index=False, name=None):
-        tds = ['<td class="t">' if t else "<td>" for t in text_cols]
-        cells = "".join(f"{k}{html.escape(_fmt(v))}</td>" for v, k in zip(rec, tds))
+        cells = "".join(
+            "<td" + (' class="t"' if t else "")
+            + (f' style="background:#{LEVEL_FILLS[v]}"' if f and v in LEVEL_FILLS else "")
+            + f">{html.escape(_fmt(v))}</td>" for v, t, f in zip(rec, text_cols, filled))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -45,20 +45,21 @@ def past_indicators(scn, county: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "去年得分 [分]", "去年失分 [分]", "连续失分年数", "年年扣分"])
 
 
-def rank_history(scn, current: dict[tuple[str, str], int] | None = None) -> pd.DataFrame:
+def rank_history(scn, current: dict[tuple[str, str], tuple[int, str]] | None = None) -> pd.DataFrame:
     """Every county's recorded years (县市区, 考核, 年份, 得分 [分], 排名, 名次变化, 等次), oldest first;
     名次变化 = the previous recorded year's rank − this one (positive: moved up), within the same
-    assessment name. ``current``: (county, assessment) -> this year's rank (e.g. at the
+    assessment name. ``current``: (county, assessment) -> this year's (rank, grade) (e.g. at the
     forecasts), added as the scenario's year where the assessment has a past year of that name."""
     year = scn.spec.scenario.year
     rows = [(c.name, h.assessment, h.year, h.score, h.rank, h.grade) for c in scn.spec.counties for h in c.history]
     named = {(c, a) for c, a, *_ in rows}
-    for (c, a), r in (current or {}).items():
+    for (c, a), (r, g) in (current or {}).items():
         if (c, a) in named:
-            rows.append((c, a, year, None, r, None))
+            rows.append((c, a, year, None, r, g))
     df = pd.DataFrame(rows, columns=["县市区", "考核", "年份", "得分 [分]", "排名", "等次"])
     df = df.sort_values(["县市区", "考核", "年份"], kind="stable").reset_index(drop=True)
     df["排名"] = df["排名"].astype(float)
     df["名次变化"] = 0.0 - df.groupby(["县市区", "考核"])["排名"].diff()
     df["得分 [分]"] = df["得分 [分]"].astype(float)
+    df["等次"] = df["等次"].fillna("")
     return df[["县市区", "考核", "年份", "得分 [分]", "排名", "名次变化", "等次"]]

@@ -58,7 +58,7 @@ def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.D
     for ca, res in zip(cs.assessments, results):
         out[f"{ca.name}/counties"] = county_table(cs, ca, res)
         out[f"{ca.name}/home"] = home_table(scn, cs, ca, res, v).join(past, on="指标")
-        now.update({(c, ca.name): int(r) for c, r in zip(cs.counties, res.rank)})
+        now.update({(c, ca.name): (int(r), ca.grade_names[g]) for c, r, g in zip(cs.counties, res.rank, res.grade)})
     out["history"] = rank_history(scn, now)
     return out
 

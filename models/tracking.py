@@ -256,17 +256,20 @@ def tracking_table(scn, county: str | None = None) -> pd.DataFrame:
                                        "80%区间下限", "80%区间上限", "采用", "手工预测值", "假设", "方法"])
 
 
-BEHIND, ON_TRACK = "落后", "正常"
+BEHIND, BEHIND_TIME, BEHIND_SEASON, ON_TRACK = "落后", "落后于时间进度", "落后于季节进度", "正常"
 
 
 def progress_table(scn, county: str | None = None) -> pd.DataFrame:
     """时间过半任务过半: per indicator with this year's actuals (``county``: default the home
-    county), the share of the basic target reached against the share of the year elapsed
-    (m/12) and the seasonal expectation ŝ (flows with history).
+    county), the share of the basic target reached (完成进度 = A/basic) against the share of the
+    year elapsed (时间进度 = m/12) and against the seasonal expectation (季节进度).
 
-    A flow or count is behind when its share of the basic target falls short of the share of time
-    (or of ŝ), for a lower-is-better one when it runs ahead of it; a stock or rate is behind when
-    its level is short of the basic target (time does not scale it)."""
+    A flow or count is behind the time when its share of the basic target falls short of m/12,
+    behind the season when it falls short of ŝ (flows with past years); for a lower-is-better one,
+    when it runs ahead of them. 进度 says which: 落后 (both), 落后于时间进度, 落后于季节进度, or 正常.
+    A stock or rate is not scaled by time: its seasonal expectation is the level from which the
+    usual change d̄ reaches the basic target, (basic − d̄)/basic, and it is 落后 when A + d̄ falls
+    short of the basic target (d̄ = 0 without past years: the level must already be there)."""
     county = scn.home if county is None else county
     rows = []
     for e in scn.year_ends:
@@ -276,15 +279,18 @@ def progress_table(scn, county: str | None = None) -> pd.DataFrame:
         basic, _ = targets(ind)
         s = 1.0 if ind.direction == "higher" else -1.0
         time = e.month / 12
-        seasonal = e.projected.share if e.measure == "flow" and e.projected.history else np.nan
-        done = e.actual / basic if np.isfinite(basic) and basic != 0 else np.nan
-        if not np.isfinite(done):
-            verdict = ""
-        elif e.measure in ("flow", "count"):
-            late = s * (done - time) < 0 or (np.isfinite(seasonal) and s * (done - seasonal) < 0)
-            verdict = BEHIND if late else ON_TRACK
+        ok = np.isfinite(basic) and basic != 0
+        done = e.actual / basic if ok else np.nan
+        if e.measure in ("flow", "count"):
+            seasonal = e.projected.share if e.measure == "flow" and e.projected.history else np.nan
+            late_time = ok and s * (done - time) < 0
+            late_season = ok and np.isfinite(seasonal) and s * (done - seasonal) < 0
+            verdict = {(True, True): BEHIND, (True, False): BEHIND_TIME, (False, True): BEHIND_SEASON,
+                       (False, False): ON_TRACK}[(bool(late_time), bool(late_season))]
         else:
-            verdict = BEHIND if s * (e.actual - basic) < 0 else ON_TRACK
+            change = e.projected.change if np.isfinite(e.projected.change) else 0.0
+            seasonal = (basic - change) / basic if ok else np.nan
+            verdict = BEHIND if ok and s * (e.actual + change - basic) < 0 else ON_TRACK
         rows.append({"指标": e.indicator, "类型": MEASURE_WORD[e.measure], "月份": e.month, "实绩": e.actual, "基本任务": basic,
-                     "时间进度": time, "季节进度": seasonal, "完成进度": done, "进度": verdict})
+                     "时间进度": time, "季节进度": seasonal, "完成进度": done, "进度": verdict if ok else ""})
     return pd.DataFrame(rows, columns=["指标", "类型", "月份", "实绩", "基本任务", "时间进度", "季节进度", "完成进度", "进度"])

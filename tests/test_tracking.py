@@ -191,15 +191,28 @@ def test_projection_replaces_a_missing_forecast_and_the_monte_carlo_draws_it(tmp
 
 def test_progress_time_half_gone_task_half_done(tmp_path):
     """时间过半任务过半: exports 2.4 of the basic 4.0 = 60 % by July, ahead of both the share of
-    time 7/12 = 58.3 % and the seasonal expectation ŝ = 51.8 %: on track; at 2.2 (55 %) behind
-    the share of time. Energy (a rate, lower is better) 0.83 by July, above the basic 0.8: behind."""
+    time 7/12 = 58.3 % and the seasonal expectation ŝ = 51.8 %: 正常; at 2.2 (55 %) behind the
+    time but not the season; at 2.0 (50 %) behind both. Energy (a rate, lower is better, no past
+    years) 0.83 by July, above the basic 0.8: 落后. A rate with past years' change +0.5 from July
+    (2.4 → 2.9 and 2.6 → 3.1) is expected at (3.0 − 0.5)/3.0 = 83.3 % of the target 3.0 by July:
+    at 2.6 it projects to 3.1, 正常."""
     scn = load_scenario(_tiny_with_actuals(tmp_path))
     p = progress_table(scn).set_index("指标")
     assert p.loc["exports", "完成进度"] == pytest.approx(0.6) and p.loc["exports", "时间进度"] == pytest.approx(7 / 12)
     assert p.loc["exports", "季节进度"] == pytest.approx((2.1 / 4.0 + 2.3 / 4.5) / 2)
     assert p.loc["exports", "进度"] == "正常" and p.loc["energy", "进度"] == "落后"
-    slow = load_scenario(_tiny_with_actuals(tmp_path / "b", TINY_ACTUALS.replace("2024,7,2.4", "2024,7,2.2")))
-    assert progress_table(slow).set_index("指标").loc["exports", "进度"] == "落后"  # 55 % < 58.3 %
+    for v, verdict in (("2.2", "落后于时间进度"), ("2.0", "落后")):
+        slow = load_scenario(_tiny_with_actuals(tmp_path / v, TINY_ACTUALS.replace("2024,7,2.4", f"2024,7,{v}")))
+        assert progress_table(slow).set_index("指标").loc["exports", "进度"] == verdict
+    rate = TINY_ACTUALS.replace("A,exports,", "A,exprt,").replace("A,exprt,2022,7,2.1", "A,exports,2022,7,2.4").replace(
+        "A,exprt,2022,12,4.0", "A,exports,2022,12,2.9").replace("A,exprt,2023,7,2.3", "A,exports,2023,7,2.6").replace(
+        "A,exprt,2023,12,4.5", "A,exports,2023,12,3.1").replace("A,exprt,2024,7,2.4", "A,exports,2024,7,2.6")
+    rate = "\n".join(r for r in rate.splitlines() if "exprt" not in r) + "\n"
+    y = _tiny_with_actuals(tmp_path / "rate", rate, measures={"exports": "rate", "energy": "rate"})
+    y.joinpath("scenario.yaml").write_text(y.joinpath("scenario.yaml").read_text(encoding="utf-8").replace(
+        "basic: 4.0, full: 5.0", "basic: 3.0, full: 5.0"), encoding="utf-8")
+    r = progress_table(load_scenario(y)).set_index("指标")
+    assert r.loc["exports", "季节进度"] == pytest.approx(2.5 / 3.0) and r.loc["exports", "进度"] == "正常"
 
 
 BAD = [

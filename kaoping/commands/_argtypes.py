@@ -1,4 +1,4 @@
-"""Argument types shared by the commands: whole numbers with a bound, as argparse types."""
+"""Argument types shared by the commands: whole numbers with a bound, probabilities, as argparse types."""
 from __future__ import annotations
 
 import argparse
@@ -22,3 +22,14 @@ def positive(text: str) -> int:
 def nonnegative(text: str) -> int:
     """A whole number ≥ 0 (seed, stream)."""
     return _whole(text, 0, "must be 0 or more")
+
+
+def probability(text: str) -> float:
+    """A probability in (0, 1] (a warning threshold)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a probability such as 0.5, got '{text}'") from None
+    if not 0 < v <= 1:
+        raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {v}")
+    return v

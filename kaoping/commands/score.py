@@ -36,6 +36,8 @@ def run(args) -> int:
             run.table(f"{a.name}-home", card[f"{a.name}/home"], title=f"{a.name} 本县分项得分")
             run.figure(f"{a.name}-home", lambda a=a: scorecard_figure(card[f"{a.name}/home"], f"{a.name} 本县分项得分"),
                        title=f"{a.name} 本县分项得分图")
+        if len(card["history"]):
+            run.table("history", card["history"], title="往年名次")
     if args.json:
         out = {"scenario": scn.name, "home": scn.home, "assessments": {}}
         for a in scn.spec.assessments:
@@ -45,6 +47,7 @@ def run(args) -> int:
                 "home": frame_records(home),
                 "status_counts": status_counts(home),
             }
+        out["history"] = frame_records(card["history"])
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0
     with pd.option_context("display.max_rows", 500, "display.width", 200, "display.unicode.east_asian_width", True,
@@ -59,4 +62,7 @@ def run(args) -> int:
             print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
             lost = home["失分 [分]"].sum()
             print(f"points lost against full: {lost:.2f}\n")
+        if len(card["history"]):
+            print("== 往年名次 (名次变化: + moved up) ==")
+            print(card["history"].to_string(index=False))
     return 0

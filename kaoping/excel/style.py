@@ -6,7 +6,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from models.warning import GREEN, LEVEL_COLUMN, RED, YELLOW
+
 HEADER_FILL = "DDE6F0"
+LEVEL_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE"}  # a warning's colour as a cell fill (Excel's bad/neutral/good)
 
 
 def _display_width(v) -> int:
@@ -15,7 +18,8 @@ def _display_width(v) -> int:
 
 
 def style_sheet(ws, max_width: int = 50) -> None:
-    """Bold shaded header, frozen header row, column widths fitted to the content."""
+    """Bold shaded header, frozen header row, column widths fitted to the content; a 预警 column's
+    cells filled with their colour; printed landscape, one page wide, the header on every page."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -27,6 +31,16 @@ def style_sheet(ws, max_width: int = 50) -> None:
     for col in ws.iter_cols(min_row=1, max_row=min(ws.max_row, 500)):
         w = max((_display_width(c.value) for c in col), default=8)
         ws.column_dimensions[get_column_letter(col[0].column)].width = max(8, min(max_width, w + 2))
+    header = [c.value for c in ws[1]]
+    if LEVEL_COLUMN in header:
+        j = header.index(LEVEL_COLUMN) + 1
+        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            if cell.value in LEVEL_FILLS:
+                cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS[cell.value])
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def cell_value(v):
