@@ -32,6 +32,8 @@ table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#eef2f6}
 td.t,th.t{text-align:left}
+td.t{min-width:4.5em}
+div.tbl{overflow-x:auto}
 table.about td{text-align:left}
 img{max-width:100%;height:auto;border:1px solid #eee}
 pre{font-family:inherit;white-space:pre-wrap;background:#f7f7f7;padding:.8em;border-left:3px solid #89a}
@@ -154,7 +156,7 @@ def render_report(*, title: str, about: list[tuple[str, str]], tables, figures, 
     for _, t, png in figures:
         parts.append(f'<h2>{html.escape(t)}</h2><img alt="{html.escape(t)}" src="{png_data_uri(png)}">')
     for _, t, df in tables:
-        parts.append(f"<h2>{html.escape(t)}</h2>{table_html(df)}")
+        parts.append(f'<h2>{html.escape(t)}</h2><div class="tbl">{table_html(df)}</div>')
     parts.append("<footer>由 kaoping（考评）生成；本页自包含，无需联网。</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style><script>{CHECK_SCRIPT}</script></head>"

@@ -279,7 +279,9 @@ def _effort(rows, push: float) -> float:
 def department_list(ind: pd.DataFrame, budgets: dict[str, float], unit: str) -> pd.DataFrame:
     """部门清单: per lead department its leaders, indicators by colour, points at stake, the
     indicators with red and yellow warnings and those losing points year after year, the effort
-    to secure the basic targets and its budget; the most pressing first."""
+    to secure the basic targets within reach, those beyond reach of any push on their cost curve
+    (candidates for the October–November target adjustment), and its budget; the most pressing
+    first."""
     rows = []
     for dept, g in ind.groupby("牵头单位", sort=False):
         counts = {lv: int((g[LEVEL_COLUMN] == lv).sum()) for lv in LEVELS}
@@ -291,6 +293,7 @@ def department_list(ind: pd.DataFrame, budgets: dict[str, float], unit: str) -> 
             "黄色预警指标": "、".join(g.loc[g[LEVEL_COLUMN] == YELLOW, "指标"]),
             "年年扣分指标": "、".join(g.loc[g["连续失分年数"] >= LOST_STREAK, "指标"]),
             f"达基本工作量合计 [{unit}]": float(np.nansum(g[f"达基本工作量 [{unit}]"])),
+            "推进难达基本指标": "、".join(g.loc[(g["达基本所需推进"] > 0) & g[f"达基本工作量 [{unit}]"].isna(), "指标"]),
             f"部门预算 [{unit}]": budgets.get(dept, np.nan),
         })
     df = pd.DataFrame(rows)

@@ -72,12 +72,12 @@ def run(args) -> int:
               "thresholds": {"red": t.red, "yellow": t.yellow, "secure": t.secure},
               "summary": _records(w.summary), "indicators": _records(w.indicators),
               "departments": _records(w.departments), "projections": _records(track), "history": _records(history)}
-    tables = [("indicators", "指标清单", w.indicators), ("departments", "部门清单", w.departments)]
+    tables = [("indicators", "指标清单", w.indicators), ("departments", "部门清单", w.departments)]  # Excel: this order
     from ..runs import RunFolder
 
     with RunFolder.open(args, scn, command=NAME, seed=w.seed, draws=w.draws) as run:
         run.table("summary", w.summary, title="预警汇总")
-        for key, title, df in tables:
+        for key, title, df in reversed(tables):  # the report: departments first, the longer indicator list after
             run.table(key, df, title=title)
         run.table("projections", track, title="按月度实绩推算年终值")
         run.table("history", history, title="往年名次")
