@@ -45,7 +45,7 @@ import pandas as pd
 from .breakpoints import targets
 from .history import LOST_STREAK, past_indicators
 from .options import curve_cost
-from .projection import draw_from_table, forecast_table
+from .projection import apply_push, draw_from_table, forecast_table
 from .scorecard import BASIC_ONLY_MARGIN
 from .scoring import compile_scenario, score_all
 from .tracking import USED_HAND, USED_PROJECTION, progress_table
@@ -154,8 +154,9 @@ class HomeDraws:
 
 
 def home_draws(scn, draws: int, seed: int, chunk: int | None = None, cs=None,
-               progress: Callable[[int], None] | None = None) -> HomeDraws:
-    """Draw and score ``draws`` draws of the scenario (stream 0), chunk by chunk."""
+               progress: Callable[[int], None] | None = None, push: np.ndarray | None = None) -> HomeDraws:
+    """Draw and score ``draws`` draws of the scenario (stream 0), chunk by chunk; ``push`` (I,)
+    [unit, ≥ 0] moves the home county's values first (models.projection.apply_push)."""
     cs = cs or compile_scenario(scn)
     ft = forecast_table(scn, cs)
     chunk = chunk or scn.spec.simulation.chunk
@@ -165,8 +166,9 @@ def home_draws(scn, draws: int, seed: int, chunk: int | None = None, cs=None,
     for start in range(0, draws, chunk):
         n = min(chunk, draws - start)
         d = draw_from_table(ft, n, seed, 0, start)
-        vals.append(d.values[:, h, :].copy())
-        for res in score_all(d.values, cs, drawn_totals=d.totals, keep_points=True):
+        v = d.values if push is None else apply_push(d.values, cs, push)
+        vals.append(v[:, h, :].copy())
+        for res in score_all(v, cs, drawn_totals=d.totals, keep_points=True):
             pts[res.name].append(res.points[:, h, :])
             tot[res.name].append(res.total[:, h])
             rk[res.name].append(res.rank[:, h])
@@ -194,10 +196,12 @@ class Warnings:
 
 
 def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: Thresholds = Thresholds(),
-         assessment: str | None = None, chunk: int | None = None,
+         assessment: str | None = None, push: np.ndarray | None = None, chunk: int | None = None,
          progress: Callable[[int], None] | None = None) -> Warnings:
     """Grade every home indicator of every assessment (or of ``assessment`` only) and build the
-    two lists (module docstring). The draws are the scenario's stream 0, scored in chunks."""
+    two lists (module docstring). The draws are the scenario's stream 0, scored in chunks;
+    ``push`` (I,) [unit]: the warnings after a plan's pushes, on the same draws (the pushes shown
+    are then what it takes beyond the plan)."""
     sim = scn.spec.simulation
     S = sim.draws if draws is None else int(draws)
     seed = sim.seed if seed is None else int(seed)
@@ -207,7 +211,7 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
     names = [a.name for a in cs.assessments]
     if assessment is not None and assessment not in names:
         raise ValueError(f"no assessment '{assessment}': one of {', '.join(names)}")
-    hd = home_draws(scn, S, seed, chunk, cs, progress)
+    hd = home_draws(scn, S, seed, chunk, cs, progress, push)
     unit = scn.spec.effort.unit
     curves: dict[str, list] = {}
     for e in scn.effort_rows:
@@ -235,7 +239,8 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
             if np.isfinite(basic):
                 push_b = push_for(s * x, s * basic, thresholds.secure)
                 push_f = push_for(s * x, s * full, thresholds.secure)
-                eff_b, eff_f = (_effort(curves.get(ind.name), q) for q in (push_b, push_f))
+                done = 0.0 if push is None else float(push[col])
+                eff_b, eff_f = (_effort(curves.get(ind.name), q, done) for q in (push_b, push_f))
             words = _words(level, pb, pf, deduction)
             if np.isfinite(push_b) and push_b > 0 and not np.isfinite(eff_b):
                 words += "；达基本所需推进超出可推进范围" if ind.name in curves else "；无工作量曲线"
@@ -265,15 +270,17 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
                     _summary(ind_df, cs, hd), thresholds, S, seed)
 
 
-def _effort(rows, push: float) -> float:
-    """Effort [effort unit] of a push on the indicator's cost curve; NaN beyond its reach or without one."""
+def _effort(rows, push: float, done: float = 0.0) -> float:
+    """Effort [effort unit] of a further ``push`` on the indicator's cost curve after ``done``
+    already pushed; NaN beyond its reach or without a curve."""
     if not np.isfinite(push):
         return np.nan
     if push == 0:
         return 0.0
-    if not rows or push > rows[-1].upto + 1e-12:
+    if not rows or done + push > rows[-1].upto + 1e-12:
         return np.nan
-    return float(curve_cost(push, np.array([r.upto for r in rows]), np.array([r.cost for r in rows])))
+    upto, cost = np.array([r.upto for r in rows]), np.array([r.cost for r in rows])
+    return float(curve_cost(done + push, upto, cost) - curve_cost(done, upto, cost))
 
 
 def department_list(ind: pd.DataFrame, budgets: dict[str, float], unit: str) -> pd.DataFrame:
