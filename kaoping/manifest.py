@@ -30,7 +30,7 @@ from optimizer.solver import cbc_version
 SIGNIFICANT = 12
 MANIFEST = "manifest.json"
 PACKAGES = ("numpy", "pandas", "scipy", "pulp", "highspy", "pydantic", "matplotlib", "openpyxl")
-SCENARIO_FILES = ("scenario.yaml", "forecasts.csv", "effort.csv")
+SCENARIO_FILES = ("scenario.yaml", "forecasts.csv", "effort.csv", "actuals.csv")
 
 
 # --------------------------------------------------------------------------- files and versions
@@ -54,11 +54,13 @@ def scenario_file_hashes(scn) -> dict[str, str]:
 
 
 def resolved_scenario(scn) -> dict:
-    """The scenario as used, after overrides: the YAML model, forecast rows and effort rows."""
+    """The scenario as used, after overrides: the YAML model, forecast rows (projected ones
+    included), effort rows and monthly actuals."""
     return {
         "spec": scn.spec.model_dump(mode="json"),
         "forecasts": [r.model_dump(mode="json") for r in scn.forecasts],
         "effort": [r.model_dump(mode="json") for r in scn.effort_rows],
+        "actuals": [r.model_dump(mode="json") for r in scn.actuals],
         "overrides": list(scn.applied),
     }
 

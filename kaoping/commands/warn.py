@@ -21,6 +21,7 @@ from optimizer.errors import BadInput
 
 from ..progress import bar
 from ._argtypes import nonnegative, positive, probability
+from .score import frame_records as _records
 
 NAME = "warn"
 HELP = "graded warnings (红/黄/绿) per home indicator and the two lists: indicators and departments"
@@ -49,10 +50,6 @@ def add_arguments(p):
     p.add_argument("--excel", metavar="FILE", help="write the two lists to this workbook (a sheet each, colours as fills)")
     p.add_argument("--json", action="store_true", help="print the warnings and lists as JSON on stdout")
     add_run_arguments(p)
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return json.loads(df.to_json(orient="records", force_ascii=False))
 
 
 def run(args) -> int:
