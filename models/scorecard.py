@@ -47,12 +47,12 @@ def status_of(ind, value: float, points: float) -> str:
 def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.DataFrame]:
     """Score the scenario at ``values`` (default: forecasts). Returns, per assessment,
     ``counties`` (总分, 排名, 等次 for every county) and ``home`` (per indicator detail, with last
-    year's points lost and the years in a row it lost points: models.history), and ``history``
+    year's points earned and lost and the years in a row it lost points: models.history), and ``history``
     (every county's recorded ranks, this year's at ``values`` beside them, 名次变化)."""
     cs = compile_scenario(scn)
     v = central_values(scn, cs) if values is None else values
     results = score_all(v, cs)
-    past = past_indicators(scn).set_index("指标")[["去年失分 [分]", "连续失分年数"]]
+    past = past_indicators(scn).set_index("指标")[["去年得分 [分]", "去年失分 [分]", "连续失分年数"]]
     out: dict[str, pd.DataFrame] = {}
     now = {}
     for ca, res in zip(cs.assessments, results):

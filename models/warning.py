@@ -263,7 +263,8 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
                 "期望得分 [分]": float(p.mean()), "期望失分 [分]": float(full_points - p.mean()),
                 "达基本所需推进": push_b, f"达基本工作量 [{unit}]": eff_b,
                 "达满分所需推进": push_f, f"达满分工作量 [{unit}]": eff_f,
-                "去年失分 [分]": past.loc[ind.name, "去年失分 [分]"], "连续失分年数": streak,
+                "去年得分 [分]": past.loc[ind.name, "去年得分 [分]"], "去年失分 [分]": past.loc[ind.name, "去年失分 [分]"],
+                "连续失分年数": streak,
             })
     ind_df = pd.DataFrame(rows)
     return Warnings(ind_df, department_list(ind_df, scn.spec.effort.departments, unit),
