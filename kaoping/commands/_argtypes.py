@@ -1,7 +1,10 @@
-"""Argument types shared by the commands: whole numbers with a bound, as argparse types."""
+"""Argument types shared by the commands: whole numbers with a bound, scenario folders, as argparse types."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from ..shipped import resolve, shipped_names
 
 
 def _whole(text: str, least: int, words: str) -> int:
@@ -22,3 +25,11 @@ def positive(text: str) -> int:
 def nonnegative(text: str) -> int:
     """A whole number ≥ 0 (seed, stream)."""
     return _whole(text, 0, "must be 0 or more")
+
+
+def scenario(text: str) -> Path:
+    """A scenario folder (or its scenario.yaml), or the name of a shipped scenario (sanmen, district)."""
+    return resolve(text)
+
+
+SCENARIO_HELP = "scenario folder (or its scenario.yaml), or a shipped scenario: " + ", ".join(shipped_names())
