@@ -46,7 +46,8 @@ def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[
                      "目标值": L.value[j][o], "推进量": L.push[j][o], "档位": o, "档位类型": kind,
                      "工作量": L.effort[j][o], "预期得分增加 [分]": gain, "理由": why})
     df = pd.DataFrame(rows)
-    if len(df):
+    if len(df):  # the pushed indicators first, each group in the scheme's order
+        df = df.sort_values("档位", key=lambda o: o == 0, kind="stable").reset_index(drop=True)
         df.loc[len(df)] = {"指标": "合计", "考核": "", "牵头单位": "", "预测值": np.nan, "目标值": np.nan, "推进量": np.nan,
                            "档位": int((np.asarray(plan) > 0).sum()), "档位类型": "", "工作量": df["工作量"].sum(),
                            "预期得分增加 [分]": df["预期得分增加 [分]"].sum(), "理由": "推进的指标数 / 总工作量 / 预期得分增加之和"}

@@ -155,3 +155,34 @@ def test_results_workbook_has_chinese_headers_frozen_row_and_widths(tmp_path):
     from openpyxl.utils import get_column_letter
     assert home.column_dimensions[get_column_letter(col)].width == 16
     assert set(COLUMNS) == set(["设置", "考核", "板块", "等次", "指标", "县市区", "县市区数值", "工作量", "部门预算", "月度实绩", "高级"])
+
+
+@pytest.mark.parametrize("name", ["sanmen", "district"])
+def test_export_excel_command_round_trips_every_shipped_scenario(name, tmp_path, capsys):
+    """kaoping export-excel NAME → workbook → kaoping import-excel → the same scenario; a second
+    export to the same file is refused and leaves it as it was."""
+    book = tmp_path / f"{name}.xlsx"
+    assert main(["export-excel", name, "-o", str(book)]) == 0
+    before = book.read_bytes()
+    assert main(["import-excel", str(book), "-o", str(tmp_path / "back")]) == 0
+    same(load_scenario(tmp_path / "back"), load_scenario(ROOT / "scenarios" / name))
+    capsys.readouterr()
+    assert main(["export-excel", name, "-o", str(book)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert book.read_bytes() == before
+
+
+def test_results_workbook_formats_numbers_and_filters(tmp_path):
+    """Points with two decimals, probabilities as percentages, numbers stored as numbers, an autofilter."""
+    out = tmp_path / "run"
+    assert main(["simulate", str(ROOT / "tests" / "data" / "tiny"), "--draws", "200", "--out", str(out)]) == 0
+    wb = load_workbook(out / "results.xlsx")
+    ws = next(wb[s] for s in wb.sheetnames if s.endswith("名次概率"))
+    head = [c.value for c in ws[1]]
+    p, se = head.index("概率") + 1, head.index("标准误") + 1
+    assert ws.cell(2, p).number_format == "0.0%" and isinstance(ws.cell(2, p).value, (int, float))
+    assert ws.cell(2, se).number_format == "0.00%"
+    assert ws.auto_filter.ref == ws.dimensions
+    summary = next(wb[s] for s in wb.sheetnames if s.endswith("得分与名次概况"))
+    head = [c.value for c in summary[1]]
+    assert summary.cell(2, head.index("平均分 [分]") + 1).number_format == "0.00"

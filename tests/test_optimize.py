@@ -109,3 +109,12 @@ def test_optimize_saa_refuses_min_effort(scen, capsys):
     code = main(["optimize", str(scen), "--objective", "min-effort", "--prob", "0.5", "--replications", "3"])
     assert code == 2
     assert "SAA" in capsys.readouterr().err
+
+
+def test_plan_table_lists_the_pushed_indicators_first(scen):
+    """Budget 0.3 buys a push on energy (the scheme's second indicator) but none on exports (the
+    first): energy comes first in the plan table, the totals row last."""
+    scn = load_scenario(scen)
+    res = plan_mod.optimize(scn, Request(objective="score", budget=0.3), n_draws=30, n_fresh=50, with_baselines=False)
+    assert res.table["指标"].tolist() == ["energy", "exports", "合计"]
+    assert res.table["档位"].iloc[0] > 0 and res.table["档位"].iloc[1] == 0

@@ -1,7 +1,11 @@
-"""Argument types shared by the commands: whole numbers with a bound, probabilities, as argparse types."""
+"""Argument types shared by the commands: whole numbers with a bound, probabilities, scenario
+folders, as argparse types."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from ..shipped import resolve, shipped_names
 
 
 def _whole(text: str, least: int, words: str) -> int:
@@ -33,3 +37,11 @@ def probability(text: str) -> float:
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {v}")
     return v
+
+
+def scenario(text: str) -> Path:
+    """A scenario folder (or its scenario.yaml), or the name of a shipped scenario (sanmen, district)."""
+    return resolve(text)
+
+
+SCENARIO_HELP = "scenario folder (or its scenario.yaml), or a shipped scenario: " + ", ".join(shipped_names())

@@ -19,7 +19,7 @@ from optimizer.compare import (
 from optimizer.errors import BadInput
 
 from ..progress import bar
-from ._argtypes import positive
+from ._argtypes import SCENARIO_HELP, positive, scenario
 
 NAME = "compare"
 HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
@@ -27,7 +27,7 @@ ORDER = 50
 
 
 def add_arguments(p):
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
     p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=int, help="random seed shared by every variant (default: the scenario's)")

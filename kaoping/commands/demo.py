@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import sys
 
+from ..shipped import DEFAULT, SHIPPED
+from ._argtypes import SCENARIO_HELP, scenario
+
 NAME = "demo"
 HELP = "run the default scenario end to end (score, simulate, optimize with baselines)"
 ORDER = 90
-DEFAULT = "scenarios/sanmen"
 
 
 def add_arguments(p):
-    p.add_argument("scenario", nargs="?", default=DEFAULT)
+    p.add_argument("scenario", nargs="?", type=scenario, default=DEFAULT, help=SCENARIO_HELP)
     p.add_argument("--draws", type=int, default=None, help="Monte Carlo draws for simulate (default: the scenario's)")
     p.add_argument("--opt-draws", type=int, default=100, help="in-sample draws of each SAA replication")
     p.add_argument("--replications", type=int, default=5, help="SAA replications (independent samples)")
@@ -22,12 +24,13 @@ def add_arguments(p):
 
 
 def steps(args) -> list[tuple[str, list[str]]]:
-    sim = ["simulate", args.scenario] + ([] if args.draws is None else ["--draws", str(args.draws)])
+    scenario = args.scenario.name if args.scenario.parent == SHIPPED else str(args.scenario)
+    sim = ["simulate", scenario] + ([] if args.draws is None else ["--draws", str(args.draws)])
     return [
-        ("1. scorecard at the forecast values", ["score", args.scenario]),
+        ("1. scorecard at the forecast values", ["score", scenario]),
         ("2. Monte Carlo projection: rank and grade probabilities", sim),
         ("3. the plan that maximises P(rank 1) (SAA: best of several samples), beside the baselines",
-         ["optimize", args.scenario, "--objective", "rank-prob", "--rank", "1", "--draws", str(args.opt_draws),
+         ["optimize", scenario, "--objective", "rank-prob", "--rank", "1", "--draws", str(args.opt_draws),
           "--replications", str(args.replications), "--time-limit", str(args.time_limit)]),
     ]
 

@@ -9,6 +9,7 @@ import pandas as pd
 from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
+from ._argtypes import SCENARIO_HELP, scenario
 from .optimize import request_from_args
 
 NAME = "frontier"
@@ -17,7 +18,7 @@ ORDER = 45
 
 
 def add_arguments(p):
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--budgets", required=True, help="comma-separated budgets, e.g. 10,20,40")
     p.add_argument("--assessment", default=None)
     p.add_argument("--rank", type=int, default=1)

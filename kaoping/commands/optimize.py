@@ -9,6 +9,8 @@ from models.scenario import load_scenario
 from optimizer.errors import BadInput
 from optimizer.request import Request
 
+from ._argtypes import SCENARIO_HELP, scenario
+
 NAME = "optimize"
 HELP = "choose which indicators to push (MILP over Monte Carlo draws), verified by re-scoring"
 ORDER = 40
@@ -19,7 +21,7 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     add_run_arguments(p)
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES)
     p.add_argument("--assessment", default=None, help="assessment to optimise (default: the first)")
     p.add_argument("--rank", type=int, default=1, help="target rank r for rank-prob / min-effort")

@@ -9,13 +9,15 @@ from kaoping.runs import RunFolder, add_run_arguments
 from models.scenario import load_scenario
 from models.scorecard import scorecard, status_counts
 
+from ._argtypes import SCENARIO_HELP, scenario
+
 NAME = "score"
 HELP = "score every county at its forecast values; the home county per indicator"
 ORDER = 20
 
 
 def add_arguments(p):
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout")
     add_run_arguments(p)

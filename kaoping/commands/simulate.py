@@ -11,7 +11,7 @@ from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
 from ..progress import bar
-from ._argtypes import nonnegative, positive
+from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario
 
 NAME = "simulate"
 HELP = "Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals"
@@ -24,7 +24,7 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     add_run_arguments(p)
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
     p.add_argument("--chunk", type=positive, help="draws scored at once; results do not depend on it")

@@ -11,13 +11,15 @@ import sys
 
 from models.scenario import ScenarioError, load_scenario
 
+from ._argtypes import SCENARIO_HELP, scenario
+
 NAME = "validate"
 HELP = "check a scenario folder and list every problem (file, line or row, field, what to do)"
 ORDER = 10
 
 
 def add_arguments(p):
-    p.add_argument("scenario", help="scenario folder (or its scenario.yaml)")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true", help="print the problems as a JSON list on stdout")
 

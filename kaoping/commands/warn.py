@@ -20,7 +20,7 @@ from models.warning import LEVELS, Thresholds, warn
 from optimizer.errors import BadInput
 
 from ..progress import bar
-from ._argtypes import nonnegative, positive, probability
+from ._argtypes import SCENARIO_HELP, nonnegative, positive, probability, scenario
 from .score import frame_records as _records
 
 NAME = "warn"
@@ -35,7 +35,7 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     d = Thresholds()
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
     p.add_argument("--chunk", type=positive, help="draws scored at once; results do not depend on it")

@@ -81,4 +81,36 @@ def write_results_workbook(path: str | Path, tables, about: list[tuple[str, str]
         for rec in df.itertuples(index=False, name=None):
             ws.append([cell_value(v) for v in rec])
         style_sheet(ws)
+        number_formats(ws)
+        if ws.max_row > 1:
+            ws.auto_filter.ref = ws.dimensions
     wb.save(path)
+
+
+POINTS_FORMAT = "0.00"
+PROBABILITY_FORMAT = "0.0%"
+SE_FORMAT = "0.00%"
+
+
+def column_format(header: str) -> str | None:
+    """The number format of a results column, from its header: points [分] with two decimals,
+    probabilities (概率, P(…)) and their standard errors (标准误) as percentages; None: as written."""
+    h = str(header)
+    if "标准误" in h:
+        return SE_FORMAT
+    if "概率" in h or h.startswith("P("):
+        return PROBABILITY_FORMAT
+    if "[分]" in h:
+        return POINTS_FORMAT
+    return None
+
+
+def number_formats(ws) -> None:
+    """Apply :func:`column_format` to the numeric cells below each header of a sheet."""
+    for col in ws.iter_cols(min_row=1, max_row=ws.max_row):
+        fmt = column_format(col[0].value)
+        if fmt is None:
+            continue
+        for c in col[1:]:
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                c.number_format = fmt

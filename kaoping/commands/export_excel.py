@@ -1,0 +1,47 @@
+"""``kaoping export-excel SCENARIO -o WORKBOOK``: any scenario (a shipped one included) as the planner's
+workbook, which ``kaoping import-excel`` reads back to the same scenario."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from models.scenario import load_scenario
+from optimizer.errors import BadInput
+
+from ._argtypes import SCENARIO_HELP, scenario
+
+NAME = "export-excel"
+HELP = "write a scenario as the planner's Excel workbook (the sheets import-excel reads back)"
+ORDER = 16
+
+
+def add_arguments(p):
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
+    p.add_argument("-o", "--out", required=True, metavar="WORKBOOK", help="the .xlsx file to write (refused if it exists)")
+    p.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")
+
+
+def run(args) -> int:
+    from kaoping.excel import export_scenario_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise BadInput(f"-o {out}: the workbook must end in .xlsx")
+    if out.exists():
+        raise BadInput(f"{out} exists: choose another -o (kaoping never overwrites a file)")
+    scn = load_scenario(args.scenario)
+    tmp = out.with_name(f".{out.name}.partial")
+    try:
+        export_scenario_workbook(scn, tmp)
+        tmp.replace(out)
+    except OSError as err:
+        raise BadInput(f"cannot write {out}: {err.strerror or err}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    summary = {"scenario": scn.name, "workbook": str(out), "indicators": len(scn.indicators()),
+               "forecasts": len(scn.forecasts), "effort_rows": len(scn.effort_rows)}
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        print(f"wrote {out}: scenario {scn.name}, {summary['indicators']} indicators, {summary['forecasts']} forecasts")
+    return 0
