@@ -89,6 +89,7 @@ def cross_check(data: dict, ftab: Table, etab: Table, lines, atab: Table | None 
     _check_departments(r)
     _check_actuals(r, atab, ftab)
     _check_past(r)
+    _check_constraint_sets(r)
     return r.problems
 
 
@@ -356,3 +357,33 @@ def _check_past(r: _Refs) -> None:
                     r.yaml(("counties", ci, "history", hi, "indicators", name),
                            f"unknown indicator '{name}': {_one_of(name, list(r.ind_home))} (past years are matched "
                            "to this year's indicators by name)")
+
+
+TARGET_KINDS = ("threshold", "binary", "ratio", "base_step")  # rules with a basic target (保基本分)
+
+
+def _check_constraint_sets(r: _Refs) -> None:
+    """A constraint set names known indicators and departments; 保基本分 needs a rule with a basic target."""
+    if not r.all_inds_ok:
+        return
+    rules = {n: rule for _, names_here in r.per_assessment for n, rule in names_here}
+    inds = list(r.ind_home)
+    depts = sorted({i.get("department") for a in _l(r.data.get("assessments")) if isinstance(a, dict)
+                    for i in _l(a.get("indicators")) if isinstance(i, dict) and isinstance(i.get("department"), str)})
+    for name, cset in _d(r.data.get("constraints")).items():
+        loc = ("constraints", name)
+        cset = _d(cset)
+        for key in ("lock", "basic"):
+            for k, ind in enumerate(_l(cset.get(key))):
+                if isinstance(ind, str) and ind not in rules:
+                    r.yaml(loc + (key, k), f"unknown indicator '{ind}': {_one_of(ind, inds)}")
+                elif key == "basic" and isinstance(ind, str) and rules[ind].get("kind") not in TARGET_KINDS:
+                    r.yaml(loc + (key, k), f"'{ind}' has no basic target (rule {rules[ind].get('kind')}): "
+                           f"保基本分 needs a rule of kind {', '.join(TARGET_KINDS)}")
+        for ind in _d(cset.get("force")):
+            if ind not in rules:
+                r.yaml(loc + ("force", ind), f"unknown indicator '{ind}': {_one_of(ind, inds)}")
+        for d in _d(cset.get("department_share")):
+            if d not in depts:
+                r.yaml(loc + ("department_share", d), f"no indicator is led by '{d}': " + (_one_of(d, depts) if depts else
+                       "set 'department' on the indicators it leads"))

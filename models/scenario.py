@@ -42,7 +42,7 @@ from .reading import Table, read_csv, read_scenario_dict, read_text
 from .schema import ActualRow, Assessment, EffortRow, ForecastRow, Indicator, ScenarioFile
 from .tracking import YearEnd, forecast_rows, year_ends
 
-__all__ = ["Scenario", "Problem", "ScenarioError", "load_scenario", "build_scenario", "read_scenario_dict",
+__all__ = ["Scenario", "Problem", "ScenarioError", "load_scenario", "build_scenario", "with_patches", "read_scenario_dict",
            "SCENARIO_FILE", "FORECASTS_FILE", "EFFORT_FILE", "ACTUALS_FILE"]
 
 
@@ -175,3 +175,32 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     return Scenario(spec, hand + forecast_rows(e for e in ends if not e.hand), tuple(r for _, r in erows), path, raw,
                     tuple(overrides), actuals, ends)
 
+
+def with_patches(scn: Scenario, patches, label: str) -> Scenario:
+    """``scn`` with more patches ``[(path, value), …]`` applied on top of its overrides, as an
+    override named ``label`` (the paths of ``overrides:``), validated and cross-checked.
+
+    Forecast rows (those projected from actuals included) change only where a patch names one, so
+    draws of the result are those of ``scn`` elsewhere (common random numbers); the actuals and their
+    projections are kept as they are. Raises :class:`ScenarioError` when a patch does not fit."""
+    data = copy.deepcopy(scn.raw)
+    declared = dict(data.get("overrides") or {})
+    declared[label] = {"description": "patches applied by kaoping", "set": [{"path": p, "value": v} for p, v in patches]}
+    data["overrides"] = declared
+    frows = [(k + 2, r) for k, r in enumerate(scn.forecasts)]
+    erows = [(k + 2, r) for k, r in enumerate(scn.effort_rows)]
+    names = list(scn.applied) + [label]
+    patched, frows, erows, problems = apply_overrides(data, frows, erows, names)
+    clean, bad = not_finite(patched, None)
+    problems.extend(bad)
+    spec = None
+    try:
+        spec = ScenarioFile.model_validate(clean)
+    except ValidationError as err:
+        problems.extend(pydantic_problems(err, SCENARIO_FILE, clean, None))
+    atab = Table([(k + 2, r) for k, r in enumerate(scn.actuals)])
+    problems.extend(cross_check(patched, Table(list(frows)), Table(list(erows)), None, atab))
+    if problems or spec is None:
+        raise ScenarioError(sorted_problems(problems))
+    return Scenario(spec, tuple(r for _, r in frows), tuple(r for _, r in erows), scn.path, data, tuple(names),
+                    scn.actuals, scn.year_ends)

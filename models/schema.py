@@ -440,6 +440,35 @@ class Override(Strict):
     set: list[Patch] = Field(default_factory=list)
 
 
+class Force(Strict):
+    """A push a leader has already promised: at least ``push`` [indicator unit, in the good
+    direction], or at least ``level`` [indicator unit] at the forecast centre. Exactly one of the two."""
+
+    push: float | None = Field(None, ge=0, description="Smallest push [indicator unit, ≥ 0].")
+    level: float | None = Field(None, description="Smallest value reached at the forecast centre [indicator unit].")
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.push is None) == (self.level is None):
+            raise ValueError("give exactly one of 'push' or 'level'")
+        return self
+
+
+class ConstraintSet(Provenance):
+    """A planner's own constraints on the plan, named (``kaoping optimize --constraints NAME``).
+
+    ``lock``: indicators the plan must not push; ``force``: pushes or levels already promised;
+    ``basic`` (保基本分): indicators whose basic target (a rule's ``basic`` or ``target``) the
+    plan must reach at the forecast centre; ``department_share``: the largest share of the total
+    effort budget a department's pushes may use [0–1]."""
+
+    description: str = ""
+    lock: list[str] = Field(default_factory=list)
+    force: dict[str, Force] = Field(default_factory=dict)
+    basic: list[str] = Field(default_factory=list)
+    department_share: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+
+
 class ScenarioMeta(Provenance):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="Short ascii name, used for run folders.")
     title: str = ""
@@ -458,6 +487,7 @@ class ScenarioFile(Strict):
     effort: Effort = Effort()
     simulation: Simulation = Simulation()
     overrides: dict[str, Override] = Field(default_factory=dict)
+    constraints: dict[str, ConstraintSet] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- CSV rows

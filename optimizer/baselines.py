@@ -238,5 +238,5 @@ def even_split(tables: OptionTables, req) -> np.ndarray:
         members = [j for j in range(L.n) if L.department[j] == d]
         for j in members:
             shares[j] = min(shares[j], b / len(members))
-    plan = np.array([int(np.flatnonzero(L.effort[j] <= shares[j] + 1e-9).max()) for j in range(L.n)], dtype=int)
+    plan = np.array([int(np.flatnonzero(L.effort[j] <= shares[j] + 1e-9).max(initial=0)) for j in range(L.n)], dtype=int)
     return plan

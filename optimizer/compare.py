@@ -99,7 +99,7 @@ def _plan_frame(res) -> pd.DataFrame:
     df = res.table
     if df is None or df.empty:
         return pd.DataFrame(columns=["指标", "推进量", "目标值", "工作量"])
-    pushed = df["指标"].isin(res.levels.names) & (pd.to_numeric(df["档位"], errors="coerce") > 0)  # no total row
+    pushed = df["指标"].isin(res.levels.names) & (pd.to_numeric(df["推进量"], errors="coerce") > 0)  # no total row
     return df[pushed][["指标", "考核", "牵头单位", "预测值", "目标值", "推进量", "工作量"]].reset_index(drop=True)
 
 

@@ -13,8 +13,10 @@ from . import baselines
 from .request import Request
 
 
-def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[pd.DataFrame, list[str]]:
-    """The plan table (Chinese headers) and plain-language reasons."""
+def explain(scn, cs, tables: OptionTables, req: Request, plan, scores, status_quo=None) -> tuple[pd.DataFrame, list[str]]:
+    """The plan table (Chinese headers) and plain-language reasons. ``status_quo``: scores (with
+    points) of the same draws unpushed, needed when a constraint makes an indicator's lowest
+    option a push (its gain is then counted from the status quo)."""
     L = tables.levels
     name = req.assessment or cs.assessments[0].name
     if req.objective == "joint-grade":
@@ -29,12 +31,24 @@ def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[
         gain = 0.0
         a_name = next(a.ca.name for a in tables.assessments if j in a.inds)
         t = tables.assessment(a_name)
-        if o > 0:
+        if L.push[j][0] > 0 and status_quo is not None:  # lowest option required: gain from the status quo
+            k = t.ca.names.index(ind.name)
+            now = next(s for s in scores if s.name == a_name)
+            was = next(s for s in status_quo if s.name == a_name)
+            gain = float((now.points[:, h, k] + now.over[:, h, k] - was.points[:, h, k] - was.over[:, h, k]).mean())
+        elif o > 0:
             pos = {int(x): k for k, x in enumerate(t.xs)}
             k1, k0 = pos[int(L.offsets[j] + o)], pos[int(L.offsets[j])]
             gain = float((t.core[:, h, k1] + t.over[:, h, k1] - t.core[:, h, k0] - t.over[:, h, k0]).mean())
         kind = L.kind[j][o]
-        if o == 0:
+        if kind == "required":
+            why = f"约束要求: 推进到 {L.value[j][o]:.4g} {ind.unit} (推进 {L.push[j][o]:.4g}): 预期得分 +{gain:.3g}"
+        elif L.push[j][o] == 0 and len(L.push[j]) == 1 and any(c.kind == "lock" and c.indicator == ind.name
+                                                                  for c in req.constraints):
+            why = "约束要求: 锁定, 不推进"
+        elif o == 0 and L.push[j][0] > 0:
+            why = f"约束要求的最低档位: 推进 {L.push[j][0]:.4g} {ind.unit}: 预期得分 +{gain:.3g}"
+        elif o == 0:
             why = "维持现状: 推进的得分不抵工作量" if len(L.push[j]) > 1 else "无可选推进"
         elif kind == "breakpoint":
             why = f"推到规则断点 {L.value[j][o]:.4g} {ind.unit}: 预期得分 +{gain:.3g}"
@@ -42,14 +56,15 @@ def explain(scn, cs, tables: OptionTables, req: Request, plan, scores) -> tuple[
             why = f"推到年底可达上限 (推进 {L.push[j][o]:.4g}): 预期得分 +{gain:.3g}"
         else:
             why = f"推进 {L.push[j][o]:.4g} {ind.unit}: 预期得分 +{gain:.3g}"
-        rows.append({"指标": ind.name, "考核": a_name, "牵头单位": ind.department or "", "预测值": L.value[j][0],
+        centre = L.value[j][0] - (1.0 if ind.direction == "higher" else -1.0) * L.push[j][0]  # lowest option may be a push
+        rows.append({"指标": ind.name, "考核": a_name, "牵头单位": ind.department or "", "预测值": centre,
                      "目标值": L.value[j][o], "推进量": L.push[j][o], "档位": o, "档位类型": kind,
                      "工作量": L.effort[j][o], "预期得分增加 [分]": gain, "理由": why})
     df = pd.DataFrame(rows)
     if len(df):  # the pushed indicators first, each group in the scheme's order
         df = df.sort_values("档位", key=lambda o: o == 0, kind="stable").reset_index(drop=True)
         df.loc[len(df)] = {"指标": "合计", "考核": "", "牵头单位": "", "预测值": np.nan, "目标值": np.nan, "推进量": np.nan,
-                           "档位": int((np.asarray(plan) > 0).sum()), "档位类型": "", "工作量": df["工作量"].sum(),
+                           "档位": int((df["推进量"] > 0).sum()), "档位类型": "", "工作量": df["工作量"].sum(),
                            "预期得分增加 [分]": df["预期得分增加 [分]"].sum(), "理由": "推进的指标数 / 总工作量 / 预期得分增加之和"}
     tot = L.plan_effort(plan)
     if req.budget is not None:

@@ -3,10 +3,9 @@
 (the gain in P(rank ≤ r) per unit of extra budget between consecutive budgets)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
+from .constraints import with_budget
 from .plan import optimize, prepare
 from .request import Request
 
@@ -15,12 +14,12 @@ def frontier(scn, req: Request, budgets: list[float], *, n_draws: int = 200, see
              solver: str | None = "highs", time_limit: float = 60.0) -> pd.DataFrame:
     """One optimised, verified plan per budget (same in-sample draws for all), as a table."""
     seed = scn.spec.simulation.seed if seed is None else seed
-    prepared = prepare(scn, n_draws, seed)
+    prepared = prepare(scn, n_draws, seed, req)
     rows = []
     a = req.assessment
     gname = scn.assessment(a).grades.names[req.grade]
     for b in sorted(budgets):
-        res = optimize(scn, replace(req, budget=b), n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit,
+        res = optimize(scn, with_budget(scn, req, b), n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit,
                        with_baselines=False, prepared=prepared)
         o = res.out_of_sample[a]
         rows.append({"预算": b, "用去工作量": res.effort, "求解状态": res.status, "目标值(样本内)": res.objective,

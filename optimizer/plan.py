@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from models.options import OptionTables, option_levels, option_tables
+from models.options import OptionTables, option_tables
 from models.projection import apply_push, draw
-from models.scorecard import central_values
 from models.scoring import compile_scenario, score_all
 
 from . import baselines
+from .constraints import plan_levels
 from .errors import BadInput, Infeasible
 from .explain import explain
 from .milp import build
@@ -89,9 +89,9 @@ class PlanResult:
         return self.levels.plan_effort(self.plan)
 
 
-def prepare(scn, n_draws: int, seed: int):
+def prepare(scn, n_draws: int, seed: int, req: Request | None = None):
     cs = compile_scenario(scn)
-    levels = option_levels(scn, cs, central_values(scn, cs))
+    levels = plan_levels(scn, cs, req)
     d = draw(scn, n_draws, seed, stream=0)
     tables = option_tables(d.values, d.totals, cs, levels)
     return cs, levels, d, tables
@@ -102,10 +102,14 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
              warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None, eval_stream: int = 1) -> PlanResult:
     """Find, verify and explain the best plan for ``req`` (see the module docstring)."""
     seed = scn.spec.simulation.seed if seed is None else seed
-    cs, levels, d, tables = prepared or prepare(scn, n_draws, seed)
+    cs, levels, d, tables = prepared or prepare(scn, n_draws, seed, req)
     if levels.n == 0:
         raise BadInput("no home indicator can be pushed: add cost-curve rows to effort.csv")
-    model = build(tables, req)
+    try:
+        model = build(tables, req)
+    except Infeasible:
+        _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
+        raise
     warm = baselines.warm_start(tables, req, warm_seconds)
     warm_val = baselines.metric(tables, req, warm)
     warm_ok = req.objective != "min-effort" or warm_val >= req.prob - 1e-12
@@ -115,6 +119,7 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
     t0 = time.perf_counter()
     res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads)
     if res.status == "infeasible":
+        _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise Infeasible(_why_infeasible(req, tables))
     if not res.has_plan:
         raise Infeasible(f"the solver ({res.solver}) failed: {res.message}")
@@ -141,7 +146,10 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
                         problem=model.problem)
     if with_baselines and req.objective != "min-effort":
         result.baselines = baseline_results(scn, cs, levels, tables, req, fresh, warm)
-    result.table, result.reasons = explain(scn, cs, tables, req, plan, scores)
+    status_quo = None
+    if any(p[0] > 0 for p in levels.push):  # a constraint requires a push: gains count from the status quo
+        status_quo = score_all(d.values, cs, drawn_totals=d.totals)
+    result.table, result.reasons = explain(scn, cs, tables, req, plan, scores, status_quo)
     return result
 
 
@@ -172,3 +180,20 @@ def _why_infeasible(req: Request, tables) -> str:
         parts.append("department budgets " + ", ".join(f"{k} {v:g}" for k, v in req.departments.items()))
     lim = " and ".join(parts) or "the largest feasible pushes"
     return f"no plan within {lim} meets the request ({req.objective})"
+
+
+def _constraints_clash(scn, req: Request, n_draws, seed, solver, time_limit) -> None:
+    """Raise Infeasible naming the planner's constraints that clash with min-effort's target, if any."""
+    if req.objective != "min-effort" or not req.constraints:
+        return
+    from dataclasses import replace
+
+    from .constraints import target_clash
+
+    def best(r: Request) -> float:
+        r = replace(r, objective="rank-prob" if r.target == "rank" else "grade-prob")
+        res = solve(build(prepare(scn, n_draws, seed, r)[3], r).problem, solver, time_limit=time_limit)
+        return res.objective if res.has_plan else -1.0
+
+    raise Infeasible(target_clash(req, best))
+

@@ -17,7 +17,8 @@ OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "joint-grade"
 @dataclass(frozen=True)
 class Request:
     """What to optimise. ``grade`` is a grade index (0 best): "grade ≥ g" means index ≤ g.
-    ``target`` for min-effort: 'rank' or 'grade'. ``budget``/``departments`` None: no limit."""
+    ``target`` for min-effort: 'rank' or 'grade'. ``budget``/``departments`` None: no limit.
+    ``constraints``: the planner's own (optimizer.constraints.Item), set by ``constraints.apply``."""
 
     objective: str = "rank-prob"
     assessment: str | None = None
@@ -28,6 +29,7 @@ class Request:
     assessments: tuple[str, ...] = ()
     budget: float | None = None
     departments: dict = field(default_factory=dict)
+    constraints: tuple = ()
 
 
 def metric_of_outcomes(tables: OptionTables, req: Request, outs: dict) -> float:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.options import evaluate, option_levels, option_tables
+from models.options import evaluate, option_tables
 from models.projection import draw
-from models.scorecard import central_values
 from models.scoring import compile_scenario
 
 from . import baselines
+from .constraints import plan_levels
 from .errors import BadInput
 from .plan import PlanResult, baseline_results, home_summary, optimize, score_plan
 from .request import Request
@@ -60,7 +60,7 @@ def saa(scn, req: Request, *, replications: int = 5, n_draws: int = 200, n_eval:
         raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
     seed = scn.spec.simulation.seed if seed is None else seed
     cs = compile_scenario(scn)
-    levels = option_levels(scn, cs, central_values(scn, cs))
+    levels = plan_levels(scn, cs, req)
     fresh = draw(scn, n_eval, seed, stream=1)
     ftab = option_tables(fresh.values, fresh.totals, cs, levels)
     reps, results = [], []

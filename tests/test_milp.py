@@ -340,3 +340,107 @@ def test_joint_grade_two_assessments_equals_enumeration(seed):
             r = solve(m.problem, solver)
             assert abs(r.objective - best) <= 1e-6
             assert abs(rescore(cs, d.values, d.totals, T, req, m.plan_of(r.values))[0] - r.objective) <= 1e-6
+
+
+def _constrained_instance(seed: int, n_draws: int):
+    """A random instance and random planner constraints on it: a locked indicator, a forced push
+    (anywhere in reach, usually not an option level), 保基本分 on a threshold indicator, and a cap
+    on department d0's share of the budget (each with some probability)."""
+    from optimizer.constraints import Item, basic_target
+
+    scn, cs, L, d, T = _setup(seed, n_draws)
+    rng = np.random.default_rng(seed + 7)
+    items = []
+    names = list(L.names)
+    if names and rng.random() < 0.5:
+        items.append(Item("lock", "lock", indicator=str(rng.choice(names))))
+    if names and rng.random() < 0.7:
+        j = int(rng.integers(0, L.n))
+        items.append(Item("push", "force", indicator=names[j], value=float(rng.uniform(0.05, 0.9)) * L.push[j][-1]))
+    thr = [n for n in names if basic_target(scn.indicator(n)) is not None]
+    if thr and rng.random() < 0.5:
+        n = str(rng.choice(thr))
+        s = 1.0 if scn.indicator(n).direction == "higher" else -1.0
+        centre = central_values(scn, cs)[cs.home, cs.indicators.index(n)]
+        items.append(Item("push", "basic", indicator=n, value=max(0.0, s * (basic_target(scn.indicator(n)) - centre))))
+    if rng.random() < 0.5:
+        items.append(Item("share", "share", department="d0", value=float(rng.choice([0.3, 0.6]))))
+    return scn, cs, L, d, T, items
+
+
+def _brute_constrained(scn, cs, L, d, req, items):
+    """Best value over every plan meeting the constraints, enumerated on each indicator's levels
+    plus the pushes the constraints require, each plan's effort from the cost curve and its value
+    re-scored by models.scoring; the constraints are checked on the plan's pushes directly."""
+    from dataclasses import replace
+
+    from models.options import curve_cost
+
+    curves = {}
+    for r in scn.effort_rows:
+        curves.setdefault(r.indicator, []).append((r.upto, r.cost))
+    pushes = []
+    for j, n in enumerate(L.names):
+        extra = [it.value for it in items if it.kind == "push" and it.indicator == n and it.value <= L.push[j][-1]]
+        pushes.append(np.unique(np.r_[L.push[j], extra]))
+    eff = [curve_cost(p, np.array([u for u, _ in curves[n]]), np.array([c for _, c in curves[n]]))
+           for p, n in zip(pushes, L.names)]
+    U = replace(L, push=tuple(pushes), effort=tuple(eff), value=tuple(pushes), kind=tuple(("x",) * len(p) for p in pushes))
+    TU = option_tables(d.values, d.totals, cs, U)
+    share = {it.department: it.value * req.budget for it in items if it.kind == "share"}
+    best = None
+    for plan in _plans(U):
+        p = {n: U.push[j][o] for j, (n, o) in enumerate(zip(U.names, plan))}
+        if any(it.kind == "lock" and p[it.indicator] > 0 for it in items):
+            continue
+        if any(it.kind == "push" and it.indicator in p and p[it.indicator] < it.value - 1e-12 for it in items):
+            continue
+        if not within_budget(U, plan, req.budget, share):
+            continue
+        v, _ = rescore(cs, d.values, d.totals, TU, req, plan)
+        best = v if best is None else max(best, v)
+    return best
+
+
+@settings(max_examples=25, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), objective=st.sampled_from(["score", "rank-prob", "grade-prob"]),
+       solver=st.sampled_from(["highs", "cbc"]), budget_share=st.sampled_from([0.3, 0.7]))
+def test_milp_with_constraints_equals_enumeration(seed, objective, solver, budget_share):
+    """A planner's constraints (lock, force, 保基本分, a department's share of the budget) are honoured
+    exactly: the MILP's optimum equals the best constrained plan found by enumeration, and its plan
+    meets every constraint; a set that no plan meets is refused (Infeasible) exactly when
+    enumeration finds no plan. Indicators without a cost curve are never pushed (a required push
+    on one of them is simply not met by any plan)."""
+    from optimizer.constraints import apply, plan_levels
+
+    scn, cs, L, d, T, items = _constrained_instance(seed, 30)
+    if L.n == 0 or np.prod(L.sizes + 1) > 600:
+        return
+    items = [it for it in items if it.indicator is None or it.indicator in L.names]
+    budget = budget_share * float(sum(e[-1] for e in L.effort))
+    base = Request(objective=objective, rank=1, grade=1, budget=budget)
+    best = _brute_constrained(scn, cs, L, d, base, items)
+    try:
+        req = apply(scn, base, items)
+    except Infeasible:
+        assert best is None
+        return
+    assert best is not None
+    LC = plan_levels(scn, cs, req)
+    TC = option_tables(d.values, d.totals, cs, LC)
+    m = build(TC, req)
+    r = solve(m.problem, solver, time_limit=60)
+    assert r.status == "optimal"
+    assert abs(r.objective - best) <= 1e-6
+    plan = m.plan_of(r.values)
+    push = {n: LC.push[j][o] for j, (n, o) in enumerate(zip(LC.names, plan))}
+    for it in items:
+        if it.kind == "lock":
+            assert push[it.indicator] == 0.0
+        elif it.kind == "push":
+            assert push[it.indicator] >= it.value - 1e-12
+        elif it.kind == "share":
+            used = sum(LC.effort[j][o] for j, o in enumerate(plan) if LC.department[j] == it.department)
+            assert used <= it.value * budget + 1e-9
+    assert LC.plan_effort(plan) <= budget + 1e-9
+    assert abs(rescore(cs, d.values, d.totals, TC, req, plan)[0] - r.objective) <= 1e-6

@@ -10,6 +10,7 @@ from optimizer.errors import BadInput
 from optimizer.request import Request
 
 from ._argtypes import SCENARIO_HELP, scenario
+from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
 HELP = "choose which indicators to push (MILP over Monte Carlo draws), verified by re-scoring"
@@ -36,6 +37,7 @@ def add_arguments(p):
                    help="SAA: solve M independent samples, keep the plan best on fresh draws, report the gap estimate")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true")
+    add_constraint_arguments(p)
 
 
 def request_from_args(scn, args) -> Request:
@@ -61,8 +63,9 @@ def request_from_args(scn, args) -> Request:
     if budget is not None and budget < 0:
         raise BadInput("--budget must be ≥ 0")
     target = "grade" if (args.objective == "min-effort" and args.grade is not None) else "rank"
-    return Request(objective=args.objective, assessment=a.name, rank=args.rank, grade=grade, prob=args.prob,
-                   target=target, budget=budget, departments=dict(eff.departments))
+    req = Request(objective=args.objective, assessment=a.name, rank=args.rank, grade=grade, prob=args.prob,
+                  target=target, budget=budget, departments=dict(eff.departments))
+    return constraints_from_args(scn, args, req)
 
 
 def result_json(scn, res, sa=None) -> dict:
@@ -139,7 +142,7 @@ def run(args) -> int:
               f"Optimality gap estimate {sa.gap:.3f} ± {sa.gap_se:.3f} (bound mean {sa.upper:.3f}, best plan {sa.lower:.3f})")
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        moved = res.table[(res.table["档位"] > 0) & (res.table["指标"] != "合计")]
+        moved = res.table[(res.table["推进量"] > 0) & (res.table["指标"] != "合计")]
         print(moved.to_string(index=False) if len(moved) else "(no push pays off)")
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
