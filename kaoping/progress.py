@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 
 @contextlib.contextmanager
-def bar(total: int, desc: str, unit: str = "draw"):
+def bar(total: int | None, desc: str, unit: str = "draw"):
     """A progress bar over ``total`` units on stderr; yields its ``update`` (a callable taking the
     units just done). Nothing is drawn when stderr is not a terminal."""
     b = tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, desc=desc, leave=False,

@@ -29,7 +29,7 @@ def nonnegative(text: str) -> int:
 
 
 def probability(text: str) -> float:
-    """A probability in (0, 1] (a warning threshold)."""
+    """A probability in (0, 1] (a warning threshold, a goal to reach)."""
     try:
         v = float(text)
     except ValueError:

@@ -1,0 +1,130 @@
+"""What the decision-aid commands share (adjust, rivals, attribute, goal-seek, robust): the scenario,
+the goal (rank ≤ r, grade ≥ g), the plan under study and the draws it is studied on.
+
+The plan is ``--plan none`` (the status quo), ``--plan RUN_DIR`` or ``--plan plan.csv`` (a plan
+written by ``kaoping optimize --out``: columns 指标 and 推进量), or by default the plan ``kaoping
+optimize --replications 5 --draws 100`` gives, honouring the same budgets and constraints."""
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from models.scenario import load_scenario
+from optimizer.aids.common import optimised_push, push_vector, study
+from optimizer.errors import BadInput
+
+from ._argtypes import nonnegative, positive
+from ._constraints import add_constraint_arguments
+
+PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its plan.csv; "
+             "default: optimise now (SAA, as kaoping demo)")
+
+
+def add_aid_arguments(p) -> None:
+    from ..runs import add_run_arguments
+
+    p.add_argument("scenario")
+    p.add_argument("--assessment", default=None, help="assessment (default: the first)")
+    p.add_argument("--rank", type=positive, default=1, help="goal: rank ≤ R (default 1)")
+    p.add_argument("--grade", default=None, help="goal: grade G or better (name or index, default the best)")
+    p.add_argument("--plan", default=None, metavar="none|RUN_DIR|plan.csv", help=PLAN_HELP)
+    p.add_argument("--draws", type=positive, default=None, help="draws the aid works on (default: the scenario's)")
+    p.add_argument("--seed", type=nonnegative, default=None)
+    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
+    g = p.add_argument_group("the plan, when optimised here")
+    g.add_argument("--objective", default="rank-prob", choices=("score", "expected-rank", "rank-prob", "grade-prob"))
+    g.add_argument("--budget", type=float, default=None, help="total effort budget (default: the scenario's)")
+    g.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication")
+    g.add_argument("--replications", type=positive, default=5, help="SAA replications (1: a single MILP)")
+    g.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    g.add_argument("--time-limit", type=float, default=60.0, help="solver time limit [s]")
+    add_constraint_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
+    add_run_arguments(p)
+
+
+def scenario_and_goal(args):
+    """The scenario (overrides applied) and the request (goal, budgets, constraints)."""
+    from .optimize import request_from_args
+
+    scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
+    ns = Namespace(**{**vars(args), "prob": None, "draws": args.opt_draws})
+    return scn, request_from_args(scn, ns)
+
+
+def read_plan(scn, where: str) -> np.ndarray:
+    """Pushes (I,) from a plan.csv (or a run folder holding one): columns 指标 and 推进量."""
+    path = Path(where)
+    if path.is_dir():
+        path = path / "plan.csv"
+    if not path.is_file():
+        raise BadInput(f"--plan {where}: no such plan (give none, a run folder of 'kaoping optimize --out', or its plan.csv)")
+    try:
+        df = pd.read_csv(path, encoding="utf-8-sig")
+    except (OSError, ValueError) as err:
+        raise BadInput(f"--plan {path}: cannot read it as CSV ({err})") from None
+    if not {"指标", "推进量"} <= set(df.columns):
+        raise BadInput(f"--plan {path}: needs the columns 指标 and 推进量 (a plan.csv of kaoping optimize)")
+    rows = df[df["指标"] != "合计"]
+    pushes = pd.to_numeric(rows["推进量"], errors="coerce")
+    if pushes.isna().any():
+        k = int(np.flatnonzero(pushes.isna().to_numpy())[0])
+        raise BadInput(f"--plan {path} row {k + 2}: 推进量 '{rows['推进量'].iloc[k]}' is not a number")
+    return push_vector(scn, dict(zip(rows["指标"], pushes)))
+
+
+def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
+    """The plan's pushes and where they come from, in words."""
+    if args.plan is not None and args.plan.strip().lower() == "none":
+        return push_vector(scn, {}), "现状 (不推进)"
+    if args.plan is not None:
+        return read_plan(scn, args.plan), f"读自 {args.plan}"
+    push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
+                          solver=args.solver, time_limit=args.time_limit)
+    return push, f"优化方案 ({req.objective}, SAA {args.replications} × {args.opt_draws} 次抽样)"
+
+
+def replan(args):
+    """``plan_fn(scenario, request) -> pushes``: the same optimiser, for a changed scenario."""
+    return lambda scn, req: optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws,
+                                           seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+
+
+def setup(args):
+    """(scenario, request, study, where the plan comes from) for an aid command."""
+    scn, req = scenario_and_goal(args)
+    push, source = plan_under_study(scn, req, args)
+    return scn, req, study(scn, req, push, n_draws=args.draws, seed=args.seed), source
+
+
+def plan_table(st) -> pd.DataFrame:
+    """The plan under study: its pushed indicators."""
+    cs = st.cs
+    rows = [{"指标": n, "牵头单位": st.scn.indicator(n).department or "", "推进量": float(st.push[k]),
+             "单位": st.scn.indicator(n).unit} for k, n in enumerate(cs.indicators) if st.push[k] > 0]
+    return pd.DataFrame(rows, columns=["指标", "牵头单位", "推进量", "单位"])
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    return json.loads(df.to_json(orient="records", force_ascii=False))
+
+
+def header(st, source: str) -> dict:
+    """What every aid's JSON starts with."""
+    return {"scenario": st.scn.name, "assessment": st.ca.name, "rank": st.req.rank,
+            "grade": st.ca.grade_names[st.req.grade], "draws": st.n, "seed": st.seed, "stream": st.stream,
+            "plan_source": source, "plan": records(plan_table(st))}
+
+
+def print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=1, default=float))
+
+
+def show(df: pd.DataFrame) -> str:
+    with pd.option_context("display.max_rows", 200, "display.width", 220, "display.unicode.east_asian_width", True,
+                           "display.max_colwidth", 80, "display.float_format", lambda v: f"{v:.4g}"):
+        return df.to_string(index=False) if len(df) else "(none)"

@@ -1,0 +1,85 @@
+"""``kaoping adjust SCENARIO``: the target-adjustment advisor (申报调整指标, the Oct–Nov window): the
+gain in P(rank ≤ r) and P(grade ≥ g) if each target were adjusted, holding the plan and re-optimised."""
+from __future__ import annotations
+
+from optimizer.errors import BadInput
+
+NAME = "adjust"
+HELP = "target-adjustment advisor: which 申报调整指标 would gain most if granted, with standard errors"
+ORDER = 54
+
+
+def add_arguments(p):
+    from ._aids import add_aid_arguments
+    from ._argtypes import nonnegative
+
+    add_aid_arguments(p)
+    p.add_argument("--share", default=None, help="ease every target by this share (0.1 or 10%%; default 10%% when no --set)")
+    p.add_argument("--set", action="append", default=[], metavar="IND=VALUE",
+                   help="the adjusted target of one indicator (a value, or a share like 10%%); repeatable")
+    p.add_argument("--which", choices=("basic", "full", "both"), default="basic",
+                   help="which targets of a threshold rule move (default: the basic target)")
+    p.add_argument("--resolve", type=nonnegative, default=3, help="re-optimise the plan for the best N (default 3)")
+    p.add_argument("--top", type=int, default=3, help="applications named in words (default 3)")
+
+
+def _share(text: str, where: str) -> float:
+    t = text.strip()
+    try:
+        return float(t[:-1]) / 100 if t.endswith("%") else float(t)
+    except ValueError:
+        raise BadInput(f"{where}: '{text}' is not a share (0.1 or 10%)") from None
+
+
+def adjustments(st, args) -> dict:
+    from optimizer.aids.adjust import Adjustment, every_target
+
+    out = {}
+    if args.share is not None or not args.set:
+        out = every_target(st, Adjustment(share=_share(args.share or "10%", "--share")), args.which)
+    for item in args.set:
+        name, eq, val = item.rpartition("=")
+        if not eq or not name.strip():
+            raise BadInput(f"--set takes IND=VALUE, got '{item}'")
+        v = val.strip()
+        out[name.strip()] = Adjustment(share=_share(v, "--set")) if v.endswith("%") else Adjustment(value=_number(v))
+    return out
+
+
+def _number(v: str) -> float:
+    try:
+        return float(v)
+    except ValueError:
+        raise BadInput(f"--set: '{v}' is not a number") from None
+
+
+def run(args) -> int:
+    from optimizer.aids.adjust import advise
+
+    from ..progress import bar
+    from ..report import bar_figure
+    from ..runs import RunFolder
+    from ._aids import header, plan_table, print_json, records, replan, setup, show
+
+    scn, req, st, source = setup(args)
+    adj = adjustments(st, args)
+    with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        with bar(len(adj), "调整", unit="项") as progress:
+            adv = advise(st, adj, which=args.which, resolve=args.resolve, plan_fn=replan(args) if args.resolve else None,
+                         top=args.top, progress=progress)
+        out = {**header(st, source), "which": args.which, "resolve": args.resolve, "advice": records(adv.table),
+               "words": adv.words}
+        col = f"P({st.rank_words})增加(保持方案)"
+        run.text("words", "\n".join(adv.words), title="建议申报调整的指标 (前几项)")
+        run.table("advice", adv.table, title="各指标目标调整后的概率增量 (同一组抽样, 配对标准误)")
+        run.table("plan", plan_table(st), title=f"所保持的方案: {source}")
+        head = adv.table.head(10)
+        run.figure("advice", lambda: bar_figure(head, "指标", col, f"目标调整后 {col}"), title="调整的收益 (前十项)")
+        run.results(out)
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"== {scn.name}: target adjustments in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    print("\n".join(adv.words))
+    print("\n" + show(adv.table))
+    return 0

@@ -1,0 +1,47 @@
+"""``kaoping attribute SCENARIO``: each department's share of a plan's gain (Shapley values)."""
+from __future__ import annotations
+
+NAME = "attribute"
+HELP = "department attribution of a plan's gain (Shapley over departments) and each department's points against full"
+ORDER = 56
+
+
+def add_arguments(p):
+    from ._aids import add_aid_arguments
+    from ._argtypes import positive
+
+    add_aid_arguments(p)
+    p.add_argument("--max-exact", type=positive, default=12, help="enumerate every coalition up to this many departments")
+    p.add_argument("--permutations", type=positive, default=200, help="sampled orders beyond it (default 200)")
+
+
+def run(args) -> int:
+    from optimizer.aids.attribution import attribute
+
+    from ..progress import bar
+    from ..report import bar_figure
+    from ..runs import RunFolder
+    from ._aids import header, plan_table, print_json, records, setup, show
+
+    scn, req, st, source = setup(args)
+    with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        with bar(None, "部门组合", unit="组") as progress:
+            at = attribute(st, max_exact=args.max_exact, permutations=args.permutations, progress=progress)
+        out = {**header(st, source), "method": at.method, "permutations": at.permutations,
+               "gain": {k: {"mean": v[0], "se": v[1]} for k, v in at.gain.items()}, "departments": records(at.table),
+               "words": at.words}
+        run.text("words", "\n".join(at.words), title="部门贡献 (Shapley 值)")
+        run.table("departments", at.table, title="各牵头单位: 贡献与较满分失分")
+        run.table("plan", plan_table(st), title=f"所分析的方案: {source}")
+        moved = at.table[at.table["推进指标数"] > 0]
+        run.figure("departments", lambda: bar_figure(moved, "牵头单位", f"P({st.rank_words})贡献",
+                                                     f"各部门对 P({st.rank_words}) 增量的贡献", ylabel="概率"),
+                   title="各部门的贡献")
+        run.results(out)
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"== {scn.name}: department attribution in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    print("\n".join(at.words))
+    print("\n" + show(at.table))
+    return 0

@@ -1,0 +1,50 @@
+"""``kaoping goal-seek SCENARIO``: the smallest push on an indicator that reaches a probability (the rest
+of the plan held), and the break-even total of each rival at which we lose the rank."""
+from __future__ import annotations
+
+NAME = "goal-seek"
+HELP = "goal seek: the smallest push on an indicator for P(rank ≤ r) ≥ p; each rival's break-even total"
+ORDER = 57
+
+
+def add_arguments(p):
+    from ._aids import add_aid_arguments
+    from ._argtypes import probability
+
+    add_aid_arguments(p)
+    p.add_argument("--indicator", default="", metavar="IND,…", help="indicators to seek on (default: every pushable one)")
+    p.add_argument("--prob", type=probability, default=0.8, help="probability to reach (default 0.8)")
+    p.add_argument("--goal", choices=("rank", "grade"), default="rank", help="rank ≤ r or grade ≥ g (default rank)")
+    p.add_argument("--breakeven-prob", type=probability, default=0.5,
+                   help="break-even: the rival's total at which P(goal) falls below this (default 0.5)")
+
+
+def run(args) -> int:
+    from optimizer.aids.goalseek import breakeven_all, goal_seek_all
+
+    from ..progress import bar
+    from ..runs import RunFolder
+    from ._aids import header, plan_table, print_json, records, setup, show
+
+    scn, req, st, source = setup(args)
+    names = [n.strip() for n in args.indicator.split(",") if n.strip()] or None
+    with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        with bar(len(names or st.ca.names), "单变量求解", unit="项") as progress:
+            seek = goal_seek_all(st, args.prob, args.goal, names, progress=progress)
+        even = breakeven_all(st, args.breakeven_prob, args.goal)
+        out = {**header(st, source), "goal": args.goal, "prob": args.prob, "goal_seek": records(seek),
+               "breakeven_prob": args.breakeven_prob, "breakeven": records(even)}
+        run.table("goal-seek", seek, title=f"单变量求解: 各指标单独推进到 P ≥ {args.prob:g} 的最小推进量")
+        run.table("breakeven", even, title=f"对手盈亏平衡: P 降到 {args.breakeven_prob:g} 以下时对手的总分")
+        run.table("plan", plan_table(st), title=f"其余指标保持的方案: {source}")
+        run.text("breakeven", "\n".join(even["结论"]), title="对手盈亏平衡")
+        run.results(out)
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"== {scn.name}: goal seek in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    cols = ["指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率", "方案推进量", "上限处概率"]
+    print(show(seek[[c for c in cols if c in seek]]))
+    print("\n-- break-even --")
+    print("\n".join(even["结论"]))
+    return 0

@@ -1,0 +1,41 @@
+"""``kaoping rivals SCENARIO``: head-to-head with each rival under a plan (研究仙居、天台, 扬长避短)."""
+from __future__ import annotations
+
+NAME = "rivals"
+HELP = "head-to-head with each rival: points per item, P(we out-score them), the totals' distributions"
+ORDER = 55
+
+
+def add_arguments(p):
+    from ._aids import add_aid_arguments
+
+    add_aid_arguments(p)
+    p.add_argument("--top", type=int, default=3, help="strengths and weaknesses named per rival (default 3)")
+
+
+def run(args) -> int:
+    from optimizer.aids.rivals import head_to_head
+
+    from ..report import bar_figure
+    from ..runs import RunFolder
+    from ._aids import header, plan_table, print_json, records, setup, show
+
+    scn, req, st, source = setup(args)
+    with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        hh = head_to_head(st, top=args.top)
+        out = {**header(st, source), "totals": records(hh.totals), "items": records(hh.items), "words": hh.words}
+        run.text("words", "\n".join(hh.words), title="对手比较: 扬长避短")
+        run.table("totals", hh.totals, title="总分对比 (本县与各对手)")
+        run.table("items", hh.items, title="分项对比 (对手有分项预测的指标)")
+        run.table("plan", plan_table(st), title=f"所比较的方案: {source}")
+        run.figure("totals", lambda: bar_figure(hh.totals, "对手", "P(本县排名在前)", "本县排名在对手之前的概率"),
+                   title="本县排名在前的概率")
+        run.results(out)
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"== {scn.name}: head-to-head in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    print("\n".join(hh.words))
+    print("\n-- totals --\n" + show(hh.totals))
+    print("\n-- items --\n" + show(hh.items))
+    return 0

@@ -1,0 +1,195 @@
+"""Goal seek, as in Excel: the smallest push on one indicator that reaches a probability, the rest of
+the plan held; and the break-even total of a rival at which we lose the rank.
+
+**Goal seek.** P(x) = P(rank ≤ r) (or grade ≥ g) with indicator X pushed by x and every other
+indicator at the plan's push, on the study's draws (common random numbers). P is scanned at X's
+option levels (the breakpoints of its rule within reach, the grid between them, the largest
+feasible push), then the first level that reaches ``prob`` is narrowed down by bisection against the
+level below it, to ``tol`` [indicator unit]: the answer x* reaches ``prob`` and x* − tol does not.
+When no push within reach does, the answer says so with P at the largest push. Every P is the
+scoring model's (models.scoring on the pushed draws).
+
+**Break-even.** With a rival's total moved by δ [points] in every draw (the plan held), P(δ) =
+P(rank ≤ r) is non-increasing in δ: the break-even δ* is where it falls below ``prob``, by
+bisection to ``tol`` on models.scoring's own ranks and grades of the moved totals. For a rival known
+only by its total the answer is re-checked by re-simulating the scenario with the rival's forecast
+total moved (a patch of ``counties[…].totals[…].mean``) just below and just above δ*.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from models.options import curve_cost, option_levels
+from models.projection import apply_push, draw
+from models.scenario import with_patches
+from models.scorecard import central_values
+from models.scoring import compile_scenario, grades, promoted, ranks
+
+from ..errors import BadInput
+from ..plan import VerificationError
+from .common import Study
+
+GOALS = ("rank", "grade")
+
+
+def _curve(scn, name):
+    seg = [(r.upto, r.cost) for r in scn.effort_rows if r.indicator == name]
+    return (np.array([u for u, _ in seg]), np.array([c for _, c in seg])) if seg else None
+
+
+def _p(st: Study, push: np.ndarray, goal: str) -> float:
+    r, g = st.success(st.scores(push))
+    return float((r if goal == "rank" else g).mean())
+
+
+def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: float | None = None,
+              levels=None) -> dict:
+    """The smallest push on ``indicator`` reaching P(goal) ≥ ``prob``, the rest of the plan held
+    (see the module docstring). Returns a row: the push [unit], the value it reaches at the forecast
+    centre, its effort, P at the answer and just below it, P with no push on X and with the plan's."""
+    if goal not in GOALS:
+        raise BadInput(f"goal must be one of {GOALS}")
+    if not 0 < prob <= 1:
+        raise BadInput(f"the probability to reach must be in (0, 1], got {prob}")
+    scn, cs = st.scn, st.cs
+    if indicator not in cs.indicators:
+        raise BadInput(f"unknown indicator '{indicator}'")
+    col = cs.indicators.index(indicator)
+    if col not in set(int(c) for c in st.ca.cols):
+        raise BadInput(f"'{indicator}' is not an indicator of {st.ca.name}: goal seek works within one assessment")
+    ind = scn.indicator(indicator)
+    levels = levels or option_levels(scn, cs, central_values(scn, cs))
+    j = levels.names.index(indicator) if indicator in levels.names else None
+    steps = levels.push[j] if j is not None else np.zeros(1)
+    top = float(steps[-1])
+    tol = max(top, 1.0) * 1e-6 if tol is None else tol
+    curve = _curve(scn, indicator)
+
+    def p_at(x):
+        v = st.push.copy()
+        v[col] = x
+        return _p(st, v, goal)
+
+    ps = [p_at(x) for x in steps]
+    hit = next((k for k, p in enumerate(ps) if p >= prob - 1e-12), None)
+    centre = central_values(scn, cs)[cs.home, col]
+    sign = 1.0 if ind.direction == "higher" else -1.0
+    row = {"指标": indicator, "单位": ind.unit, "预测值": centre, "目标概率": prob, "目标": goal,
+           "方案推进量": st.push[col], "方案下概率": p_at(st.push[col]), "不推进该项概率": ps[0],
+           "可达上限推进量": top, "上限处概率": ps[-1]}
+    if hit is None:
+        return {**row, "结论": "推到可达上限也达不到", "最小推进量": np.nan, "达到值": np.nan, "工作量": np.nan,
+                "该推进量下概率": np.nan, "少推一点的概率": np.nan, "精度": tol}
+    if hit == 0:
+        x, below = 0.0, np.nan
+        word = "不推进该项已达到"
+    else:
+        lo, hi = float(steps[hit - 1]), float(steps[hit])
+        while hi - lo > tol:
+            mid = 0.5 * (lo + hi)
+            if p_at(mid) >= prob - 1e-12:
+                hi = mid
+            else:
+                lo = mid
+        x, below = hi, p_at(max(hi - tol, 0.0))
+        word = "最小推进量"
+    px = p_at(x)
+    if px < prob - 1e-12 or (hit > 0 and below >= prob - 1e-12):
+        raise VerificationError(f"goal seek on {indicator}: P({x:.6g}) = {px} and P(x − tol) = {below} do not bracket {prob}")
+    effort = float(curve_cost(x, *curve)) if curve is not None and x > 0 else 0.0
+    return {**row, "结论": word, "最小推进量": x, "达到值": centre + sign * x, "工作量": effort,
+            "该推进量下概率": px, "少推一点的概率": below, "精度": tol}
+
+
+def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, progress=None) -> pd.DataFrame:
+    """:func:`goal_seek` for every pushable indicator of the goal's assessment (or ``indicators``),
+    those that can reach the goal alone first, by their effort."""
+    scn, cs = st.scn, st.cs
+    levels = option_levels(scn, cs, central_values(scn, cs))
+    cols = set(int(c) for c in st.ca.cols)
+    names = indicators or [n for n, c in zip(levels.names, levels.cols) if int(c) in cols]
+    rows = []
+    for n in names:
+        rows.append(goal_seek(st, n, prob, goal, levels=levels))
+        if progress is not None:
+            progress(1)
+    df = pd.DataFrame(rows)
+    if len(df):
+        df = df.sort_values(["工作量", "上限处概率"], ascending=[True, False], na_position="last").reset_index(drop=True)
+    return df
+
+
+# --------------------------------------------------------------------------- break-even
+
+
+class _Moved:
+    """P(goal) with one rival's total moved by δ in every draw, by models.scoring's ranks and grades."""
+
+    def __init__(self, st: Study, c: int, goal: str):
+        self.st, self.c, self.goal = st, c, goal
+        s, ca = st.plan_scores, st.ca
+        self.total, self.vet = s.total, s.vetoed
+        dq = ca.veto_effect == 3
+        self.dq = self.vet[..., dq].any(axis=-1) if self.vet.shape[-1] and dq.any() else None
+        self.prom = promoted(apply_push(st.draws.values, st.cs, st.push), ca) if goal == "grade" else None
+
+    def __call__(self, delta: float) -> float:
+        st, ca, h = self.st, self.st.ca, self.st.home
+        total = self.total.copy()
+        total[:, self.c] += delta
+        rank = ranks(total, ca, self.dq)
+        if self.goal == "rank":
+            return float((rank[:, h] <= st.req.rank).mean())
+        return float((grades(total, rank, ca, self.vet, self.prom)[:, h] <= st.req.grade).mean())
+
+
+def breakeven(st: Study, rival: str, prob: float = 0.5, goal: str = "rank", tol: float = 1e-6,
+              verify: bool = True) -> dict:
+    """The rival's total gain δ* [points] up to which P(goal) stays ≥ ``prob`` (see the module docstring)."""
+    cs, ca = st.cs, st.ca
+    if goal not in GOALS:
+        raise BadInput(f"goal must be one of {GOALS}")
+    if rival not in cs.counties or cs.counties.index(rival) not in st.rivals:
+        raise BadInput(f"'{rival}' is not a rival of {cs.counties[st.home]} in {ca.name}: one of "
+                       f"{', '.join(cs.counties[c] for c in st.rivals)}")
+    c = cs.counties.index(rival)
+    p = _Moved(st, c, goal)
+    span = float(np.ptp(p.total[:, [st.home, c]])) + 1.0
+    lo, hi = -span, span
+    row = {"对手": rival, "目标": goal, "目标概率": prob, "现在的概率": p(0.0), "对手期望总分 [分]": float(p.total[:, c].mean())}
+    if p(lo) < prob - 1e-12:
+        return {**row, "结论": f"对手少得 {span:.3g} 分也达不到", "盈亏平衡增分 [分]": np.nan, "对手总分达到 [分]": np.nan}
+    if p(hi) >= prob - 1e-12:
+        return {**row, "结论": f"对手多得 {span:.3g} 分仍能保住", "盈亏平衡增分 [分]": np.inf, "对手总分达到 [分]": np.inf}
+    while hi - lo > tol:  # P(lo) ≥ prob > P(hi)
+        mid = 0.5 * (lo + hi)
+        if p(mid) >= prob - 1e-12:
+            lo = mid
+        else:
+            hi = mid
+    if verify and ca.total_only[c]:
+        _verify(st, rival, lo - 10 * tol, hi + 10 * tol, prob, goal)
+    what = st.rank_words if goal == "rank" else st.grade_words
+    word = (f"{rival} 总分比预测多得不超过 {lo:.3g} 分, P({what}) 仍不低于 {prob:.0%}; 再多就低于" if lo >= 0 else
+            f"{rival} 总分须比预测少 {-lo:.3g} 分以上, P({what}) 才达到 {prob:.0%}")
+    return {**row, "结论": word, "盈亏平衡增分 [分]": lo, "对手总分达到 [分]": row["对手期望总分 [分]"] + lo}
+
+
+def _verify(st: Study, rival: str, below: float, above: float, prob: float, goal: str) -> None:
+    """Re-simulate with the rival's forecast total moved (a scenario patch) on each side of δ*."""
+    mean = st.scn.county(rival).totals[st.ca.name].mean
+    for delta, want in ((below, True), (above, False)):
+        scn2 = with_patches(st.scn, [(f"counties[{rival}].totals[{st.ca.name}].mean", mean + delta)], "盈亏平衡")
+        cs2 = compile_scenario(scn2)
+        st2 = Study(scn2, st.req, st.push, draw(scn2, st.n, st.seed, stream=st.stream, cs=cs2), st.seed, cs2, st.stream)
+        r, g = st2.success(st2.scores())
+        ok = float((r if goal == "rank" else g).mean()) >= prob - 1e-12
+        if ok != want:
+            raise VerificationError(f"break-even against {rival}: re-simulated with its total moved by {delta:+.6g}, "
+                                    f"the goal is {'missed' if want else 'still met'}")
+
+
+def breakeven_all(st: Study, prob: float = 0.5, goal: str = "rank") -> pd.DataFrame:
+    """:func:`breakeven` against every rival of the ranking class."""
+    return pd.DataFrame([breakeven(st, st.cs.counties[c], prob, goal) for c in st.rivals])
