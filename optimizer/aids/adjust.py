@@ -125,7 +125,7 @@ def advise(st: Study, adjustments: dict[str, Adjustment], *, which: str = "basic
             cs2 = compile_scenario(scn2)
             push2 = np.asarray(plan_fn(scn2, req), dtype=float)
             for k, v in _gains(st, st.scores(push2, cs=cs2), r0, g0, t0, "重新优化").items():
-                table.at[i, k] = v
+                table.loc[i, k] = v
     words = _words(st, table, top)
     return Advice(table, words)
 

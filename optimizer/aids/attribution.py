@@ -66,8 +66,9 @@ class _Game:
                         tuple(np.array([0.0, st.push[c]]) for c in pushed), tuple(zero2 for _ in pushed),
                         tuple(zero2 for _ in pushed), tuple(("status quo", "plan") for _ in pushed))
         self.levels = levels
-        self.t = t = option_tables(st.draws.values, st.draws.totals, _only(cs, ca.name), levels).assessments[0]
-        self.h, self.req = st.home, st.req
+        t = option_tables(st.draws.values, st.draws.totals, _only(cs, ca.name), levels).assessments[0]
+        self.t = t = _class_only(t)
+        self.h, self.req = t.ca.home, st.req
         S, C, B = t.base_raw.shape
         self.owner = np.array([players.index(_dept(i)) for i in inds], dtype=int)
         pos = {int(x): k for k, x in enumerate(t.xs)}
@@ -98,6 +99,23 @@ def _only(cs, name):
     from dataclasses import replace
 
     return replace(cs, assessments=tuple(a for a in cs.assessments if a.name == name))
+
+
+def _class_only(t):
+    """The tables restricted to the counties of the home county's ranking class: the others change
+    neither its rank nor its grade (their points on peer-relative rules are already in the tables)."""
+    from dataclasses import replace
+
+    ca = t.ca
+    keep = np.flatnonzero(ca.class_of == ca.class_of[ca.home])
+    if len(keep) == len(ca.class_of):
+        return t
+    cut = {f: getattr(ca, f)[keep] for f in ("class_of", "rule_class_of", "total_only", "total_mean", "total_sd")}
+    ca2 = replace(ca, home=int(np.flatnonzero(keep == ca.home)[0]), **cut)
+    sl = (slice(None), keep)
+    return replace(t, ca=ca2, core=t.core[sl], over=t.over[sl], base_raw=t.base_raw[sl], veto0=t.veto0[sl],
+                   promo_base=None if t.promo_base is None else t.promo_base[sl],
+                   drawn_total=None if t.drawn_total is None else t.drawn_total[sl])
 
 
 def shapley_exact(game: _Game, D: int, progress=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -171,9 +171,11 @@ def breakeven(st: Study, rival: str, prob: float = 0.5, goal: str = "rank", tol:
     if verify and ca.total_only[c]:
         _verify(st, rival, lo - 10 * tol, hi + 10 * tol, prob, goal)
     what = st.rank_words if goal == "rank" else st.grade_words
-    word = (f"{rival} 总分比预测多得不超过 {lo:.3g} 分, P({what}) 仍不低于 {prob:.0%}; 再多就低于" if lo >= 0 else
-            f"{rival} 总分须比预测少 {-lo:.3g} 分以上, P({what}) 才达到 {prob:.0%}")
-    return {**row, "结论": word, "盈亏平衡增分 [分]": lo, "对手总分达到 [分]": row["对手期望总分 [分]"] + lo}
+    mean = row["对手期望总分 [分]"]
+    word = (f"{rival} 总分比其期望 ({mean:.2f} 分) 多出 {lo:.3g} 分以内 (不超过 {mean + lo:.2f} 分), P({what}) 仍不低于 "
+            f"{prob:.0%}; 再多就低于" if lo >= 0 else
+            f"{rival} 总分须比其期望 ({mean:.2f} 分) 少 {-lo:.3g} 分以上, P({what}) 才达到 {prob:.0%}")
+    return {**row, "结论": word, "盈亏平衡增分 [分]": lo, "对手总分达到 [分]": mean + lo}
 
 
 def _verify(st: Study, rival: str, below: float, above: float, prob: float, goal: str) -> None:
