@@ -1,5 +1,5 @@
 """The decision aids on the default scenario (scenarios/sanmen), with the default plan: the numbers
-notebooks/04-strategist-decision-aids.ipynb and `make demo` show (the scenario's 10 000 draws of the
+notebooks/05-strategist-decision-aids.ipynb and `make demo` show (the scenario's 10 000 draws of the
 aids' stream 3, seed 20100901).
 
 The default plan is what `kaoping optimize scenarios/sanmen --objective rank-prob --rank 1
@@ -95,7 +95,7 @@ def test_goal_seek_and_breakeven(st):
     """Holding the rest of the plan, 沿海产业带 needs a push of 1.089 分 for P(rank 1) ≥ 0.8; the
     rank is kept more often than not until 仙居 gains 4.01 points over its expected total (天台 5.07)."""
     g = goalseek.goal_seek(st, "沿海产业带", 0.8)
-    assert g["最小推进量"] == pytest.approx(1.0888481, abs=1e-5)
+    assert 1.088842 <= g["最小推进量"] <= 1.088849 + g["精度"]  # the step of P(x) lies in [1.088842, 1.088849]
     assert g["该推进量下概率"] >= 0.8 > g["少推一点的概率"]
     even = goalseek.breakeven_all(st).set_index("对手")["盈亏平衡增分 [分]"]
     assert even.to_dict() == pytest.approx({"仙居": 4.01189, "天台": 5.06782}, abs=2e-5)

@@ -3,9 +3,6 @@ department's share; in the scenario as named sets and as CLI flags; a clash exit
 constraints. The brute-force check of the MILP under constraints is in tests/test_milp.py."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pytest
 import yaml
@@ -16,17 +13,7 @@ from optimizer.constraints import Item, apply, clash, items_from
 from optimizer.errors import BadInput, Infeasible
 from optimizer.plan import optimize
 from optimizer.request import Request
-
-TINY = Path(__file__).parent / "data" / "tiny"
-EFFORT = "indicator,upto,cost\nexports,0.5,1\nexports,1.0,2\nenergy,0.05,1\nenergy,0.15,3\n"
-
-
-@pytest.fixture()
-def scen(tmp_path):
-    d = tmp_path / "tiny"
-    shutil.copytree(TINY, d)
-    (d / "effort.csv").write_text(EFFORT, encoding="utf-8")
-    return d
+from test_optimize import EFFORT, scen  # noqa: F401  (tests/data/tiny with a cost curve, as a fixture)
 
 
 def _push(res, name):

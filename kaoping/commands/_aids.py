@@ -124,6 +124,20 @@ def print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=1, default=float))
 
 
+def finish(args, st, source: str, what: str, out: dict, lines, tables) -> int:
+    """Print the aid's results: ``out`` as JSON with --json, else a title, ``lines`` and ``tables``
+    (title → DataFrame, or DataFrames alone)."""
+    if args.json:
+        print_json(out)
+        return 0
+    print(f"== {st.scn.name}: {what} in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    print("\n".join(lines))
+    for title, df in (tables.items() if isinstance(tables, dict) else ((None, t) for t in tables)):
+        print(f"\n-- {title} --\n" if title else "\n", end="")
+        print(show(df))
+    return 0
+
+
 def show(df: pd.DataFrame) -> str:
     with pd.option_context("display.max_rows", 200, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 80, "display.float_format", lambda v: f"{v:.4g}"):

@@ -59,7 +59,7 @@ def run(args) -> int:
     from ..progress import bar
     from ..report import bar_figure
     from ..runs import RunFolder
-    from ._aids import header, plan_table, print_json, records, replan, setup, show
+    from ._aids import finish, header, plan_table, records, replan, setup
 
     scn, req, st, source = setup(args)
     adj = adjustments(st, args)
@@ -76,10 +76,5 @@ def run(args) -> int:
         head = adv.table.head(10)
         run.figure("advice", lambda: bar_figure(head, "指标", col, f"目标调整后 {col}"), title="调整的收益 (前十项)")
         run.results(out)
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"== {scn.name}: target adjustments in {st.ca.name} ({st.n} draws; plan: {source}) ==")
-    print("\n".join(adv.words))
-    print("\n" + show(adv.table))
-    return 0
+    shown = [c for c in adv.table.columns if "名次" in c or c in ("指标", "牵头单位", "调整", "期望总分增加(保持方案) [分]")]
+    return finish(args, st, source, "target adjustments", out, adv.words, [adv.table[shown]])

@@ -21,7 +21,7 @@ def run(args) -> int:
     from ..progress import bar
     from ..report import bar_figure
     from ..runs import RunFolder
-    from ._aids import header, plan_table, print_json, records, setup, show
+    from ._aids import finish, header, plan_table, records, setup
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
@@ -38,10 +38,4 @@ def run(args) -> int:
                                                      f"各部门对 P({st.rank_words}) 增量的贡献", ylabel="概率"),
                    title="各部门的贡献")
         run.results(out)
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"== {scn.name}: department attribution in {st.ca.name} ({st.n} draws; plan: {source}) ==")
-    print("\n".join(at.words))
-    print("\n" + show(at.table))
-    return 0
+    return finish(args, st, source, "department attribution", out, at.words, [at.table])

@@ -24,7 +24,7 @@ def run(args) -> int:
 
     from ..progress import bar
     from ..runs import RunFolder
-    from ._aids import header, plan_table, print_json, records, setup, show
+    from ._aids import finish, header, plan_table, records, setup
 
     scn, req, st, source = setup(args)
     names = [n.strip() for n in args.indicator.split(",") if n.strip()] or None
@@ -39,12 +39,6 @@ def run(args) -> int:
         run.table("plan", plan_table(st), title=f"其余指标保持的方案: {source}")
         run.text("breakeven", "\n".join(even["结论"]), title="对手盈亏平衡")
         run.results(out)
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"== {scn.name}: goal seek in {st.ca.name} ({st.n} draws; plan: {source}) ==")
     cols = ["指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率", "方案推进量", "上限处概率"]
-    print(show(seek[[c for c in cols if c in seek]]))
-    print("\n-- break-even --")
-    print("\n".join(even["结论"]))
-    return 0
+    return finish(args, st, source, "goal seek", out, [], {"goal seek": seek[[c for c in cols if c in seek]],
+                                                            "break-even": even[["对手", "结论"]]})

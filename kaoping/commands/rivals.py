@@ -18,7 +18,7 @@ def run(args) -> int:
 
     from ..report import bar_figure
     from ..runs import RunFolder
-    from ._aids import header, plan_table, print_json, records, setup, show
+    from ._aids import finish, header, plan_table, records, setup
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
@@ -31,11 +31,4 @@ def run(args) -> int:
         run.figure("totals", lambda: bar_figure(hh.totals, "对手", "P(本县排名在前)", "本县排名在对手之前的概率"),
                    title="本县排名在前的概率")
         run.results(out)
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"== {scn.name}: head-to-head in {st.ca.name} ({st.n} draws; plan: {source}) ==")
-    print("\n".join(hh.words))
-    print("\n-- totals --\n" + show(hh.totals))
-    print("\n-- items --\n" + show(hh.items))
-    return 0
+    return finish(args, st, source, "head-to-head", out, hh.words, {"totals": hh.totals, "items": hh.items})

@@ -22,7 +22,7 @@ def run(args) -> int:
     from optimizer.aids.robustness import robustness
 
     from ..runs import RunFolder
-    from ._aids import header, plan_table, print_json, records, setup, show
+    from ._aids import finish, header, plan_table, records, setup
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
@@ -40,10 +40,4 @@ def run(args) -> int:
             run.figure("rule1", lambda: rule_figure(rb.features[level], box, fails, f"规则1 ({level}): 失利的抽样"),
                        title="规则1: 失利的抽样 (红) 与规则的范围")
         run.results(out)
-    if args.json:
-        print_json(out)
-        return 0
-    print(f"== {scn.name}: robustness in {st.ca.name} ({st.n} draws; plan: {source}) ==")
-    print("\n".join(rb.words))
-    print("\n" + show(rb.rules))
-    return 0
+    return finish(args, st, source, "robustness", out, rb.words, [rb.rules])

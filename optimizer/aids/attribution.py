@@ -28,7 +28,7 @@ import pandas as pd
 from models.options import Levels, curve_cost, option_tables, outcome_from_raw
 
 from ..plan import VerificationError
-from .common import Study, mean_se
+from .common import Study, mean_se, only_assessment
 
 MAX_EXACT = 12  # departments up to which every coalition is enumerated
 NONE = "（未指定）"  # an indicator without a lead department
@@ -66,7 +66,7 @@ class _Game:
                         tuple(np.array([0.0, st.push[c]]) for c in pushed), tuple(zero2 for _ in pushed),
                         tuple(zero2 for _ in pushed), tuple(("status quo", "plan") for _ in pushed))
         self.levels = levels
-        t = option_tables(st.draws.values, st.draws.totals, _only(cs, ca.name), levels).assessments[0]
+        t = option_tables(st.draws.values, st.draws.totals, only_assessment(cs, ca.name), levels).assessments[0]
         self.t = t = _class_only(t)
         self.h, self.req = t.ca.home, st.req
         S, C, B = t.base_raw.shape
@@ -92,13 +92,6 @@ class _Game:
         out = outcome_from_raw(self.t, plan, raw)
         h = self.h
         return np.stack([out.total[:, h], out.rank[:, h] <= self.req.rank, out.grade[:, h] <= self.req.grade]).astype(float)
-
-
-def _only(cs, name):
-    """The compiled scenario with one assessment (option tables of the goal's assessment only)."""
-    from dataclasses import replace
-
-    return replace(cs, assessments=tuple(a for a in cs.assessments if a.name == name))
 
 
 def _class_only(t):

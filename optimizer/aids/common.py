@@ -98,6 +98,13 @@ def study(scn, req: Request, push, *, n_draws: int | None = None, seed: int | No
     return Study(scn, req, push, draw(scn, n, seed, stream=stream, cs=cs), seed, cs, stream)
 
 
+def only_assessment(cs: CompiledScenario, name: str) -> CompiledScenario:
+    """The compiled scenario with one assessment (option tables of that assessment alone)."""
+    from dataclasses import replace
+
+    return replace(cs, assessments=tuple(a for a in cs.assessments if a.name == name))
+
+
 def mean_se(x) -> tuple[float, float]:
     """Mean of a per-draw quantity and its Monte Carlo standard error sd/√S."""
     x = np.asarray(x, dtype=float)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from models.options import curve_cost, option_levels
+from models.options import Levels, curve_cost, evaluate, option_levels, option_tables
 from models.projection import apply_push, draw
 from models.scenario import with_patches
 from models.scorecard import central_values
@@ -28,7 +28,7 @@ from models.scoring import compile_scenario, grades, promoted, ranks
 
 from ..errors import BadInput
 from ..plan import VerificationError
-from .common import Study
+from .common import Study, only_assessment as _only
 
 GOALS = ("rank", "grade")
 
@@ -43,11 +43,42 @@ def _p(st: Study, push: np.ndarray, goal: str) -> float:
     return float((r if goal == "rank" else g).mean())
 
 
+class _Scan:
+    """P(goal) with one indicator at each of its option levels and the rest at the plan's pushes, for
+    every indicator at once: option tables (one scoring pass per level index) with each indicator's
+    levels plus its push in the plan, so that a level is a table lookup."""
+
+    def __init__(self, st: Study, levels, goal: str):
+        cols = [int(c) for c in st.ca.cols]
+        js = {c: j for j, c in enumerate(levels.cols)}
+        keep = [c for c in cols if c in js or st.push[c] > 0]
+        pushes = [np.unique(np.r_[levels.push[js[c]] if c in js else [], st.push[c]]) for c in keep]
+        z = [np.zeros(len(p)) for p in pushes]
+        self.L = Levels(tuple(st.cs.indicators[c] for c in keep), np.array(keep, dtype=int), (None,) * len(keep),
+                        tuple(pushes), tuple(z), tuple(z), tuple(("level",) * len(p) for p in pushes))
+        self.t = option_tables(st.draws.values, st.draws.totals, _only(st.cs, st.ca.name), self.L).assessments[0]
+        self.plan = np.array([int(np.searchsorted(p, st.push[c])) for p, c in zip(pushes, keep)], dtype=int)
+        self.st, self.goal = st, goal
+
+    def __call__(self, indicator: str, pushes) -> list[float]:
+        j = self.L.names.index(indicator)
+        out = []
+        for x in pushes:
+            plan = self.plan.copy()
+            plan[j] = int(np.searchsorted(self.L.push[j], x))
+            o = evaluate(self.t, self.L, plan)
+            h, req = self.st.home, self.st.req
+            ok = o.rank[:, h] <= req.rank if self.goal == "rank" else o.grade[:, h] <= req.grade
+            out.append(float(ok.mean()))
+        return out
+
+
 def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: float | None = None,
-              levels=None) -> dict:
+              levels=None, scan=None) -> dict:
     """The smallest push on ``indicator`` reaching P(goal) ≥ ``prob``, the rest of the plan held
     (see the module docstring). Returns a row: the push [unit], the value it reaches at the forecast
-    centre, its effort, P at the answer and just below it, P with no push on X and with the plan's."""
+    centre, its effort, P at the answer and just below it, P with no push on X and with the plan's.
+    ``scan`` (from :func:`goal_seek_all`) reads the option levels from tables instead of scoring them."""
     if goal not in GOALS:
         raise BadInput(f"goal must be one of {GOALS}")
     if not 0 < prob <= 1:
@@ -63,7 +94,7 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     j = levels.names.index(indicator) if indicator in levels.names else None
     steps = levels.push[j] if j is not None else np.zeros(1)
     top = float(steps[-1])
-    tol = max(top, 1.0) * 1e-6 if tol is None else tol
+    tol = max(top, 1.0) * 1e-4 if tol is None else tol
     curve = _curve(scn, indicator)
 
     def p_at(x):
@@ -71,12 +102,13 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
         v[col] = x
         return _p(st, v, goal)
 
-    ps = [p_at(x) for x in steps]
+    ps = scan(indicator, steps) if scan is not None else [p_at(x) for x in steps]
     hit = next((k for k, p in enumerate(ps) if p >= prob - 1e-12), None)
     centre = central_values(scn, cs)[cs.home, col]
     sign = 1.0 if ind.direction == "higher" else -1.0
     row = {"指标": indicator, "单位": ind.unit, "预测值": centre, "目标概率": prob, "目标": goal,
-           "方案推进量": st.push[col], "方案下概率": p_at(st.push[col]), "不推进该项概率": ps[0],
+           "方案推进量": st.push[col], "方案下概率": (scan or (lambda n, xs: [p_at(x) for x in xs]))(indicator, [st.push[col]])[0],
+           "不推进该项概率": ps[0],
            "可达上限推进量": top, "上限处概率": ps[-1]}
     if hit is None:
         return {**row, "结论": "推到可达上限也达不到", "最小推进量": np.nan, "达到值": np.nan, "工作量": np.nan,
@@ -109,9 +141,10 @@ def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, p
     levels = option_levels(scn, cs, central_values(scn, cs))
     cols = set(int(c) for c in st.ca.cols)
     names = indicators or [n for n, c in zip(levels.names, levels.cols) if int(c) in cols]
+    scan = _Scan(st, levels, goal)
     rows = []
     for n in names:
-        rows.append(goal_seek(st, n, prob, goal, levels=levels))
+        rows.append(goal_seek(st, n, prob, goal, levels=levels, scan=scan))
         if progress is not None:
             progress(1)
     df = pd.DataFrame(rows)
