@@ -19,7 +19,7 @@ cells may be Chinese (正向/逆向, 分数/名次/比例 …) or the scenario f
 ``县市区数值``  县市区, 指标, 分布, 预测值, 标准差, 低, 最可能, 高, 最小, 最大, 实际完成, 来源, 假设, 说明
 ``工作量``  指标, 推进至, 单位工作量, 假设, 说明
 ``部门预算``  牵头单位, 预算
-``高级``  路径, YAML — anything else (vetoes, pools, promotion, overrides, history …) as YAML
+``高级``  路径, YAML — anything else (vetoes, pools, promotion, overrides, constraints, history …) as YAML
     under a path such as ``assessments[main].vetoes`` or ``overrides``.
 
 Only 设置, 指标 and 县市区数值 are required. A bad cell is reported with its sheet, row and

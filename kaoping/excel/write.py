@@ -176,6 +176,8 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
         advanced.append(("effort.assumed", dict(spec.effort.assumed)))
     if spec.overrides:
         advanced.append(("overrides", {k: o.model_dump(mode="json", exclude_defaults=True) for k, o in spec.overrides.items()}))
+    if spec.constraints:
+        advanced.append(("constraints", {k: c.model_dump(mode="json", exclude_defaults=True) for k, c in spec.constraints.items()}))
     sheets["高级"] = [{"路径": p, "YAML": yaml.safe_dump(v, allow_unicode=True, sort_keys=False, width=1000).strip()}
                     for p, v in advanced]
     return sheets

@@ -142,6 +142,9 @@ def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, p
     cols = set(int(c) for c in st.ca.cols)
     names = indicators or [n for n, c in zip(levels.names, levels.cols) if int(c) in cols]
     scan = _Scan(st, levels, goal)
+    r, g = st.success(st.plan_scores)
+    if names and scan(names[0], [st.push[st.cs.indicators.index(names[0])]])[0] != float((r if goal == "rank" else g).mean()):
+        raise VerificationError("goal seek: the option tables and the scoring model disagree on the plan")
     rows = []
     for n in names:
         rows.append(goal_seek(st, n, prob, goal, levels=levels, scan=scan))
