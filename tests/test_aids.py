@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaoping.cli import main
+from models import warning
 from models.options import option_levels
 from models.projection import draw
 from models.scenario import build_scenario
@@ -215,8 +216,9 @@ def test_shapley_efficiency_and_dummy_on_random_instances(seed, share, exact):
 def test_goal_seek_finds_the_smallest_push():
     """H ranks first when x + push ≥ 4.6, so P(push) ≥ 0.8 first holds at push* = 4.6 − x₍ₖ₎, x₍ₖ₎
     the k-th largest draw, k = ⌈0.8·S⌉: goal seek returns it within its tolerance, P there is ≥ 0.8
-    and a tolerance less is below 0.8. Its effort is push* × 1 人月. 99.9 % needs more than the
-    largest push (0.5): no push within reach does."""
+    and a tolerance less is below 0.8. Its effort is push* × 1 人月. Here ranking first is reaching
+    basic, so the goal 'basic' (models.warning.push_for, exact) gives push* itself. 99.9 % needs
+    more than the largest push (0.5): no push within reach does."""
     scn, S = jump(), 2000
     st_ = study(scn, Request(assessment="main"), push_vector(scn, {}), n_draws=S)
     row = goalseek.goal_seek(st_, "x", 0.8)
@@ -227,6 +229,8 @@ def test_goal_seek_finds_the_smallest_push():
     assert row["工作量"] == pytest.approx(row["最小推进量"], abs=1e-12)
     assert row["达到值"] == pytest.approx(4.5 + row["最小推进量"], abs=1e-12)
     assert row["不推进该项概率"] == pytest.approx(float((x >= 4.6).mean()), abs=1e-12)
+    same = goalseek.goal_seek(st_, "x", 0.8, goal="basic")  # x's own basic target, solved as kaoping warn does
+    assert same["最小推进量"] == warning.push_for(x, 4.6, 0.8) and abs(same["最小推进量"] - exact) < 1e-12
     out = goalseek.goal_seek(st_, "x", 0.999)
     assert out["结论"] == "推到可达上限也达不到" and out["上限处概率"] == pytest.approx(float((x + 0.5 >= 4.6).mean()))
     assert goalseek.goal_seek(st_, "x", 0.01)["最小推进量"] == 0.0  # already met

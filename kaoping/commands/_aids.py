@@ -131,7 +131,8 @@ def finish(args, st, source: str, what: str, out: dict, lines, tables) -> int:
         print_json(out)
         return 0
     print(f"== {st.scn.name}: {what} in {st.ca.name} ({st.n} draws; plan: {source}) ==")
-    print("\n".join(lines))
+    if lines:
+        print("\n".join(lines))
     for title, df in (tables.items() if isinstance(tables, dict) else ((None, t) for t in tables)):
         print(f"\n-- {title} --\n" if title else "\n", end="")
         print(show(df))

@@ -14,7 +14,8 @@ def add_arguments(p):
     add_aid_arguments(p)
     p.add_argument("--indicator", default="", metavar="IND,…", help="indicators to seek on (default: every pushable one)")
     p.add_argument("--prob", type=probability, default=0.8, help="probability to reach (default 0.8)")
-    p.add_argument("--goal", choices=("rank", "grade"), default="rank", help="rank ≤ r or grade ≥ g (default rank)")
+    p.add_argument("--goal", choices=("rank", "grade", "basic", "full"), default="rank",
+                   help="rank ≤ r, grade ≥ g, or the indicator's own basic (full) target, as kaoping warn (default rank)")
     p.add_argument("--breakeven-prob", type=probability, default=0.5,
                    help="break-even: the rival's total at which P(goal) falls below this (default 0.5)")
 
@@ -31,7 +32,7 @@ def run(args) -> int:
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
         with bar(len(names or st.ca.names), "单变量求解", unit="项") as progress:
             seek = goal_seek_all(st, args.prob, args.goal, names, progress=progress)
-        even = breakeven_all(st, args.breakeven_prob, args.goal)
+        even = breakeven_all(st, args.breakeven_prob, "grade" if args.goal == "grade" else "rank")
         out = {**header(st, source), "goal": args.goal, "prob": args.prob, "goal_seek": records(seek),
                "breakeven_prob": args.breakeven_prob, "breakeven": records(even)}
         run.table("goal-seek", seek, title=f"单变量求解: 各指标单独推进到 P ≥ {args.prob:g} 的最小推进量")

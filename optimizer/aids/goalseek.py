@@ -7,7 +7,9 @@ option levels (the breakpoints of its rule within reach, the grid between them, 
 feasible push), then the first level that reaches ``prob`` is narrowed down by bisection against the
 level below it, to ``tol`` [indicator unit]: the answer x* reaches ``prob`` and x* − tol does not.
 When no push within reach does, the answer says so with P at the largest push. Every P is the
-scoring model's (models.scoring on the pushed draws).
+scoring model's (models.scoring on the pushed draws). With ``goal`` 'basic' or 'full' the goal is
+the indicator's own: its value reaching the target in ``prob`` of the draws, solved exactly by
+``models.warning.push_for`` (the push ``kaoping warn`` shows).
 
 **Break-even.** With a rival's total moved by δ [points] in every draw (the plan held), P(δ) =
 P(rank ≤ r) is non-increasing in δ: the break-even δ* is where it falls below ``prob``, by
@@ -25,12 +27,27 @@ from models.projection import apply_push, draw
 from models.scenario import with_patches
 from models.scorecard import central_values
 from models.scoring import compile_scenario, grades, promoted, ranks
+from models.warning import push_for
 
 from ..errors import BadInput
 from ..plan import VerificationError
 from .common import Study, only_assessment as _only
 
-GOALS = ("rank", "grade")
+GOALS = ("rank", "grade", "basic", "full")
+
+
+def sign_of(ind) -> float:
+    return 1.0 if ind.direction == "higher" else -1.0
+
+
+def _target(ind, goal: str) -> float:
+    """The indicator's basic target (or full, for a threshold rule) for the goals 'basic' / 'full'."""
+    from ..constraints import basic_target
+
+    t = ind.rule.full if goal == "full" and hasattr(ind.rule, "full") else basic_target(ind)
+    if t is None:
+        raise BadInput(f"'{ind.name}' has no basic target (rule {ind.rule.kind}): seek on rank or grade instead")
+    return float(t)
 
 
 def _curve(scn, name):
@@ -97,10 +114,17 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     tol = max(top, 1.0) * 1e-4 if tol is None else tol
     curve = _curve(scn, indicator)
 
-    def p_at(x):
-        v = st.push.copy()
-        v[col] = x
-        return _p(st, v, goal)
+    if goal in ("basic", "full"):
+        target = _target(ind, goal)
+        good = sign_of(ind) * st.draws.values[:, st.home, col]
+
+        def p_at(x):
+            return float((good + x >= sign_of(ind) * target).mean())
+    else:
+        def p_at(x):
+            v = st.push.copy()
+            v[col] = x
+            return _p(st, v, goal)
 
     ps = scan(indicator, steps) if scan is not None else [p_at(x) for x in steps]
     hit = next((k for k, p in enumerate(ps) if p >= prob - 1e-12), None)
@@ -116,6 +140,9 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     if hit == 0:
         x, below = 0.0, np.nan
         word = "不推进该项已达到"
+    elif goal in ("basic", "full"):  # exact: the order statistic (models.warning, as kaoping warn)
+        x = push_for(good, sign_of(ind) * target, prob)
+        below, word = p_at(max(x - tol, 0.0)), "最小推进量"
     else:
         lo, hi = float(steps[hit - 1]), float(steps[hit])
         while hi - lo > tol:
@@ -141,10 +168,16 @@ def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, p
     levels = option_levels(scn, cs, central_values(scn, cs))
     cols = set(int(c) for c in st.ca.cols)
     names = indicators or [n for n, c in zip(levels.names, levels.cols) if int(c) in cols]
-    scan = _Scan(st, levels, goal)
-    r, g = st.success(st.plan_scores)
-    if names and scan(names[0], [st.push[st.cs.indicators.index(names[0])]])[0] != float((r if goal == "rank" else g).mean()):
-        raise VerificationError("goal seek: the option tables and the scoring model disagree on the plan")
+    scan = None
+    if goal in ("rank", "grade"):
+        scan = _Scan(st, levels, goal)
+        r, g = st.success(st.plan_scores)
+        if names and scan(names[0], [st.push[cs.indicators.index(names[0])]])[0] != float((r if goal == "rank" else g).mean()):
+            raise VerificationError("goal seek: the option tables and the scoring model disagree on the plan")
+    else:
+        from ..constraints import basic_target
+
+        names = [n for n in names if basic_target(scn.indicator(n)) is not None]
     rows = []
     for n in names:
         rows.append(goal_seek(st, n, prob, goal, levels=levels, scan=scan))
