@@ -23,7 +23,8 @@ are dense:
 
 Coverage is the share of all failures that fall inside the rule, density the share of the draws
 inside the rule that fail, mass the share of all draws inside it; all three are counted on the
-study's draws, whose outcomes are models.scoring's.
+study's draws, whose outcomes are models.scoring's. A plan that fails in most draws is described
+by its rarer outcome instead: the conditions under which it holds.
 """
 from __future__ import annotations
 
@@ -250,27 +251,31 @@ def conditions(box: Box, f: Features) -> list[str]:
 
 def robustness(st: Study, goal: str = "rank", **kw) -> Robustness:
     """Which uncertain inputs break the plan ``st.push`` (see the module docstring): rules at each
-    level of :data:`LEVELS`; ``kw`` go to :func:`discover`."""
+    level of :data:`LEVELS`; ``kw`` go to :func:`discover`. When the plan fails in most draws the
+    rarer outcome is described instead: the conditions under which it holds ("only if …")."""
     r, g = st.success(st.plan_scores)
-    y = ~(r if goal == "rank" else g)
+    fails = ~(r if goal == "rank" else g)
     what = st.rank_words if goal == "rank" else st.grade_words
-    p_fail = float(y.mean())
+    p_fail = float(fails.mean())
+    sought = "失利" if p_fail <= 0.5 else "保住"  # the rarer outcome
+    y = fails if sought == "失利" else ~fails
     rows, words, boxes = [], [f"方案在 {p_fail:.1%} 的抽样中保不住{what} ({st.n} 次抽样)"], []
     feats = {}
     for level in LEVELS:
         f = feats[level] = features(st, level)
-        found = discover(f.X, y, bad=f.bad, **kw)
+        found = discover(f.X, y, bad=f.bad if sought == "失利" else -f.bad, **kw)
         covered = np.zeros(len(y), dtype=bool)
         for i, b in enumerate(found, 1):
             cov, dens, mass = stats(b, f.X, y)
             covered |= b.inside(f.X)
             cond = " 且 ".join(conditions(b, f))
-            rows.append({"层次": level, "规则": i, "条件": cond, "覆盖率": cov, "密度": dens, "抽样占比": mass,
-                         "累计覆盖率": float((covered & y).sum() / y.sum())})
-            words.append(f"[{level}] 规则{i}: 保得住{what}, 除非 {cond} —— 这类抽样占 {mass:.1%}, 其中 {dens:.0%} "
-                         f"失利; 它们占全部失利的 {cov:.0%}")
+            rows.append({"层次": level, "规则": i, "所述结局": sought, "条件": cond, "覆盖率": cov, "密度": dens,
+                         "抽样占比": mass, "累计覆盖率": float((covered & y).sum() / y.sum())})
+            head = f"保得住{what}, 除非 {cond}" if sought == "失利" else f"只有在 {cond} 时才较有把握保住{what}"
+            words.append(f"[{level}] 规则{i}: {head} —— 这类抽样占 {mass:.1%}, 其中 {dens:.0%} {sought}; "
+                         f"它们占全部{sought}的 {cov:.0%}")
             boxes.append((level, b))
     if not boxes and 0 < p_fail < 1:
-        words.append("没有找到能概括失利的简单条件")
-    cols = ["层次", "规则", "条件", "覆盖率", "密度", "抽样占比", "累计覆盖率"]
+        words.append(f"没有找到能概括{sought}的简单条件")
+    cols = ["层次", "规则", "所述结局", "条件", "覆盖率", "密度", "抽样占比", "累计覆盖率"]
     return Robustness(pd.DataFrame(rows, columns=cols), p_fail, words, boxes, feats)
