@@ -47,13 +47,17 @@ def add_aid_arguments(p) -> None:
     add_run_arguments(p)
 
 
-def scenario_and_goal(args):
-    """The scenario (overrides applied) and the request (goal, budgets, constraints)."""
+def goal_request(scn, args):
+    """The request (goal, budgets, constraints resolved on ``scn``) the arguments ask for."""
     from .optimize import request_from_args
 
+    return request_from_args(scn, Namespace(**{**vars(args), "prob": None, "draws": args.opt_draws}))
+
+
+def scenario_and_goal(args):
+    """The scenario (overrides applied) and the request (goal, budgets, constraints)."""
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
-    ns = Namespace(**{**vars(args), "prob": None, "draws": args.opt_draws})
-    return scn, request_from_args(scn, ns)
+    return scn, goal_request(scn, args)
 
 
 def read_plan(scn, where: str) -> np.ndarray:
@@ -89,9 +93,11 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
 
 
 def replan(args):
-    """``plan_fn(scenario, request) -> pushes``: the same optimiser, for a changed scenario."""
-    return lambda scn, req: optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws,
-                                           seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+    """``plan_fn(scenario, request) -> pushes``: the same optimiser for a changed scenario, its
+    constraints resolved anew (a 保基本分 push follows an adjusted basic target)."""
+    return lambda scn, req: optimised_push(scn, goal_request(scn, args), replications=args.replications,
+                                           n_draws=args.opt_draws, seed=args.seed, solver=args.solver,
+                                           time_limit=args.time_limit)
 
 
 def setup(args):
