@@ -17,7 +17,7 @@ from models.scenario import load_scenario
 from optimizer.aids.common import optimised_push, push_vector, study
 from optimizer.errors import BadInput
 
-from ._argtypes import nonnegative, positive
+from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario
 from ._constraints import add_constraint_arguments
 
 PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its plan.csv; "
@@ -27,7 +27,7 @@ PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping
 def add_aid_arguments(p) -> None:
     from ..runs import add_run_arguments
 
-    p.add_argument("scenario")
+    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--assessment", default=None, help="assessment (default: the first)")
     p.add_argument("--rank", type=positive, default=1, help="goal: rank ≤ R (default 1)")
     p.add_argument("--grade", default=None, help="goal: grade G or better (name or index, default the best)")
