@@ -247,7 +247,8 @@ def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset())
                 P.append(Problem(F, "", "", f"{c['name']} has no forecast for {len(missing)} indicator(s) of {aname} "
                                  f"({shown}) and no total forecast: add rows, or 'totals' for the county in scenario.yaml"))
             else:
-                peer = [n for n, rule in names_here if n in missing and _peer_relative(rule)]
+                lacking = set(missing)  # a set: a list here made validation quadratic in the indicators
+                peer = [n for n, rule in names_here if n in lacking and _peer_relative(rule)]
                 if peer:
                     P.append(Problem(F, "", "", f"{c['name']} needs forecasts for the class-relative indicator(s) "
                                      f"{', '.join(peer)} of {aname}: add rows"))

@@ -22,6 +22,20 @@ from numba import njit, vectorize
 ROUNDINGS = ("prorata", "floor", "ceil")
 
 
+def _disk_cache() -> bool:
+    """Whether numba can keep compiled kernels on disk (beside this file, under $NUMBA_CACHE_DIR or in
+    the user's cache folder). A user who can write to none of them still gets the kernels, compiled
+    at each start instead of failing at import."""
+    try:
+        njit(cache=True)(_disk_cache)
+    except RuntimeError:  # numba: "cannot cache function …: no locator available"
+        return False
+    return True
+
+
+CACHE = _disk_cache()
+
+
 def step_units(distance, per, basis_relative, target, rounding):
     """Number of steps in ``distance`` [unit] ≥ 0.
 
@@ -46,7 +60,7 @@ def step_length(per, relative, target):
     return np.where(relative, np.abs(target) * np.asarray(per, dtype=float) / 100.0, per)
 
 
-@njit(cache=True)
+@njit(cache=CACHE)
 def _steps(units, rounding):
     """Whole steps: 0 pro rata, 1 floor (completed steps), 2 ceil (started steps), within 1e-9."""
     if rounding == 1.0:
@@ -56,7 +70,7 @@ def _steps(units, rounding):
     return units
 
 
-@njit(cache=True)
+@njit(cache=CACHE)
 def threshold_scalar(x, basic, full, points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor):
     """R4 two-anchor rule, core points of one value [points]; see :func:`threshold`."""
     t = (x - basic) / (full - basic)
@@ -71,7 +85,7 @@ def threshold_scalar(x, basic, full, points, basic_share, below_mode, zero_at, d
     return -min(d_points * short, -d_floor)
 
 
-@njit(cache=True)
+@njit(cache=CACHE)
 def over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap):
     """R4 over-full bonus of one value [points]; see :func:`over_full`."""
     beyond = x - full if full > basic else full - x
@@ -80,7 +94,7 @@ def over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap):
     return min(o_points * _steps(beyond / o_step, o_rounding), o_cap)
 
 
-@vectorize([_F64(*[_F64] * 11)], cache=True)
+@vectorize([_F64(*[_F64] * 11)], cache=CACHE)
 def threshold(x, basic, full, points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor):
     """R4 two-anchor rule, core points [points] (a numpy ufunc: broadcasts, one pass).
 
@@ -94,14 +108,14 @@ def threshold(x, basic, full, points, basic_share, below_mode, zero_at, d_step, 
                             d_floor)
 
 
-@vectorize([_F64(*[_F64] * 7)], cache=True)
+@vectorize([_F64(*[_F64] * 7)], cache=CACHE)
 def over_full(x, basic, full, o_step, o_points, o_rounding, o_cap):
     """R4 over-full bonus (超额加分) [points]: o_points per ``o_step`` beyond full [unit], rounded
     by o_rounding (0 pro rata, 1 floor, 2 ceil), at most ``o_cap``; 0 at or short of full."""
     return over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap)
 
 
-@njit(cache=True)
+@njit(cache=CACHE)
 def threshold_block_sums(x, params, block_of, over_block_of, n_blocks):
     """Threshold points of rows of values (M, n) summed straight into blocks (M, n_blocks),
     never materialising per-indicator points: one read of the values. ``params`` rows are the
