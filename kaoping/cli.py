@@ -1,12 +1,17 @@
 """The ``kaoping`` command line. Exit codes: 0 done; 2 bad input; 3 infeasible or solver failure; 1 other.
 
-``--json`` output goes alone on stdout; messages and progress go to stderr."""
+``--json`` output goes alone on stdout; messages and progress go to stderr. SIGTERM is turned
+into an exception for the length of a command, so that what a command started (a solver's
+child process, its temporary files, a partial run folder) is cleaned up as on Ctrl-C."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import pkgutil
+import signal
 import sys
+import threading
 
 from threadpoolctl import threadpool_limits
 
@@ -14,6 +19,7 @@ from models.scenario import ScenarioError
 from optimizer.errors import BadInput, Infeasible
 
 from . import commands
+from .runs import Terminated
 
 
 def _command_modules():
@@ -35,24 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
+@contextlib.contextmanager
+def _sigterm_raises():
+    """SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) inside the block (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
+    def _on_term(signum, frame):
+        raise Terminated(f"terminated by signal {signum}")
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    old = signal.signal(signal.SIGTERM, _on_term)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
-        return int(exc.code or 0)
-    args._argv = list(sys.argv[1:] if argv is None else argv)  # recorded in run folders' manifests
-    if not getattr(args, "_run", None):
-        parser.print_help(sys.stderr)
-        return 2
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def execute(args: argparse.Namespace, debug: bool = False) -> int:
+    """Run a parsed command; every failure becomes a message on stderr and an exit code, never a traceback."""
     try:
         # one BLAS thread: the block sums are skinny matrix products, and BLAS threads competing for
         # a shared 2-core machine made them 2.6x slower (measured in benchmarks/bench_projection)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _sigterm_raises(), threadpool_limits(limits=1, user_api="blas"):
             return int(args._run(args) or 0)
     except ScenarioError as err:
         print(f"scenario has {len(err.problems)} problem(s):", file=sys.stderr)
@@ -68,8 +79,28 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 1
+    except OSError as err:  # a path the user gave cannot be read or written (permissions, a full disk)
+        where = f" {err.filename}" if err.filename else ""
+        print(f"error: cannot read or write{where}: {err.strerror or err}: check the path, its permissions and "
+              "the free space", file=sys.stderr)
+        if debug:
+            raise
+        return 2
     except Exception as err:  # noqa: BLE001 - the last resort: a message, never a traceback
         print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
-        if "--debug" in (argv or sys.argv):
+        if debug:
             raise
         return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+        return int(exc.code or 0)
+    args._argv = list(sys.argv[1:] if argv is None else argv)  # recorded in run folders' manifests
+    if not getattr(args, "_run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    return execute(args, debug="--debug" in (argv or sys.argv))

@@ -3,7 +3,8 @@
 A manifest holds everything needed to re-run a command and check its numbers
 (``kaoping reproduce``): the SHA-256 of every scenario file, the resolved scenario (after
 overrides), seed, draws and chunk size, package and solver versions, the git commit, the
-command line, timings and the hash of the results.
+command line, timings, the hash of the results, the SHA-256 of every file the run wrote
+(``outputs_sha256``) and, last, a seal over all of it (``manifest_sha256``).
 
 Results are compared as *canonical JSON*: numpy and pandas values turned into plain
 Python, floats rounded to :data:`SIGNIFICANT` significant digits (so that the last bits
@@ -30,7 +31,6 @@ from optimizer.solver import cbc_version
 SIGNIFICANT = 12
 MANIFEST = "manifest.json"
 PACKAGES = ("numpy", "pandas", "scipy", "pulp", "highspy", "pydantic", "matplotlib", "openpyxl")
-SCENARIO_FILES = ("scenario.yaml", "forecasts.csv", "effort.csv", "actuals.csv")
 
 
 # --------------------------------------------------------------------------- files and versions
@@ -43,14 +43,6 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def scenario_file_hashes(scn) -> dict[str, str]:
-    """Absolute path -> SHA-256 of each file of the scenario folder that exists."""
-    if scn.path is None:
-        return {}
-    folder = Path(scn.path).resolve()
-    return {str(folder / f): file_sha256(folder / f) for f in SCENARIO_FILES if (folder / f).is_file()}
 
 
 def resolved_scenario(scn) -> dict:
@@ -194,12 +186,92 @@ def first_difference(recorded, now) -> tuple[str, object, object] | None:
     return None
 
 
-def read_manifest(run_dir: str | Path) -> dict:
-    """The manifest of a finished run folder; BadInput when it is not one."""
-    p = Path(run_dir) / MANIFEST
-    if not p.is_file():
-        raise BadInput(f"{run_dir} is not a run folder: no {MANIFEST}")
+SEAL = "manifest_sha256"
+
+
+def seal(man: dict) -> dict:
+    """The manifest with ``manifest_sha256``: the SHA-256 of its canonical JSON without that key,
+    so that any later edit (a seed, a command line, a file's hash) is found."""
+    body = {k: v for k, v in man.items() if k != SEAL}
+    return {**body, SEAL: hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()}
+
+
+def sealed_intact(man: dict) -> bool | None:
+    """True when the seal matches, False when the manifest was edited, None for an unsealed (older) manifest."""
+    if SEAL not in man:
+        return None
+    return seal(man)[SEAL] == man[SEAL]
+
+
+def _read_json(p: Path, what: str):
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise BadInput(f"{p} is not valid JSON: {err}") from None
+        raise BadInput(f"{p}: is not valid JSON ({err}): the {what} is damaged (cut short or edited); "
+                       "restore it from a copy, or run the command again to make a new run folder") from None
+    except OSError as err:
+        raise BadInput(f"{p}: cannot be read ({err.strerror or err}): check the file's permissions") from None
+
+
+def _safe_relative(name, field: str, p: Path) -> str:
+    """A file name the manifest gives, refused unless it stays inside the run folder."""
+    if not isinstance(name, str) or not name or Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
+        raise BadInput(f"{p} [{field}]: {name!r} is not a file inside the run folder: the manifest was edited; "
+                       "restore it from a copy, or run the command again")
+    return name
+
+
+def read_manifest(run_dir: str | Path) -> dict:
+    """The manifest of a finished run folder, its shape checked; BadInput (naming the file and the
+    field) when it is not one: no manifest, not JSON, not a mapping, no command line, file names
+    that leave the folder."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise BadInput(f"{run_dir} is not a run folder: no such folder; give a folder written with --out or --save")
+    p = run_dir / MANIFEST
+    if not p.is_file():
+        raise BadInput(f"{run_dir} is not a run folder: no {MANIFEST}; give a folder written with --out or --save")
+    man = _read_json(p, "manifest")
+    if not isinstance(man, dict):
+        raise BadInput(f"{p}: expected a JSON object {{…}}, found {type(man).__name__}: the manifest was edited; "
+                       "restore it from a copy, or run the command again")
+    argv = man.get("argv")
+    if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
+        raise BadInput(f"{p} [argv]: the command line is missing or not a list of words: the manifest was edited; "
+                       "restore it from a copy, or run the command again")
+    if not isinstance(man.get("command"), str):
+        raise BadInput(f"{p} [command]: missing or not a text: restore the manifest from a copy, or run the command again")
+    contents = man.get("contents", [])
+    if not isinstance(contents, list) or not all(isinstance(c, dict) and isinstance(c.get("kind"), str) for c in contents):
+        raise BadInput(f"{p} [contents]: expected a list of {{kind, name, title, file}}: restore the manifest from a copy")
+    for i, c in enumerate(contents):
+        _safe_relative(c.get("file"), f"contents[{i}].file", p)
+        for k in ("name", "title"):
+            if not isinstance(c.get(k), str):
+                raise BadInput(f"{p} [contents[{i}].{k}]: missing or not a text: restore the manifest from a copy")
+    outputs = man.get("outputs_sha256", {})
+    if not isinstance(outputs, dict) or not all(isinstance(v, str) for v in outputs.values()):
+        raise BadInput(f"{p} [outputs_sha256]: expected file -> SHA-256: restore the manifest from a copy")
+    for name in outputs:
+        _safe_relative(name, "outputs_sha256", p)
+    scns = man.get("scenarios", [])
+    if not isinstance(scns, list) or not all(isinstance(x, dict) for x in scns):
+        raise BadInput(f"{p} [scenarios]: expected a list of mappings: restore the manifest from a copy")
+    for i, x in enumerate(scns):
+        if x.get("copy") is not None:
+            _safe_relative(x["copy"], f"scenarios[{i}].copy", p)
+        if not isinstance(x.get("files_sha256", {}), dict):
+            raise BadInput(f"{p} [scenarios[{i}].files_sha256]: expected file -> SHA-256: restore the manifest from a copy")
+    return man
+
+
+def read_results(run_dir: str | Path) -> dict:
+    """A run folder's ``results.json``: a mapping with ``results`` and ``tables``; BadInput naming the file."""
+    p = Path(run_dir) / "results.json"
+    if not p.is_file():
+        raise BadInput(f"{p}: missing: the run folder is incomplete; restore the file, or run the command again")
+    got = _read_json(p, "results file")
+    if not isinstance(got, dict) or not isinstance(got.get("tables", {}), dict):
+        raise BadInput(f"{p}: expected a JSON object with results and tables: the file was edited; restore it, "
+                       "or run the command again")
+    return got

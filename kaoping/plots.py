@@ -74,15 +74,30 @@ def home_rank_probabilities(proj: Projection, assessment: str | None = None) -> 
     return fig
 
 
+PROJECTION_FIGURES = (("score_distributions", score_distributions), ("home_rank_probabilities", home_rank_probabilities))
+
+
+def projection_figure_names(n_assessments: int) -> list[str]:
+    """The file names :func:`save_projection_figures` writes for a scenario of ``n_assessments`` assessments."""
+    return [f"{stem}_{k + 1}.png" for k in range(n_assessments) for stem, _ in PROJECTION_FIGURES]
+
+
 def save_projection_figures(proj: Projection, folder: str | Path) -> list[Path]:
-    """Write both figures of every assessment as PNG files into ``folder``; return the paths."""
+    """Write both figures of every assessment as PNG files into ``folder``, never over an existing
+    file (:func:`kaoping.preflight.new_files` checks them before the computing); return the paths."""
+    import io
+
+    from .preflight import write_new
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for k, a in enumerate(proj.assessments):
-        for stem, make in (("score_distributions", score_distributions), ("home_rank_probabilities", home_rank_probabilities)):
+        for stem, make in PROJECTION_FIGURES:
             path = folder / f"{stem}_{k + 1}.png"
-            make(proj, a.name).savefig(path)
+            buf = io.BytesIO()
+            make(proj, a.name).savefig(buf, format="png")
+            write_new(path, buf.getvalue())
             out.append(path)
     return out
 

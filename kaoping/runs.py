@@ -26,6 +26,11 @@ Using it from a command (three lines)::
             run.meta(solver={"name": "HiGHS", "status": "Optimal", "gap": 0.0})
             with run.timer("solve"): ...                       # timings in the manifest
 
+A run folder also holds ``scenario/``, a copy of the scenario folder's files as read when the
+run opened, so that ``kaoping reproduce`` works after the scenario moved or on another machine;
+the manifest records the SHA-256 of every file the run wrote (``outputs_sha256``) and seals
+itself (``manifest_sha256``, over everything else in it), so an edited table or seed is found.
+
 Without ``--out``/``--save`` the same calls cost nothing (figures given as callables are
 not even drawn), so a command never branches on whether it writes. The results hash
 (and ``kaoping reproduce``) covers ``run.results(...)`` and every table; keep wall-clock
@@ -36,8 +41,11 @@ command has such options and they are set, else from the scenario's ``simulation
 ``seed=``/``draws=``/``chunk=`` to :meth:`RunFolder.open` to record other values.
 
 Atomicity, stated once: everything is written into a hidden sibling
-``.<name>.partial-<pid>`` and renamed to the final name only after ``manifest.json`` is
-complete. On an exception, Ctrl-C or SIGTERM the partial folder is deleted (SIGTERM is
+``.<name>.partial-<pid>``, created when the run opens (so an unwritable ``--out`` or ``--save``
+is refused before any computing), and renamed to the final name only after ``manifest.json``
+is complete. The final name is claimed with an atomic ``mkdir``: when another run took it
+meanwhile (four ``--save`` runs in one second), the next free ``<name>-2``, ``-3`` … is used
+and said, so no computed result is ever lost. On an exception, Ctrl-C or SIGTERM the partial folder is deleted (SIGTERM is
 turned into :class:`Terminated`, exit 1); after SIGKILL or a power cut it may remain, is
 never renamed to the final name, and is removed by the next run in the same parent
 folder once its process is gone.
@@ -67,6 +75,8 @@ RUNS_DIR = "runs"
 MANIFEST = mf.MANIFEST
 RESULTS = "results.json"
 PARTIAL = ".partial-"
+SCENARIO_COPY = "scenario"
+COPIED_SUFFIXES = (".yaml", ".yml", ".csv", ".json", ".md", ".txt")  # the scenario's own files, copied
 
 
 class Terminated(KeyboardInterrupt):
@@ -125,6 +135,36 @@ def _remove_stale_partials(parent: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
+def _free_name(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3`` …: the first name nothing holds yet."""
+    path, k = base, 2
+    while path.exists() or path.is_symlink():
+        path, k = base.with_name(f"{base.name}-{k}"), k + 1
+    return path
+
+
+def _claim(path: Path, tmp: Path) -> Path:
+    """Rename the finished partial folder ``tmp`` to ``path``, or to the next free ``path-2`` … when
+    another run took the name meanwhile; returns the name used. The name is claimed with an atomic
+    mkdir (which fails on anything already there) and the rename replaces that empty folder."""
+    want = path
+    while True:
+        try:
+            path.mkdir()
+            break
+        except FileExistsError:
+            path = _free_name(path)
+    try:
+        os.rename(tmp, path)
+    except BaseException:
+        path.rmdir()
+        raise
+    if path != want:
+        print(f"note: run folder {want} was made by another run while this one computed: this run is in {path}",
+              file=sys.stderr)
+    return path
+
+
 # --------------------------------------------------------------------------- the run folder
 
 
@@ -151,6 +191,7 @@ class RunFolder:
         self._meta: dict = {}
         self._timings: dict[str, float] = {}
         self._problem_files: list[str] = []
+        self._copies: list[tuple[str | None, dict[str, str]]] = []
         self._started = time.perf_counter()
         self._started_utc = mf.utc_now()
 
@@ -181,10 +222,7 @@ class RunFolder:
                 raise BadInput(f"run folder {path} already exists: a run never overwrites another; choose a new --out")
         elif save:
             stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            base = Path(runs_dir) / f"{first.name}-{stamp}"
-            path, k = base, 2
-            while path.exists():
-                path, k = base.with_name(f"{base.name}-{k}"), k + 1
+            path = _free_name(Path(runs_dir) / f"{first.name}-{stamp}")
         run = cls(command=command, scenarios=scns, argv=argv, path=path, capturing=_capture is not None,
                   seed=pick(seed, "seed", sim.seed), draws=pick(draws, "draws", sim.draws),
                   chunk=pick(chunk, "chunk", sim.chunk))
@@ -194,18 +232,25 @@ class RunFolder:
                 _capture.append(run._captured())
             return
         parent = path.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_partials(parent)
-        run.tmp = parent / f".{path.name}{PARTIAL}{os.getpid()}"
-        if run.tmp.exists():
-            shutil.rmtree(run.tmp)
-        run.tmp.mkdir()
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_partials(parent)
+            run.tmp = parent / f".{path.name}{PARTIAL}{os.getpid()}"
+            if run.tmp.exists():
+                shutil.rmtree(run.tmp)
+            run.tmp.mkdir()
+        except OSError as err:
+            flag = "--out" if out else "--save"
+            raise BadInput(f"cannot write the run folder {path} ({err.strerror or err}): {flag} needs a folder you can "
+                           f"write to{'' if out else ' (--save writes runs/ in the current folder)'}; choose another "
+                           "with --out DIR") from None
         old_handler = None
         if threading.current_thread() is threading.main_thread():
             def _on_term(signum, frame):
                 raise Terminated(f"terminated by signal {signum}; the partial run folder was removed")
             old_handler = signal.signal(signal.SIGTERM, _on_term)
         try:
+            run._copy_scenarios()
             yield run
             run._finish()
         except BaseException:
@@ -312,7 +357,24 @@ class RunFolder:
                 "tables": {name: mf.canonical(df) for name, _, df in self._tables}}
 
     def _captured(self) -> dict:
-        return {"command": self.command, **self.hashed()}
+        return {"command": self.command, "seed": self.seed, "draws": self.draws, "chunk": self.chunk, **self.hashed()}
+
+    def _copy_scenarios(self) -> None:
+        """``scenario/`` (``scenario-2/`` … for further scenarios): the scenario folder's own files as
+        they are now, with their SHA-256 (recorded in the manifest under the original paths)."""
+        for k, s in enumerate(self.scenarios):
+            if s.path is None:
+                self._copies.append((None, {}))
+                continue
+            folder = Path(s.path).resolve()
+            name = SCENARIO_COPY if k == 0 else f"{SCENARIO_COPY}-{k + 1}"
+            (self.tmp / name).mkdir()
+            hashes = {}
+            for f in sorted(folder.iterdir()):
+                if f.suffix.lower() in COPIED_SUFFIXES and f.is_file() and not f.is_symlink():
+                    shutil.copyfile(f, self.tmp / name / f.name)
+                    hashes[str(folder / f.name)] = mf.file_sha256(self.tmp / name / f.name)
+            self._copies.append((name, hashes))
 
     def _finish(self) -> None:
         from . import excel, report
@@ -326,11 +388,9 @@ class RunFolder:
             about=self._about(), tables=self._tables, figures=self._figures, texts=self._texts)
         (self.tmp / "report.html").write_text(html, encoding="utf-8")
         self._timings["write_outputs"] = time.perf_counter() - t0
-        man = self._manifest(hashed)
+        man = mf.seal(self._manifest(hashed))
         (self.tmp / MANIFEST).write_text(json.dumps(man, ensure_ascii=False, indent=1), encoding="utf-8")
-        if self.path.exists():
-            raise BadInput(f"run folder {self.path} appeared while the run was computing: not overwritten")
-        os.rename(self.tmp, self.path)
+        self.path = _claim(self.path, self.tmp)
 
     def _about(self) -> list[tuple[str, str]]:
         s = self.scenarios[0]
@@ -353,7 +413,8 @@ class RunFolder:
             "argv": self.argv,
             "cwd": os.getcwd(),
             "scenarios": [{"name": s.name, "path": str(Path(s.path).resolve()) if s.path else None,
-                           "overrides": list(s.applied), "files_sha256": mf.scenario_file_hashes(s)} for s in self.scenarios],
+                           "overrides": list(s.applied), "copy": copy, "files_sha256": hashes}
+                          for s, (copy, hashes) in zip(self.scenarios, self._copies)],
             "resolved_scenarios": [mf.resolved_scenario(s) for s in self.scenarios],
             "seed": self.seed,
             "draws": self.draws,
@@ -366,6 +427,8 @@ class RunFolder:
             "results_sha256": mf.results_hash(hashed),
             "significant_digits": mf.SIGNIFICANT,
             "files": sorted([p.relative_to(self.tmp).as_posix() for p in self.tmp.rglob("*") if p.is_file()] + [MANIFEST]),
+            "outputs_sha256": {p.relative_to(self.tmp).as_posix(): mf.file_sha256(p)
+                               for p in sorted(self.tmp.rglob("*")) if p.is_file()},
             "contents": ([{"kind": "table", "name": n, "title": t, "file": f"{safe_name(n)}.csv"} for n, t, _ in self._tables]
                          + [{"kind": "figure", "name": n, "title": t, "file": f"figures/{safe_name(n)}.png"} for n, t, _ in self._figures]
                          + [{"kind": "text", "name": n, "title": t, "file": f"{safe_name(n)}.txt"} for n, t, _ in self._texts]),

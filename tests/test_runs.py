@@ -45,7 +45,7 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
     assert main(["score", str(tiny), "--out", str(out)]) == 0
     names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert names == {"manifest.json", "results.json", "results.xlsx", "report.html", "main-counties.csv",
-                     "main-home.csv", "figures/main-home.png"}
+                     "main-home.csv", "figures/main-home.png", "scenario/scenario.yaml", "scenario/forecasts.csv"}
     man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     files = man["scenarios"][0]["files_sha256"]
     assert files[str(tiny / "scenario.yaml")] == hashlib.sha256((tiny / "scenario.yaml").read_bytes()).hexdigest()
@@ -69,16 +69,21 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
 
 
 def test_reproduce_names_changed_file_and_first_difference(tiny, tmp_path, capsys):
+    """The run re-runs from its own scenario copy (MATCH, the edited original named as a note);
+    ``--scenario`` re-runs on the scenario as it is now and finds the first difference."""
     out = tmp_path / "run"
     assert main(["score", str(tiny), "--out", str(out)]) == 0
     f = tiny / "forecasts.csv"
     f.write_text(f.read_text(encoding="utf-8").replace("A,exports,normal,4.5,0.2", "A,exports,normal,4.7,0.2"), encoding="utf-8")
     capsys.readouterr()
-    assert main(["reproduce", str(out)]) == 1
+    assert main(["reproduce", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith(f"scenario file changed since the run: {f} ") and lines[-1] == "MATCH"
+    assert main(["reproduce", str(out), "--scenario", str(tiny)]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith(f"scenario file changed since the run: {f} ")
-    assert lines[1] == "DIFFERENT: first difference at tables.main-counties[row 3].总分 [分]: recorded 6.0, now 6.8"
-    assert main(["reproduce", str(out), "--json"]) == 1
+    assert lines[-1] == "DIFFERENT: first difference at tables.main-counties[row 3].总分 [分]: recorded 6.0, now 6.8"
+    assert main(["reproduce", str(out), "--json", "--scenario", str(tiny)]) == 1
     v = json.loads(capsys.readouterr().out)
     assert v["first_difference"] == {"path": "tables.main-counties[row 3].总分 [分]", "recorded": 6.0, "now": 6.8}
     assert v["changed_files"] == [str(f)]
@@ -163,7 +168,8 @@ def test_capture_without_out_writes_nothing_and_figures_are_not_drawn(tmp_path, 
             run.figure("f", lambda: drawn.append(1))
             assert run.path is None and not run.writing
     assert drawn == [] and list(tmp_path.iterdir()) == []
-    assert got == [{"command": "t", "results": {"p": [0.25, 0.75]}, "tables": {}}]
+    assert got == [{"command": "t", "seed": 20_120_901, "draws": 10_000, "chunk": 10_000, "results": {"p": [0.25, 0.75]},
+                    "tables": {}}]
 
 
 def test_results_hash_rounds_to_12_significant_digits():
@@ -317,7 +323,7 @@ def test_reproduce_notices_an_edited_results_file(tiny, tmp_path, capsys):
     res = out / "results.json"
     res.write_text(res.read_text(encoding="utf-8").replace("19.0", "19.5", 1), encoding="utf-8")  # B's total
     capsys.readouterr()
-    assert main(["reproduce", str(out)]) == 1
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith("results.json was edited since the run")
-    assert lines[1] == "DIFFERENT: first difference at tables.main-counties[row 2].总分 [分]: recorded 19.5, now 19.0"
+    assert main(["reproduce", str(out)]) == 2  # a run folder that is not what the run wrote is bad input
+    err = capsys.readouterr().err
+    assert f"{res}: edited since the run (its SHA-256 is not the one in manifest.json)" in err
+    assert "restore these files from a copy of the run folder, or run the command again" in err

@@ -1,8 +1,13 @@
-"""Argument types shared by the commands: whole numbers with a bound, probabilities, scenario
-folders, as argparse types."""
+"""Argument types shared by the commands, as argparse types: whole numbers and amounts with a bound,
+probabilities, scenario folders.
+
+Each number type refuses what would otherwise be read silently as something else (``nan`` as no
+budget, a negative time limit as none, ``0`` replications as one): argparse then exits 2 and names
+the argument (``argument --time-limit: must be more than 0 seconds, got -5``)."""
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from ..shipped import resolve, shipped_names
@@ -19,7 +24,7 @@ def _whole(text: str, least: int, words: str) -> int:
 
 
 def positive(text: str) -> int:
-    """A whole number ≥ 1 (draws, chunk size)."""
+    """A whole number ≥ 1 (draws, chunk size, replications, a rank)."""
     return _whole(text, 1, "must be at least 1")
 
 
@@ -36,6 +41,53 @@ def probability(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a probability such as 0.5, got '{text}'") from None
     if not 0 < v <= 1:
         raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {v}")
+    return v
+
+
+def _number(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got '{text}'")
+    return v
+
+
+def amount(text: str) -> float:
+    """A finite number ≥ 0 (an effort budget [effort unit])."""
+    v = _number(text)
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return v
+
+
+def amounts(text: str) -> list[float]:
+    """Comma-separated finite numbers ≥ 0, at least one (budgets of a frontier)."""
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        raise argparse.ArgumentTypeError("expected numbers separated by commas, e.g. 8,16,24")
+    out = []
+    for p in parts:
+        if not p:
+            raise argparse.ArgumentTypeError(f"an empty item in '{text}': write numbers separated by single commas")
+        out.append(amount(p))
+    return out
+
+
+def wholes(text: str) -> list[int]:
+    """Comma-separated whole numbers ≥ 1, at least one (ranks)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise argparse.ArgumentTypeError("expected whole numbers separated by commas, e.g. 1,2,3")
+    return sorted({positive(p) for p in parts})
+
+
+def seconds(text: str) -> float:
+    """A finite number of seconds > 0 (a time limit [s])."""
+    v = _number(text)
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
     return v
 
 

@@ -19,7 +19,7 @@ from optimizer.compare import (
 from optimizer.errors import BadInput
 
 from ..progress import bar
-from ._argtypes import SCENARIO_HELP, positive, scenario
+from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario, seconds, wholes
 
 NAME = "compare"
 HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
@@ -30,8 +30,8 @@ def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
     p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
-    p.add_argument("--seed", type=int, help="random seed shared by every variant (default: the scenario's)")
-    p.add_argument("--ranks", default="1,2,3", help="report P(rank ≤ r) for these r (default 1,2,3)")
+    p.add_argument("--seed", type=nonnegative, help="random seed shared by every variant (default: the scenario's)")
+    p.add_argument("--ranks", type=wholes, default=[1, 2, 3], help="report P(rank ≤ r) for these r (default 1,2,3)")
     p.add_argument("--joint", default=None,
                    help="assessments for the joint P(best grade in all); default: all but the first when there are 2 or more")
     p.add_argument("--objective", choices=OBJECTIVES, help="also optimise each variant for this objective")
@@ -39,8 +39,8 @@ def add_arguments(p):
     p.add_argument("--rank", type=positive, default=1, help="rank r of rank-prob (default 1)")
     p.add_argument("--grade", default=None, help="grade name g of grade-prob / joint-grade (default: the best)")
     p.add_argument("--opt-draws", type=positive, default=200, help="draws in the optimisation (default 200)")
-    p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit per variant [s] (default 60)")
-    p.add_argument("--solver", default="highs", help="highs or cbc (default highs)")
+    p.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit per variant [s] (default 60)")
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="highs or cbc (default highs)")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON on stdout")
     from ..runs import add_run_arguments
 
@@ -69,14 +69,21 @@ def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> di
 def run(args) -> int:
     base = load_scenario(args.scenario)
     names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
-    try:
-        ranks = sorted({int(x) for x in args.ranks.split(",") if x.strip()})
-    except ValueError:
-        raise BadInput(f"--ranks takes whole numbers separated by commas, not '{args.ranks}'") from None
+    ranks = args.ranks
     joint = None if args.joint is None else [j.strip() for j in args.joint.split(",") if j.strip()]
     S = args.draws or base.spec.simulation.draws
     seed = base.spec.simulation.seed if args.seed is None else args.seed
+    from .. import preflight
     from ..runs import RunFolder
+
+    known = [a.name for a in base.spec.assessments]
+    for flag, asked in (("--assessment", [args.assessment] if args.assessment else []), ("--joint", joint or [])):
+        for name in asked:
+            if name not in known:
+                raise BadInput(f"{flag}: unknown assessment '{name}': use one of {', '.join(known)}")
+    preflight.simulation_memory(base, S, base.spec.simulation.chunk, given=args.draws is not None)
+    if args.objective:
+        preflight.optimization_memory(base, args.opt_draws, "--opt-draws")
 
     with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
         with bar(S * (len(names) + 1), "模拟") as progress:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..shipped import DEFAULT, SHIPPED
-from ._argtypes import SCENARIO_HELP, scenario
+from ._argtypes import SCENARIO_HELP, positive, scenario, seconds
 
 NAME = "demo"
 HELP = "run the default scenario end to end (score, simulate, optimize with baselines, the decision aids)"
@@ -22,10 +22,10 @@ ORDER = 90
 
 def add_arguments(p):
     p.add_argument("scenario", nargs="?", type=scenario, default=DEFAULT, help=SCENARIO_HELP)
-    p.add_argument("--draws", type=int, default=None, help="Monte Carlo draws for simulate and the aids (default: the scenario's)")
-    p.add_argument("--opt-draws", type=int, default=100, help="in-sample draws of each SAA replication")
-    p.add_argument("--replications", type=int, default=5, help="SAA replications (independent samples)")
-    p.add_argument("--time-limit", type=float, default=30.0, help="solver time limit [s]")
+    p.add_argument("--draws", type=positive, default=None, help="Monte Carlo draws for simulate and the aids (default: the scenario's)")
+    p.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication")
+    p.add_argument("--replications", type=positive, default=5, help="SAA replications (independent samples)")
+    p.add_argument("--time-limit", type=seconds, default=30.0, help="solver time limit [s]")
     p.add_argument("--no-aids", action="store_true", help="stop after the optimiser")
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, scenario
+from ._argtypes import SCENARIO_HELP, amounts, nonnegative, positive, scenario, seconds
 from .optimize import request_from_args
 
 NAME = "frontier"
@@ -19,14 +19,14 @@ ORDER = 45
 
 def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--budgets", required=True, help="comma-separated budgets, e.g. 10,20,40")
+    p.add_argument("--budgets", required=True, type=amounts, help="comma-separated budgets, e.g. 10,20,40")
     p.add_argument("--assessment", default=None)
-    p.add_argument("--rank", type=int, default=1)
+    p.add_argument("--rank", type=positive, default=1)
     p.add_argument("--grade", default=None)
-    p.add_argument("--draws", type=int, default=200)
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--draws", type=positive, default=200)
+    p.add_argument("--seed", type=nonnegative, default=None)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    p.add_argument("--time-limit", type=float, default=30.0)
+    p.add_argument("--time-limit", type=seconds, default=30.0)
     p.add_argument("--plot", default=None, help="write the frontier plot (PNG) to this path")
     p.add_argument("--overrides", default="")
     p.add_argument("--json", action="store_true")
@@ -40,23 +40,26 @@ def run(args) -> int:
 
     from ..plots import frontier_figure
 
-    try:
-        budgets = [float(b) for b in args.budgets.split(",") if b.strip()]
-    except ValueError:
-        raise BadInput(f"--budgets must be numbers separated by commas, got '{args.budgets}'") from None
-    if not budgets or any(b < 0 for b in budgets):
-        raise BadInput("--budgets needs at least one budget, none negative")
+    budgets = args.budgets
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, Namespace(assessment=args.assessment, grade=args.grade, draws=args.draws,
                                            objective="rank-prob", prob=None, budget=None, rank=args.rank))
+    from .. import preflight
     from ..runs import RunFolder
+
+    preflight.optimization_memory(scn, args.draws)
+    plot = preflight.new_file(args.plot, "--plot") if args.plot else None
 
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
         run.table("frontier", df, title="工作量前沿")
         run.figure("frontier", lambda: frontier_figure(df, f"{scn.name}: 工作量前沿"), title="工作量前沿图")
-    if args.plot:
-        frontier_figure(df, f"{scn.name}: 工作量前沿").savefig(args.plot)
+    if plot is not None:
+        import io
+
+        buf = io.BytesIO()
+        frontier_figure(df, f"{scn.name}: 工作量前沿").savefig(buf, format=plot.suffix.lstrip(".").lower() or "png")
+        preflight.write_new(plot, buf.getvalue())
     if args.json:
         print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=1))
         return 0

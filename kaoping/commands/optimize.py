@@ -9,7 +9,7 @@ from models.scenario import load_scenario
 from optimizer.errors import BadInput
 from optimizer.request import Request
 
-from ._argtypes import SCENARIO_HELP, scenario
+from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, probability, scenario, seconds
 from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
@@ -25,15 +25,15 @@ def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES)
     p.add_argument("--assessment", default=None, help="assessment to optimise (default: the first)")
-    p.add_argument("--rank", type=int, default=1, help="target rank r for rank-prob / min-effort")
+    p.add_argument("--rank", type=positive, default=1, help="target rank r for rank-prob / min-effort")
     p.add_argument("--grade", default=None, help="target grade (name or index, 0 = best) for grade-prob / min-effort")
-    p.add_argument("--prob", type=float, default=None, help="required probability for min-effort")
-    p.add_argument("--budget", type=float, default=None, help="total effort budget (default: the scenario's)")
-    p.add_argument("--draws", type=int, default=200, help="in-sample draws S")
-    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--prob", type=probability, default=None, help="required probability for min-effort")
+    p.add_argument("--budget", type=amount, default=None, help="total effort budget (default: the scenario's)")
+    p.add_argument("--draws", type=positive, default=200, help="in-sample draws S")
+    p.add_argument("--seed", type=nonnegative, default=None)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    p.add_argument("--time-limit", type=float, default=60.0, help="solver time limit [s]")
-    p.add_argument("--replications", type=int, default=1,
+    p.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit [s]")
+    p.add_argument("--replications", type=positive, default=1,
                    help="SAA: solve M independent samples, keep the plan best on fresh draws, report the gap estimate")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true")
@@ -41,19 +41,20 @@ def add_arguments(p):
 
 
 def request_from_args(scn, args) -> Request:
+    known = [x.name for x in scn.spec.assessments]
+    if args.assessment is not None and args.assessment not in known:
+        raise BadInput(f"--assessment: unknown assessment '{args.assessment}': use one of {', '.join(known)}")
     a = scn.assessment(args.assessment) if args.assessment else scn.spec.assessments[0]
-    if args.assessment and a is None:
-        raise BadInput(f"unknown assessment '{args.assessment}'")
     names = a.grades.names
     grade = 0
     if args.grade is not None:
         if args.grade in names:
             grade = names.index(args.grade)
+        elif args.grade.strip().isdigit() and int(args.grade) < len(names):
+            grade = int(args.grade)
         else:
-            try:
-                grade = int(args.grade)
-            except ValueError:
-                raise BadInput(f"unknown grade '{args.grade}': one of {names} or an index 0..{len(names) - 1}") from None
+            raise BadInput(f"--grade: unknown grade '{args.grade}': use one of {', '.join(names)} "
+                           f"or an index 0..{len(names) - 1}")
     if args.draws < 1:
         raise BadInput("--draws must be at least 1")
     if args.objective == "min-effort" and args.prob is None:
@@ -98,7 +99,10 @@ def run(args) -> int:
     req = request_from_args(scn, args)
     if args.replications > 1 and req.objective == "min-effort":
         raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort")
+    from ..preflight import optimization_memory
     from ..runs import RunFolder
+
+    optimization_memory(scn, args.draws)
 
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         with run.timer("optimize"):

@@ -1,51 +1,63 @@
-"""``kaoping reproduce RUN_DIR``: re-run a recorded command and say whether its numbers match.
+"""``kaoping reproduce RUN_DIR``: check a run folder, re-run its command, say whether its numbers match.
 
-Re-runs ``manifest.json``'s argv in-process, without ``--out``/``--save``, from the recorded
-working folder; compares the results (canonical JSON, 12 significant digits) with
-``results.json``. Prints ``MATCH`` (exit 0) or the first number that differs (exit 1).
-Scenario files whose SHA-256 changed since the run are named first.
+1. The folder is checked first: the manifest's seal (an edited seed or command line), and the
+   SHA-256 of every file the run wrote (an edited table, a deleted figure). A folder that is not
+   what the run wrote is bad input (exit 2), each file named.
+2. Only a computing command (score, simulate, optimize, frontier, compare) is re-run, from the
+   scenario copy in the run folder (``scenario/``; ``--scenario DIR`` re-runs on another folder,
+   e.g. the scenario as it is now), into a fresh temporary folder that is the working folder of
+   the re-run and is deleted afterwards: nothing is written anywhere else.
+3. The re-run's results and tables are compared with ``results.json`` (canonical JSON, 12
+   significant digits), and its seed, draws and chunk with the manifest's. Prints ``MATCH``
+   (exit 0) or the first difference (exit 1); package versions that differ from the run's and
+   scenario files changed since the run are named as notes.
 """
 from __future__ import annotations
 
 import contextlib
 import io
 import json
-import os
+import tempfile
 from pathlib import Path
 
 from kaoping import manifest as mf
-from kaoping.manifest import read_manifest
-from kaoping.runs import RESULTS, capture
+from kaoping.runs import MANIFEST, RESULTS, capture
 from optimizer.errors import BadInput
 
 NAME = "reproduce"
-HELP = "re-run a run folder's command and print MATCH or the first number that differs"
+HELP = "check a run folder, re-run its command and print MATCH or the first number that differs"
 ORDER = 90
+COMPUTING = ("score", "simulate", "optimize", "frontier", "compare")
+REBUILT = ("report.html",)  # rebuilt by `kaoping report`: a difference is a note, not a damaged folder
+WRITES = ("out", "save", "figures", "plot", "json")  # options that write or print elsewhere: off in the re-run
 
 
 def add_arguments(p):
     p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--scenario", metavar="DIR", default=None,
+                   help="re-run on this scenario folder instead of the run's own copy (what changed since?)")
     p.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout")
 
 
-def strip_run_args(argv: list[str]) -> list[str]:
-    """argv without --out DIR / --out=DIR / --save."""
-    out, skip = [], False
-    for a in argv:
-        if skip:
-            skip = False
+def damaged_files(run_dir: Path, man: dict) -> list[str]:
+    """Messages for every file of the run folder that is not what the run wrote (edited, missing)."""
+    out = []
+    if mf.sealed_intact(man) is False:
+        out.append(f"{run_dir / MANIFEST}: edited since the run (its seal manifest_sha256 does not match; "
+                   "a seed, a command line or a file hash was changed)")
+    for name, sha in sorted(man.get("outputs_sha256", {}).items()):
+        f = run_dir / name
+        if name in REBUILT:
             continue
-        if a == "--out":
-            skip = True
-            continue
-        if a.startswith("--out=") or a == "--save":
-            continue
-        out.append(a)
+        if not f.is_file():
+            out.append(f"{f}: missing (the run wrote it)")
+        elif mf.file_sha256(f) != sha:
+            out.append(f"{f}: edited since the run (its SHA-256 is not the one in manifest.json)")
     return out
 
 
 def changed_files(man: dict) -> list[tuple[str, str, str | None]]:
-    """(path, recorded sha256, current sha256 or None when missing) of each scenario file that changed."""
+    """(path, recorded sha256, current sha256 or None when missing) of each original scenario file that changed."""
     out = []
     for s in man.get("scenarios", []):
         for path, sha in s.get("files_sha256", {}).items():
@@ -55,38 +67,99 @@ def changed_files(man: dict) -> list[tuple[str, str, str | None]]:
     return out
 
 
+def version_notes(man: dict) -> list[str]:
+    """'numpy 2.4.0 → 2.3.1' for each package whose version differs from the run's."""
+    then = man.get("versions") if isinstance(man.get("versions"), dict) else {}
+    now = mf.versions()
+    return [f"{k} {then[k]} → {now.get(k)}" for k in sorted(then) if k in now and then[k] != now[k]]
+
+
+def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
+    if given is not None:
+        return Path(given)
+    scns = man.get("scenarios") or [{}]
+    copy = scns[0].get("copy")
+    if copy and (run_dir / copy).is_dir():
+        return (run_dir / copy).resolve()
+    original = scns[0].get("path")  # a run folder from before scenario copies were kept
+    if original and Path(original).is_dir():
+        return Path(original)
+    raise BadInput(f"{run_dir / MANIFEST}: the run folder holds no scenario copy and the scenario folder "
+                   f"{original} is gone: give the scenario with --scenario DIR")
+
+
+def _parse(run_dir: Path, man: dict):
+    """The recorded command line as parsed arguments, refused unless it is a computing command."""
+    from kaoping.cli import build_parser
+
+    argv = man["argv"]
+    where = f"{run_dir / MANIFEST} [argv]"
+    if argv[0] not in COMPUTING or man["command"] != argv[0]:
+        raise BadInput(f"{where}: '{argv[0]}' is not a command reproduce re-runs (only {', '.join(COMPUTING)}); "
+                       "the manifest was edited: restore it from a copy")
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err):
+            args = build_parser().parse_args(argv)
+    except SystemExit:
+        said = err.getvalue().strip().splitlines()
+        raise BadInput(f"{where}: not a command line kaoping reads ({said[-1] if said else 'usage error'}); "
+                       "the manifest was edited: restore it from a copy") from None
+    return args
+
+
 def run(args) -> int:
-    from kaoping.cli import main
+    from kaoping.cli import execute
 
     run_dir = Path(args.run_dir)
-    man = read_manifest(run_dir)
-    rec_path = run_dir / RESULTS
-    if not rec_path.is_file():
-        raise BadInput(f"{run_dir} has no {RESULTS}: cannot compare")
-    recorded = json.loads(rec_path.read_text(encoding="utf-8"))
-    changed = changed_files(man)
-    lines = [f"scenario file changed since the run: {p} (sha256 {a[:12]}… → {(b or 'missing')[:12]}{'…' if b else ''})"
-             for p, a, b in changed]
+    man = mf.read_manifest(run_dir)
+    damaged = damaged_files(run_dir, man)
+    recorded = mf.read_results(run_dir)
     if man.get("results_sha256") and mf.results_hash(recorded) != man["results_sha256"]:
-        lines.insert(0, f"{RESULTS} was edited since the run (its hash is not the manifest's results_sha256)")
-    argv = strip_run_args(man["argv"])
-    cwd = man.get("cwd")
-    buf = io.StringIO()
-    with capture() as got, contextlib.chdir(cwd if cwd and Path(cwd).is_dir() else os.getcwd()), contextlib.redirect_stdout(buf):
-        code = main(argv)
-    verdict: dict = {"run_dir": str(run_dir), "argv": argv, "changed_files": [p for p, _, _ in changed]}
+        damaged.insert(0, f"{run_dir / RESULTS}: edited since the run (its hash is not the manifest's results_sha256)")
+    if damaged:
+        raise BadInput("the run folder is not what the run wrote:\n  " + "\n  ".join(damaged)
+                       + "\nrestore these files from a copy of the run folder, or run the command again")
+    rerun = _parse(run_dir, man)
+    scenario = _scenario_for_rerun(run_dir, man, args.scenario)
+    changed, versions = changed_files(man), version_notes(man)
+    notes = [f"scenario file changed since the run: {p} (sha256 {a[:12]}… → {(b or 'missing')[:12]}{'…' if b else ''})"
+             for p, a, b in changed]
+    notes += [f"package version differs from the run's: {v}" for v in versions]
+    verdict: dict = {"run_dir": str(run_dir), "argv": man["argv"], "scenario": str(scenario),
+                     "changed_files": [p for p, _, _ in changed], "versions_differ": versions}
+    rerun.scenario = str(scenario.resolve())
+    for opt in WRITES:
+        if hasattr(rerun, opt):
+            setattr(rerun, opt, False if opt in ("save", "json") else None)
+    rerun._argv = list(man["argv"])
+    buf, err = io.StringIO(), io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="kaoping-reproduce-") as tmp:
+        rerun.out = str(Path(tmp) / "run")
+        with capture() as got, contextlib.chdir(tmp), contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
+            code = execute(rerun)
+    lines = list(notes)
     if code != 0:
+        said = [ln for ln in err.getvalue().splitlines() if ln.strip()]
         verdict.update(match=False, rerun_exit_code=code)
-        lines.append(f"DIFFERENT: the re-run of `kaoping {' '.join(argv)}` failed with exit code {code}")
+        lines.append(f"DIFFERENT: the re-run of `kaoping {' '.join(man['argv'])}` failed with exit code {code}"
+                     + (f": {said[-1].strip()}" if said else ""))
     elif not got:
         verdict.update(match=False)
         lines.append("DIFFERENT: the re-run recorded no results (the command does not use a run folder)")
     else:
-        now = {"results": got[-1]["results"], "tables": got[-1]["tables"]}
+        last = got[-1]
+        now = {"results": last["results"], "tables": last["tables"]}
         diff = mf.first_difference(recorded, now)
-        if diff is None:
+        settings = [(k, man.get(k), last.get(k)) for k in ("seed", "draws", "chunk")]
+        wrong = [(k, a, b) for k, a, b in settings if a != b]
+        if diff is None and not wrong:
             verdict.update(match=True, results_sha256=mf.results_hash(now))
             lines.append("MATCH")
+        elif diff is None:
+            k, a, b = wrong[0]
+            verdict.update(match=False, first_difference={"path": k, "recorded": a, "now": b})
+            lines.append(f"DIFFERENT: the manifest records {k} {a!r}, the re-run used {b!r}")
         else:
             path, a, b = diff
             verdict.update(match=False, first_difference={"path": path, "recorded": a, "now": b})

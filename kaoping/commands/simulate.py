@@ -54,19 +54,23 @@ def projection_json(proj) -> dict:
 
 
 def run(args) -> int:
+    from .. import preflight
+    from ..plots import home_rank_probabilities, projection_figure_names, score_distributions
+    from ..runs import RunFolder
+
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     sim = scn.spec.simulation
     draws = args.draws or sim.draws
     chunk = args.chunk or sim.chunk
-    try:
-        with bar(draws, "模拟") as progress:
-            proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress)
-    except ValueError as err:
-        raise BadInput(str(err)) from None
-    from ..plots import home_rank_probabilities, score_distributions
-    from ..runs import RunFolder
-
-    with RunFolder.open(args, scn, command=NAME, seed=proj.seed, draws=proj.draws, chunk=chunk) as run:
+    preflight.simulation_memory(scn, draws, chunk, given=args.draws is not None)
+    if args.figures:
+        preflight.new_files(args.figures, projection_figure_names(len(scn.spec.assessments)), "--figures")
+    with RunFolder.open(args, scn, command=NAME, draws=draws, chunk=chunk) as run:
+        try:
+            with bar(draws, "模拟") as progress:
+                proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress)
+        except ValueError as err:
+            raise BadInput(str(err)) from None
         for a in proj.assessments:
             for key, df, title in (("summary", a.summary, "得分与名次概况"), ("rank-probs", a.rank_probs, "名次概率"),
                                    ("beat-probs", a.beat_probs, "胜出对手概率"), ("grade-probs", a.grade_probs, "等次概率")):

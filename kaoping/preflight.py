@@ -1,0 +1,71 @@
+"""Checks a command makes before it spends time computing: that the memory its draws need is there,
+and that every file it will write can be written without replacing one a user has.
+
+Each failure is :class:`~optimizer.errors.BadInput` (exit 2) naming the option or setting and what to do."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from models import memory
+from optimizer.errors import BadInput
+
+
+def _draws_source(draws: int, given: bool) -> str:
+    return f"--draws {draws}" if given else f"simulation.draws {draws} in scenario.yaml"
+
+
+def simulation_memory(scn, draws: int, chunk: int, given: bool) -> None:
+    """Refuse a Monte Carlo projection that would not fit in memory."""
+    need, per = memory.simulation_bytes(scn, draws, chunk)
+    try:
+        memory.require(need, per, draws, _draws_source(draws, given))
+    except memory.TooLarge as err:
+        raise BadInput(str(err)) from None
+
+
+def optimization_memory(scn, draws: int, flag: str = "--draws") -> None:
+    """Refuse an optimisation over ``draws`` in-sample draws that would not fit in memory."""
+    need, per = memory.optimization_bytes(scn, draws)
+    try:
+        memory.require(need, per, draws, f"{flag} {draws}")
+    except memory.TooLarge as err:
+        raise BadInput(str(err)) from None
+
+
+def _writable_folder(folder: Path, flag: str) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as err:
+        raise BadInput(f"{flag} {folder}: cannot write there ({err.strerror or err}): choose a folder you can write to") from None
+
+
+def new_files(folder: str | Path, names: list[str], flag: str) -> list[Path]:
+    """The paths ``folder/name``, after checking that none exists and that the folder can be written."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(f"{flag} {folder}: is a file, not a folder: choose a folder")
+    there = [n for n in names if (folder / n).exists() or (folder / n).is_symlink()]
+    if there:
+        raise BadInput(f"{flag} {folder}: {', '.join(there)} already there: kaoping never overwrites a file; "
+                       f"choose another folder or move them")
+    _writable_folder(folder, flag)
+    return [folder / n for n in names]
+
+
+def new_file(path: str | Path, flag: str) -> Path:
+    """``path``, after checking that it does not exist and that its folder can be written."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        raise BadInput(f"{flag} {path}: already exists: kaoping never overwrites a file; choose another name")
+    _writable_folder(path.parent if str(path.parent) else Path("."), flag)
+    return path
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a file that must not exist yet (checked by the system at creation: no race)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
