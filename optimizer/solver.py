@@ -16,6 +16,7 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -274,30 +275,103 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
 # --------------------------------------------------------------------------- CBC through PuLP
 
 
+CBC_WORKDIR = "kaoping-cbc-"  # + pid + random: the private folder of one CBC solve (its .mps, .mst, .sol, log)
+
+
+def _die_with_parent(parent: int):
+    """For the CBC child (Linux): be killed when the parent process dies, even by SIGKILL."""
+    def setup():
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+    return setup
+
+
+def _remove_stale_workdirs() -> None:
+    """Remove the CBC folders of processes that are gone (killed by SIGKILL or a power cut)."""
+    import shutil
+
+    for d in Path(tempfile.gettempdir()).glob(f"{CBC_WORKDIR}*"):
+        m = re.fullmatch(re.escape(CBC_WORKDIR) + r"(\d+)-.*", d.name)
+        if m and d.is_dir() and not _pid_alive(int(m.group(1))):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run_child(args: list[str], log: str) -> int:
+    """Run CBC; on any interruption (Ctrl-C, SIGTERM turned into an exception, an error) kill it and
+    wait for it, so that no solver is left running to its time limit."""
+    import subprocess
+    import sys
+
+    with open(log, "w", encoding="utf-8") as out:
+        kw = {"preexec_fn": _die_with_parent(os.getpid())} if sys.platform.startswith("linux") else {}
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **kw)
+        try:
+            return proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+
+
 def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
+    """CBC on the MPS file PuLP writes, run as a child this process owns: killed with it, its files in
+    a private folder removed on every exit (and, after a SIGKILL, by the next CBC solve)."""
+    import shutil
+
     import pulp
     from pulp.apis.coin_api import pulp_cbc_path
 
     prob, cols = p.to_pulp(constant=False)
     for k, v in p.start.items():
         cols[k].setInitialValue(v)
-    fd, log = tempfile.mkstemp(suffix=".log", prefix="cbc-")
-    os.close(fd)
+    # CBC 2.10.3's integer preprocessing returned wrong "optimal" plans on small models of
+    # this kind (tests/test_milp.py found one: 0.624 claimed optimal against 0.8); it stays off.
+    cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
+                        warmStart=bool(p.start), options=["preprocess off", f"integerT {INTEGRALITY_TOL}"])
+    _remove_stale_workdirs()
+    work = tempfile.mkdtemp(prefix=f"{CBC_WORKDIR}{os.getpid()}-")
     try:
-        # CBC 2.10.3's integer preprocessing returned wrong "optimal" plans on small models of
-        # this kind (tests/test_milp.py found one: 0.624 claimed optimal against 0.8); it stays off.
-        cmd = pulp.COIN_CMD(path=pulp_cbc_path, msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
-                            warmStart=bool(p.start), logPath=log, options=["preprocess off", f"integerT {INTEGRALITY_TOL}"])
+        mps, mst, sol, log = (os.path.join(work, f"problem.{x}") for x in ("mps", "mst", "sol", "log"))
+        was_none, dummy = prob.fixObjective()
+        vs, vnames, cnames, _ = prob.writeMPS(mps, rename=1)
+        args = [pulp_cbc_path, mps] + (["-max"] if prob.sense == pulp.LpMaximize else [])
+        if p.start:
+            cmd.writesol(mst, prob, vs, vnames, cnames)
+            args += ["-mips", mst]
+        if time_limit is not None:
+            args += ["-sec", str(time_limit)]
+        for option in cmd.options + cmd.getOptions():
+            args += ("-" + option).split()
+        args += ["-solve", "-printingOptions", "all", "-solution", sol]
         t0 = time.perf_counter()
-        try:
-            prob.solve(cmd)
-        except pulp.PulpSolverError as err:
-            return SolveResult("failed", None, None, None, None, "cbc", "CBC", time.perf_counter() - t0, str(err))
+        code = _run_child(args, log)
         secs = time.perf_counter() - t0
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
+        if code != 0 or not os.path.exists(sol):
+            return SolveResult("failed", None, None, None, None, "cbc", "CBC", secs, f"CBC exited with code {code}")
+        status, values, _, _, _, sol_status = cmd.readsol_MPS(sol, prob, vs, vnames, cnames)
+        prob.assignVarsVals(values)
+        prob.assignStatus(status, sol_status)
+        prob.restoreObjective(was_none, dummy)
     finally:
-        os.unlink(log)
+        shutil.rmtree(work, ignore_errors=True)
     ver = re.search(r"Version:\s*(\S+)", text)
     version = f"CBC {ver.group(1)}" if ver else "CBC"
     if prob.status == pulp.LpStatusInfeasible or "infeasible" in text.lower().split("result -")[-1][:80]:
