@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .locate import did_you_mean, field_path, line_of
 from .problems import ACTUALS_FILE, EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
 from .reading import Table
-from .schema import PEER_RELATIVE
+from .schema import NOT_IN_TOTAL, PEER_RELATIVE
 from .tracking import cumulative
 
 
@@ -388,3 +388,29 @@ def _check_constraint_sets(r: _Refs) -> None:
             if d not in depts:
                 r.yaml(loc + ("department_share", d), f"no indicator is led by '{d}': " + (_one_of(d, depts) if depts else
                        "set 'department' on the indicators it leads"))
+
+
+def _number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x and abs(x) != float("inf")
+
+
+def total_points_problems(data: dict, lines) -> list[Problem]:
+    """An assessment's total_points equals the weighted points of its indicators (bonus and deduction
+    kinds apart), on the scenario as written: an override may change points or weights without it."""
+    r = _Refs(data, lines)
+    for ai, a in enumerate(_l(data.get("assessments"))):
+        a = _d(a)
+        tp = a.get("total_points")
+        if not _number(tp):
+            continue
+        weight = {b["name"]: b.get("weight", 1.0) for b in map(_d, _l(a.get("blocks"))) if isinstance(b.get("name"), str)}
+        parts = [(weight.get(i["block"], 1.0) if isinstance(i.get("block"), str) else 1.0, i.get("points"))
+                 for i in map(_d, _l(a.get("indicators"))) if i.get("kind", "other") not in NOT_IN_TOTAL]
+        if not parts or not all(_number(w) and _number(p) and w > 0 and p > 0 for w, p in parts):
+            continue  # the schema check reports what is malformed
+        counted = sum(w * p for w, p in parts)
+        if abs(counted - tp) > 1e-9 * max(1.0, abs(tp)):
+            r.yaml(("assessments", ai, "total_points"),
+                   f"total_points ({tp:g}) is not the sum of the points of the indicators ({counted:g}, block weights "
+                   "applied; kinds bonus and deduction not counted): correct total_points or the points")
+    return r.problems

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .crosscheck import cross_check
+from .crosscheck import cross_check, total_points_problems
 from .locate import describe, not_finite, pydantic_problems
 from .overrides import apply_overrides, check_declared
 from .problems import (
@@ -152,6 +152,7 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     atab = read_csv(actuals_text, ACTUALS_FILE, ActualRow, problems) if actuals_text else Table()
     frows, erows = ftab.rows, etab.rows
     problems.extend(check_declared(data, frows, erows, skip=overrides))  # every declared override must fit
+    problems.extend(total_points_problems(data, lines))  # on the scenario as written, before overrides
     if overrides:
         data, frows, erows, oprob = apply_overrides(data, frows, erows, overrides)
         problems.extend(oprob)

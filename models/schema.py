@@ -16,6 +16,7 @@ source) are listed under ``assumed`` with a note; values taken from a source quo
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -78,6 +79,15 @@ class BelowBasic(Strict):
             raise ValueError("mode 'linear' needs 'zero_at', the value that earns 0 points")
         return self
 
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        reads = {"zero": (), "deduct": ("steps", "floor"), "linear": ("zero_at",)}[self.mode]
+        for k, mode in (("steps", "deduct"), ("floor", "deduct"), ("zero_at", "linear")):
+            if k not in reads and getattr(self, k) is not None:
+                raise ValueError(f"{k} has no effect with mode '{self.mode}' (only mode '{mode}' reads it): "
+                                 f"set mode: {mode}, or remove {k}")
+        return self
+
 
 class OverFull(Strict):
     """Over-full bonus (超额加分): ``steps`` beyond the full target, at most ``cap`` points."""
@@ -124,6 +134,17 @@ class BaseStep(Strict):
     down: Steps | None = None
     floor: float = Field(0.0, description="Lowest total points for the indicator [points].")
 
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        if self.up is not None and self.up_cap == 0:
+            raise ValueError("up steps give no bonus while up_cap is 0: set up_cap, the largest bonus above the base "
+                             "[points], or remove up")
+        if self.up is None and self.up_cap > 0:
+            raise ValueError("up_cap has no effect without up steps: add up, or remove up_cap")
+        if self.down is None and "floor" in self.model_fields_set:
+            raise ValueError("floor has no effect without down steps: add down, or remove floor")
+        return self
+
 
 class Band(Strict):
     lower: float | None = Field(None, description="Band starts here [unit]; none = −∞.")
@@ -148,6 +169,10 @@ class Bands(Strict):
         for a, c in zip(b, b[1:]):
             if a.upper is None or c.lower is None or a.upper != c.lower:
                 raise ValueError(f"bands must be contiguous and increasing: {a.upper} then {c.lower}")
+        for a in b:
+            if a.lower is not None and a.upper is not None and not a.lower < a.upper:
+                raise ValueError(f"the band from {a.lower} to {a.upper} has {'zero' if a.lower == a.upper else 'negative'} "
+                                 "width: no value falls in it; make lower < upper, or remove the band")
         return self
 
 
@@ -176,6 +201,13 @@ class RankPoints(Strict):
     kind: Literal["rank_points"]
     step: float | None = Field(0.05, ge=0, le=1, description="Share lost per place [0–1].")
     table: list[float] | None = Field(None, description="Share of the points for rank 1, 2, … [0–1].")
+
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        if self.table is not None and "step" in self.model_fields_set:
+            raise ValueError("step has no effect when a table is given (the table sets every rank's share): "
+                             "remove step, or the table")
+        return self
 
 
 class VsAverage(Strict):
@@ -226,6 +258,7 @@ Rule = Annotated[
     Field(discriminator="kind"),
 ]
 PEER_RELATIVE = {"efficacy", "best_ratio", "rank_points"}  # vs_average joins when reference == 'class'
+NOT_IN_TOTAL = ("bonus", "deduction")  # indicator kinds outside an assessment's total_points
 
 
 # --------------------------------------------------------------------------- scheme
@@ -284,6 +317,13 @@ class Pool(Strict):
     cap: float | None = None
     floor: float | None = None
 
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        if self.cap is None and self.floor is None:
+            raise ValueError(f"pool '{self.name}' has neither cap nor floor: it changes no score; give it a cap "
+                             "(or a floor), or remove it and the blocks' pool")
+        return self
+
 
 class Veto(Provenance):
     """一票否决 / 一票否优: when the condition holds, the effect applies (R14)."""
@@ -302,6 +342,19 @@ class Veto(Provenance):
             raise ValueError(f"when '{self.when}' needs 'value'")
         if self.effect == "cap_grade" and self.grade is None:
             raise ValueError("effect 'cap_grade' needs 'grade'")
+        return self
+
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        if self.when == "misses_basic" and self.value is not None:
+            raise ValueError("value has no effect with when: misses_basic (the indicator's basic target is the "
+                             "threshold): remove value, or set when: below, above or at_least")
+        if self.effect != "cap_grade" and self.grade is not None:
+            raise ValueError(f"grade has no effect with effect '{self.effect}' (only cap_grade reads it): remove grade, "
+                             "or set effect: cap_grade")
+        if self.effect != "drop_grade" and "drop" in self.model_fields_set:
+            raise ValueError(f"drop has no effect with effect '{self.effect}' (only drop_grade reads it): remove drop, "
+                             "or set effect: drop_grade")
         return self
 
 
@@ -333,6 +386,21 @@ class Grades(Strict):
         decreasing = all(a > b for a, b in zip(vals, vals[1:])) if self.by == "score" else all(a < b for a, b in zip(vals, vals[1:]))
         if not decreasing:
             raise ValueError(f"grade criteria '{key}' must get strictly less demanding from best to worst")
+        return self
+
+    @model_validator(mode="after")
+    def _no_idle_keys(self):
+        key = {"score": "min_score", "rank": "max_rank", "quota": "share"}[self.by]
+        by_of = {"min_score": "score", "max_rank": "rank", "share": "quota"}
+        for g in self.levels:
+            for other, by in by_of.items():
+                if other != key and getattr(g, other) is not None:
+                    raise ValueError(f"grade '{g.grade}': {other} has no effect when grades go by {self.by} (they read "
+                                     f"{key}): remove {other}, or set by: {by}")
+        last = self.levels[-1]
+        if getattr(last, key) is not None:
+            raise ValueError(f"grade '{last.grade}': the last grade takes every county the others do not, so its {key} "
+                             f"has no effect: remove {key} from the last grade")
         return self
 
     @property
@@ -493,6 +561,10 @@ class ScenarioFile(Strict):
 # --------------------------------------------------------------------------- CSV rows
 
 
+FORECAST_READS = {"normal": ("mean", "sd", "min", "max"), "fixed": ("mean", "min", "max"), "bernoulli": ("mean",),
+                  "triangular": ("low", "likely", "high", "min", "max"), "pert": ("low", "likely", "high", "min", "max")}
+
+
 class ForecastRow(Strict):
     """``forecasts.csv``: the forecast of one county's final value of one indicator."""
 
@@ -526,9 +598,26 @@ class ForecastRow(Strict):
                 raise ValueError("need low ≤ likely ≤ high and low < high")
         if self.min is not None and self.max is not None and self.min >= self.max:
             raise ValueError("min must be below max")
+        self._inside_bounds()
+        idle = [k for k in ("mean", "sd", "low", "likely", "high", "min", "max") if k not in FORECAST_READS[self.dist]
+                and getattr(self, k) is not None]
+        if idle:
+            raise ValueError(f"{', '.join(idle)} {'has' if len(idle) == 1 else 'have'} no effect with dist '{self.dist}' "
+                             f"(it reads {', '.join(FORECAST_READS[self.dist])}): clear {'it' if len(idle) == 1 else 'them'}, "
+                             "or change dist")
         if self.assumption and not self.note:
             raise ValueError("an assumed forecast needs a note saying where it comes from")
         return self
+
+    def _inside_bounds(self) -> None:
+        """The central value lies within [min, max]: outside it every draw would land on the bound."""
+        lo = -math.inf if self.min is None else self.min
+        hi = math.inf if self.max is None else self.max
+        key = "likely" if self.dist in ("triangular", "pert") else "mean"
+        v = getattr(self, key)
+        if self.dist != "bernoulli" and v is not None and not lo <= v <= hi:
+            raise ValueError(f"{key} {v:g} lies outside [min, max] = [{self.min}, {self.max}], so every draw would "
+                             f"land on the bound: correct {key}, min or max")
 
     @property
     def centre(self) -> float:

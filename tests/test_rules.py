@@ -252,7 +252,7 @@ def scalar_rules(draw):
         cap = draw(st.floats(0.5, 2))
         return {"kind": kind, "target": t, "cap": cap}, direction, points, 0.0, points * cap
     if kind == "base_step":
-        up_cap, floor = draw(st.floats(0, 5)), -draw(st.floats(0, 5))
+        up_cap, floor = draw(st.floats(0.01, 5)), -draw(st.floats(0, 5))  # up steps need up_cap > 0 (else refused)
         r = {"kind": kind, "target": t, "base_share": draw(st.floats(0, 1)), "up_cap": up_cap, "floor": floor,
              "up": {"per": draw(st.floats(0.1, 5)), "points": draw(st.floats(0, 2)), "rounding": draw(rounding)},
              "down": {"per": draw(st.floats(0.1, 5)), "points": draw(st.floats(0, 2)), "rounding": draw(rounding)}}
