@@ -81,11 +81,61 @@ def _model_at(root, loc: tuple):
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks, 5-10x faster
 
 
+MAX_VALUES = 1_000_000  # values a YAML document may hold once its aliases are expanded (10 000 indicators: ~200 000)
+
+
+class TooManyValues(ValueError):
+    """A YAML document whose aliases expand past :data:`MAX_VALUES` (an alias 'bomb'); ``line`` of the first alias."""
+
+    def __init__(self, line: int | None):
+        self.line = line
+        super().__init__(f"its aliases (*name) expand to more than {MAX_VALUES:,} values (or refer to themselves): "
+                         "write the values out, or use fewer aliases")
+
+
+def expanded_size(root, limit: int = MAX_VALUES) -> int:
+    """Values of a composed YAML node tree with every alias expanded, counted without expanding
+    (each node once, in a depth-first walk); ``limit + 1`` as soon as the count exceeds ``limit``
+    or an alias refers to a node that contains it."""
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        k = id(node)
+        kids = ([x for kv in node.value for x in kv] if isinstance(node, yaml.MappingNode)
+                else node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            open_.discard(k)
+            size[k] = min(1 + sum(size[id(c)] for c in kids), limit + 1)
+            if size[k] > limit:
+                return limit + 1
+            continue
+        if k in size:
+            continue
+        if k in open_:
+            return limit + 1
+        open_.add(k)
+        stack.append((node, True))
+        stack.extend((c, False) for c in kids if id(c) not in size)
+    return size.get(id(root), 0)
+
+
+def _first_alias_line(text: str) -> int | None:
+    m = re.search(r"(?:^|[\s\[{,:-])\*[^\s,\[\]{}]+", text, flags=re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
 def parse_yaml(text: str):
-    """Parse once: the data (as ``yaml.safe_load``) and the node tree that carries line numbers."""
+    """Parse once: the data (as ``yaml.safe_load``) and the node tree that carries line numbers.
+
+    Raises :class:`TooManyValues` before constructing a document whose aliases expand past
+    :data:`MAX_VALUES` (the size is counted on the composed nodes, in time linear in the text)."""
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
+        if node is not None and "*" in text and expanded_size(node) > MAX_VALUES:
+            raise TooManyValues(_first_alias_line(text))
         data = loader.construct_document(node) if node is not None else None
     finally:
         loader.dispose()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from .locate import (
     NOT_FINITE,
+    TooManyValues,
     describe,
     did_you_mean,
     duplicate_keys,
@@ -38,6 +39,11 @@ def read_text(path: Path, problems: list[Problem], required: bool = True) -> str
         return None
     if path.is_dir():
         problems.append(Problem(name, "", "", "is a folder, expected a file"))
+        return None
+    folder = path.parent.resolve()
+    if path.resolve().parent != folder:
+        problems.append(Problem(name, "", "", "is a link to a file outside the scenario folder, which kaoping does not "
+                                "read: copy the file into the scenario folder"))
         return None
     try:
         raw = path.read_bytes()
@@ -133,6 +139,12 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
     boolean = _columns_of(model, (bool,))
     for row, rec in records:
         where = f"row {row}"
+        broken = _unclosed_quote(row, rec, header, numeric | boolean)
+        if broken:
+            problems.append(Problem(file, where, broken[0], broken[1]))
+            table.bad.append((row, {}))
+            table.usable = False  # the rows it swallowed are missing: no "has no forecast" on top
+            continue
         if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
             problems.append(Problem(file, where, "", f"{len(rec)} cells but {len(header)} columns in the header: "
                                     "remove the extra cells (or quote a cell that holds a comma)"))
@@ -171,6 +183,29 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
     return table
 
 
+FREE_TEXT = ("source", "note")  # columns whose quoted cells may hold line breaks
+
+
+def _unclosed_quote(row: int, rec: list[str], header: list[str], numbers: set[str]) -> tuple[str, str] | None:
+    """(column, message) when a quote opened in this record swallows the lines after it: a cell that
+    holds a line break followed by something that reads as a row (a comma), or any line break in a
+    column other than free text. The message names the line where the quote opened."""
+    line = row
+    for j, cell in enumerate(rec):
+        if "\n" in cell or "\r" in cell:
+            col = header[j] if j < len(header) else f"column {j + 1}"
+            rest = cell.splitlines()[1:]
+            swallowed = [ln for ln in rest if "," in ln]
+            if swallowed or col not in FREE_TEXT:
+                n = len(rest)
+                what = (f"swallows the next {n} line(s) (lines {line + 1}–{line + n}) into one cell of '{col}'"
+                        if swallowed else f"puts a line break into '{col}'")
+                return col, (f"the quote opened on line {line} is not closed where it should be: it {what}; "
+                             'close the quote ("…") or remove it')
+            line += cell.count("\n")
+    return None
+
+
 def _bad_scalar_line(text: str) -> int | None:
     """The line of the first scalar YAML cannot turn into a value (an impossible date such as 2024-02-30)."""
     root = yaml_lines(text)
@@ -201,6 +236,9 @@ def read_scenario_dict(path: Path) -> tuple[dict | None, list[Problem], object]:
         return None, problems, None
     try:
         data, lines = parse_yaml(text)
+    except TooManyValues as exc:
+        problems.append(Problem(SCENARIO_FILE, f"line {exc.line}" if exc.line else "", "", f"cannot be read: {exc}"))
+        return None, problems, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         what = getattr(exc, "problem", None) or str(exc)

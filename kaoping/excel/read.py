@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from models.locate import TooManyValues, parse_yaml
 from models.problems import (
     ACTUALS_FILE,
     EFFORT_FILE,
@@ -390,9 +391,12 @@ class _Reader:
                 H.bad(row, "路径", "missing path, e.g. assessments[main].vetoes or overrides")
                 continue
             try:
-                val = yaml.safe_load(text) if text is not None else None
-            except yaml.YAMLError as err:
-                H.bad(row, "YAML", f"not valid YAML: {getattr(err, 'problem', err)}")
+                val = parse_yaml(text)[0] if text is not None else None
+            except TooManyValues as err:
+                H.bad(row, "YAML", f"cannot be read: {err}")
+                continue
+            except (yaml.YAMLError, ValueError) as err:
+                H.bad(row, "YAML", f"not valid YAML: {getattr(err, 'problem', None) or err}")
                 continue
             msg = _patch(self.data, p, val)
             if msg:
