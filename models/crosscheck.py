@@ -85,6 +85,7 @@ def cross_check(data: dict, ftab: Table, etab: Table, lines, atab: Table | None 
         _check_assessment(r, ai, a)
     _check_totals(r)
     _check_forecasts(r, ftab, _this_year(r, atab))
+    _check_percent_scale(r, ftab)
     _check_effort(r, etab)
     _check_departments(r)
     _check_actuals(r, atab, ftab)
@@ -252,6 +253,38 @@ def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset())
                 if peer:
                     P.append(Problem(F, "", "", f"{c['name']} needs forecasts for the class-relative indicator(s) "
                                      f"{', '.join(peer)} of {aname}: add rows"))
+
+
+PERCENT = ("%", "％")
+TARGET_KEYS = ("basic", "full", "target")
+
+
+def _check_percent_scale(r: _Refs, ftab: Table) -> None:
+    """A % indicator's forecast and its targets on the same scale: one about 100× the other (71 against a
+    target of 0.7) is a value written as a fraction where the unit says percent, or the reverse."""
+    targets: dict[str, list[float]] = {}
+    for a in _l(r.data.get("assessments")):
+        for i in map(_d, _l(_d(a).get("indicators"))):
+            if isinstance(i.get("name"), str) and str(i.get("unit", "")).strip() in PERCENT:
+                rule = _d(i.get("rule"))
+                ts = [abs(rule[k]) for k in TARGET_KEYS if _number(rule.get(k)) and rule[k] != 0]
+                if ts:
+                    targets[i["name"]] = ts
+    for row, f in ftab.rows:
+        ts = targets.get(f.indicator)
+        if not ts or f.dist == "bernoulli":
+            continue
+        key = "likely" if f.dist in ("triangular", "pert") else "mean"
+        v = abs(getattr(f, key))
+        t = max(ts)
+        if v == 0:
+            continue
+        ratio = v / t
+        if (30 <= ratio <= 300 and t <= 1.5) or (30 <= 1 / ratio <= 300 and v <= 1.5):
+            r.problems.append(Problem(FORECASTS_FILE, f"row {row}", key, f"{f.county}'s forecast {getattr(f, key):g} of "
+                                      f"{f.indicator} and its target {t:g} differ about {max(ratio, 1 / ratio):.0f}×, "
+                                      "but the unit is %: a percentage is written in percent (70 % is 70, not 0.7); "
+                                      f"write every value of {f.indicator} in percent"))
 
 
 def _check_effort(r: _Refs, etab: Table) -> None:

@@ -38,6 +38,7 @@ from .words import (
     RULE,
     RULE_OUT,
     SETTINGS,
+    SHARE_SETTINGS,
     SHEETS,
     TIE,
 )
@@ -107,6 +108,7 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
         raise ScenarioError([Problem(str(path), "", "", "no such workbook")])
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
+        formulas = _formulas(load_workbook(path, data_only=False, read_only=False))
     except Exception as err:  # noqa: BLE001 - any unreadable file is bad input
         raise ScenarioError([Problem(file, "", "", f"cannot be read as an .xlsx workbook: {err}")]) from None
     for s in wb.sheetnames:
@@ -118,7 +120,7 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
     sh: dict[str, Sheet] = {}
     for s in SHEETS:
         if s in wb.sheetnames:
-            sheet = Sheet(wb[s], P, file)
+            sheet = Sheet(wb[s], P, file, formulas.get(s))
             for c in REQUIRED_COLUMNS[s]:
                 if c not in sheet.cols:
                     P.append(Problem(file, f"sheet {s} row 1", c, f"required column is missing: add a column headed {c}"))
@@ -130,6 +132,19 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
     if P:
         raise ScenarioError(P)
     return sh
+
+
+def _formulas(wb) -> dict[str, dict[tuple[int, int], str]]:
+    """Sheet -> (row, column index) -> formula text, for every formula cell of a workbook loaded with
+    formulas (a :class:`~kaoping.excel.sheet.Sheet` uses those Excel saved no value for)."""
+    out: dict[str, dict] = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    text = getattr(c.value, "text", None) or str(c.value)
+                    out.setdefault(ws.title, {})[(c.row, c.column - 1)] = text if text.startswith("=") else "=" + text
+    return out
 
 
 def _new_assessment(name: str) -> dict:
@@ -148,6 +163,7 @@ class _Reader:
         self.effort_rows: list[dict] = []
         self.actuals: list[dict] = []
         self.counties_by_name: dict[str, dict] = {}
+        self.units: dict[str, str] = {}  # indicator -> its 单位, for the percentages of its values
         self.where: dict = {"forecasts": [], "effort": [], "actuals": [], "indicators": {}, "counties": {},
                             "letters": {k: v.letters for k, v in sh.items()}}
 
@@ -172,7 +188,7 @@ class _Reader:
             elif typ is str:
                 val = S.text(row, r, "值")
             else:
-                val = S.number(row, r, "值", kind=typ)
+                val = S.number(row, r, "值", kind=typ, share=label in SHARE_SETTINGS)
             if val is not None:
                 _set(self.data, p, val)
 
@@ -224,7 +240,7 @@ class _Reader:
                 a = self.assessment(B.text(row, r, "考核"), B, row)
                 b = {"name": B.text(row, r, "名称")}
                 for col, key in (("权重", "weight"), ("上限", "cap"), ("下限", "floor")):
-                    v = B.number(row, r, col)
+                    v = B.number(row, r, col, share=col == "权重")
                     if v is not None:
                         b[key] = v
                 pool = B.text(row, r, "计入池")
@@ -238,7 +254,7 @@ class _Reader:
                 a = self.assessment(G.text(row, r, "考核"), G, row)
                 g = {"grade": G.text(row, r, "等次")}
                 for col, key, kind in (("最低分", "min_score", float), ("最高名次", "max_rank", int), ("比例", "share", float)):
-                    v = G.number(row, r, col, kind=kind)
+                    v = G.number(row, r, col, kind=kind, share=key == "share")
                     if v is not None:
                         g[key] = v
                 if a is not None:
@@ -270,8 +286,10 @@ class _Reader:
             notes = I.notes(row, r, "假设说明")
             if notes:
                 ind["assumed"] = notes
-            ind["rule"] = _rule(I, row, r)
-            mean, sd = I.number(row, r, "预测值"), I.number(row, r, "标准差")
+            unit = I.text(row, r, "单位") or ""
+            self.units[ind["name"]] = unit
+            ind["rule"] = _rule(I, row, r, unit)
+            mean, sd = I.number(row, r, "预测值", unit=unit), I.number(row, r, "标准差", unit=unit)
             if mean is not None or sd is not None:
                 if home is None:
                     I.bad(row, "预测值", "the home county (设置: 本县) is needed for forecasts in this sheet")
@@ -315,13 +333,17 @@ class _Reader:
         V = self.sh["县市区数值"]
         for row, r in V.rows:
             f: dict = {"county": V.text(row, r, "县市区"), "indicator": V.text(row, r, "指标")}
+            unit = self.units.get(f["indicator"], "")
+            bernoulli = V.text(row, r, "分布") == "bernoulli"
             for col, key in FORECAST_COLS.items():
                 if key in ("dist", "source", "note"):
                     v = V.text(row, r, col)
                 elif key == "assumption":
                     v = V.flag(row, r, col)
+                elif key == "mean" and bernoulli:
+                    v = V.number(row, r, col, share=True)  # a probability
                 else:
-                    v = V.number(row, r, col)
+                    v = V.number(row, r, col, unit=unit)
                 if v is not None:
                     f[key] = v
             f["_where"] = (V, row, "指标")
@@ -343,7 +365,9 @@ class _Reader:
         if "工作量" in self.sh:
             E = self.sh["工作量"]
             for row, r in E.rows:
-                e = {"indicator": E.text(row, r, "指标"), "upto": E.number(row, r, "推进至"), "cost": E.number(row, r, "单位工作量")}
+                name = E.text(row, r, "指标")
+                e = {"indicator": name, "upto": E.number(row, r, "推进至", unit=self.units.get(name, "")),
+                     "cost": E.number(row, r, "单位工作量")}
                 fl = E.flag(row, r, "假设")
                 if fl is not None:
                     e["assumption"] = fl
@@ -365,8 +389,9 @@ class _Reader:
             return
         M = self.sh["月度实绩"]
         for row, r in M.rows:
-            a = {"county": M.text(row, r, "县市区"), "indicator": M.text(row, r, "指标"), "year": M.number(row, r, "年份", int),
-                 "month": M.number(row, r, "月份", int), "value": M.number(row, r, "数值"),
+            name = M.text(row, r, "指标")
+            a = {"county": M.text(row, r, "县市区"), "indicator": name, "year": M.number(row, r, "年份", int),
+                 "month": M.number(row, r, "月份", int), "value": M.number(row, r, "数值", unit=self.units.get(name, "")),
                  "basis": M.word(row, r, "口径", BASIS), "source": M.text(row, r, "来源"), "assumption": M.flag(row, r, "假设"),
                  "note": M.text(row, r, "说明")}
             self.actuals.append({k: v for k, v in a.items() if v is not None})
@@ -403,26 +428,27 @@ class _Reader:
                 H.bad(row, "路径", msg)
 
 
-def _rule(I: Sheet, row: int, r) -> dict:
-    """The rule of one 指标 row: the threshold columns, or 目标 and 规则参数 for the other kinds."""
+def _rule(I: Sheet, row: int, r, unit: str) -> dict:
+    """The rule of one 指标 row: the threshold columns, or 目标 and 规则参数 for the other kinds.
+    Targets, steps and zero_at are in the indicator's ``unit``; basic_share is a share; the rest points."""
     kind = I.word(row, r, "规则", {**RULE, **{v: v for v in RULE.values()}}) or "threshold"
     rule: dict = {"kind": kind}
     if kind == "threshold":
         for col, key in (("基本任务", "basic"), ("满分", "full"), ("基本分比例", "basic_share")):
-            v = I.number(row, r, col)
+            v = I.number(row, r, col, share=key == "basic_share", unit=None if key == "basic_share" else unit)
             if v is not None:
                 rule[key] = v
         below = I.word(row, r, "低于基本", BELOW)
         if below is not None:
             rule["below"] = {"mode": below}
-        step, spts = I.number(row, r, "倒扣步长"), I.number(row, r, "倒扣分")
+        step, spts = I.number(row, r, "倒扣步长", unit=unit), I.number(row, r, "倒扣分")
         if step is not None or spts is not None:
             rule.setdefault("below", {})["steps"] = {k2: v for k2, v in (("per", step), ("points", spts)) if v is not None}
         for col, key in (("倒扣下限", "floor"), ("零分值", "zero_at")):
-            v = I.number(row, r, col)
+            v = I.number(row, r, col, unit=unit if key == "zero_at" else None)
             if v is not None:
                 rule.setdefault("below", {})[key] = v
-        ostep, opts, ocap = I.number(row, r, "超额步长"), I.number(row, r, "超额加分"), I.number(row, r, "超额上限")
+        ostep, opts, ocap = I.number(row, r, "超额步长", unit=unit), I.number(row, r, "超额加分"), I.number(row, r, "超额上限")
         opool = I.text(row, r, "超额计入板块")
         if any(v is not None for v in (ostep, opts, ocap, opool)):
             over: dict = {}
@@ -438,7 +464,7 @@ def _rule(I: Sheet, row: int, r) -> dict:
                     "超额步长", "超额加分", "超额上限", "超额计入板块"):
             if I.raw(r, col) is not None:
                 I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE_OUT.get(kind, kind)}: clear the cell or put it in 规则参数")
-    t = I.number(row, r, "目标")
+    t = I.number(row, r, "目标", unit=unit)
     if t is not None:
         rule["target"] = t
     extra = I.json_obj(row, r, "规则参数")

@@ -2,25 +2,48 @@
 every bad cell as a problem with its sheet, row and column."""
 from __future__ import annotations
 
+import ast
 import json
+import operator
 import re
+from decimal import Decimal, InvalidOperation
 
 from models.problems import Problem
 
 from .words import NO, YES
 
 
-class Sheet:
-    """One sheet as header -> column letter and rows of cells, with typed getters that record problems."""
+PERCENT_UNITS = ("%", "％")
 
-    def __init__(self, ws, problems: list[Problem], file: str):
+
+def _scaled(d: Decimal, kind):
+    x = float(d)
+    return int(x) if kind is int and x.is_integer() else x
+
+
+class Sheet:
+    """One sheet as header -> column letter and rows of values, with typed getters that record problems.
+
+    Read as a planner sees it: a range of merged cells gives its value to every row it spans (one
+    that spans several columns is refused); a formula is read from the value Excel saved with it, or,
+    when the workbook was never opened in Excel, evaluated when it is plain arithmetic, else refused
+    with its address; a number formatted as a percentage keeps the percentage (see :meth:`number`)."""
+
+    def __init__(self, ws, problems: list[Problem], file: str, formulas: dict | None = None):
         from openpyxl.utils import get_column_letter
 
         self.name = ws.title
         self.file = file
         self.problems = problems
-        rows = list(ws.iter_rows(values_only=True))
-        header = list(rows[0]) if rows else []
+        cells = [list(row) for row in ws.iter_rows()]
+        values = [[c.value for c in row] for row in cells]
+        self.percent = {(i, j) for i, row in enumerate(cells, start=1) for j, c in enumerate(row)
+                        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool) and "%" in (c.number_format or "")}
+        for (i, j), f in (formulas or {}).items():  # formulas without a saved value
+            if i <= len(values) and j < len(values[i - 1]) and values[i - 1][j] is None:
+                values[i - 1][j] = self._formula(i, j, f)
+        self._merged(ws, values)
+        header = list(values[0]) if values else []
         self.cols: dict[str, int] = {}
         self.letters: dict[str, str] = {}
         for j, h in enumerate(header):
@@ -30,10 +53,39 @@ class Sheet:
             self.cols[h] = j
             self.letters[h] = get_column_letter(j + 1)
         self.rows = []
-        for i, r in enumerate(rows[1:], start=2):
+        for i, r in enumerate(values[1:], start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
                 continue
-            self.rows.append((i, r))
+            self.rows.append((i, tuple(r)))
+
+    def _cell(self, i: int, j: int) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"sheet {self.name} row {i} column {get_column_letter(j + 1)}"
+
+    def _formula(self, i: int, j: int, formula: str):
+        """The value of a formula Excel never computed: plain arithmetic on numbers, else a located problem."""
+        v = arithmetic(formula)
+        if v is None:
+            self.problems.append(Problem(self.file, self._cell(i, j), "", f"formula {formula} has no saved value (the "
+                                         "workbook was written by a program and never opened in Excel): open and save "
+                                         "it in Excel or WPS, or type the value"))
+        return v
+
+    def _merged(self, ws, values) -> None:
+        """Give a vertical merge's value to every row it spans; refuse a merge across columns."""
+        for m in ws.merged_cells.ranges:
+            top = values[m.min_row - 1][m.min_col - 1] if m.min_row <= len(values) else None
+            if m.min_col != m.max_col:
+                if top is not None:
+                    self.problems.append(Problem(self.file, self._cell(m.min_row, m.min_col - 1), "",
+                                                 f"merged cells {m.coord} span several columns, so their value belongs "
+                                                 "to no one column: unmerge them and write each value in its own cell"))
+                continue
+            for i in range(m.min_row + 1, min(m.max_row, len(values)) + 1):
+                values[i - 1][m.min_col - 1] = top
+                if (m.min_row, m.min_col - 1) in self.percent:
+                    self.percent.add((i, m.min_col - 1))
 
     def where(self, row: int, col: str) -> str:
         return f"sheet {self.name} row {row} column {self.letters.get(col, '?')}"
@@ -60,35 +112,51 @@ class Sheet:
             v = int(v)
         return str(v)
 
-    def number(self, row, r, col, kind=float):
+    def number(self, row, r, col, kind=float, *, share: bool = False, unit: str | None = None):
+        """A number; a percentage (the text ``70%``, or 0.7 in a cell formatted as a percentage) is read
+        by what the column holds: a share [0–1] (``share``) gives 0.7; a value in an indicator's unit
+        (``unit``, the indicator's 单位) gives 70 when the unit is %, and is refused for any other unit;
+        any other column refuses it."""
         v = self.raw(r, col)
         if v is None:
             return None
         if isinstance(v, bool):
             self.bad(row, col, f"expected a number, found {v!r}")
             return None
+        j = self.cols[col]
         if isinstance(v, (int, float)):
-            if kind is int:
-                if float(v).is_integer():
-                    return int(v)
-                self.bad(row, col, f"expected a whole number, found {v!r}")
+            if (row, j) not in self.percent:
+                if kind is int and not float(v).is_integer():
+                    self.bad(row, col, f"expected a whole number, found {v!r}")
+                    return None
+                return int(v) if kind is int else float(v)
+            shown, d = f"{Decimal(repr(v)) * 100:f}".rstrip("0").rstrip(".") + "%", Decimal(repr(v)) * 100
+        else:
+            s = str(v).replace(",", "").replace("，", "").strip()
+            pct = s.endswith(("%", "％"))
+            try:
+                d = Decimal(s.rstrip("%％").strip())
+                if not d.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.bad(row, col, f"expected a number, found text {v!r}: write a number")
                 return None
-            return float(v)
-        s = str(v).replace(",", "").replace("，", "").strip()
-        pct = s.endswith("%")
-        try:
-            x = float(s.rstrip("%"))
-        except ValueError:
-            self.bad(row, col, f"expected a number, found text {v!r}: write a number")
-            return None
-        if pct:
-            x /= 100
-        if kind is int:
-            if x.is_integer():
-                return int(x)
-            self.bad(row, col, f"expected a whole number, found {v!r}")
-            return None
-        return x
+            if not pct:
+                if kind is int and d != d.to_integral_value():
+                    self.bad(row, col, f"expected a whole number, found {v!r}")
+                    return None
+                return _scaled(d, kind)
+            shown = s
+        if share:
+            return _scaled(d / 100, kind)
+        if unit is not None and unit.strip() in PERCENT_UNITS:
+            return _scaled(d, kind)
+        if unit is not None:
+            self.bad(row, col, f"a percentage ({shown}) in an indicator measured in {unit.strip() or 'no unit'}: write the "
+                               "value in that unit, or set the indicator's 单位 to %")
+        else:
+            self.bad(row, col, f"expected a number, found a percentage ({shown}): write the number itself")
+        return None
 
     def word(self, row, r, col, table: dict[str, str]):
         v = self.text(row, r, col)
@@ -144,3 +212,38 @@ class Sheet:
                 return None
             out[m.group(1)] = m.group(2)
         return out
+
+
+_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+        ast.Pow: operator.pow, ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+def arithmetic(formula: str) -> float | None:
+    """The value of a formula that is plain arithmetic on numbers (``=0.5``, ``=1000*5``, ``=(3+4)/2``,
+    ``=2^3``, ``=50%``), or None for anything else (a cell reference, a function, text)."""
+    body = str(formula).strip().removeprefix("=").strip()
+    if not body or not re.fullmatch(r"[0-9.eE+\-*/^()%\s]+", body) or len(body) > 200:
+        return None
+    if "^" in body and "-" in body:
+        return None  # Excel negates before it raises to a power (=-2^2 is 4): leave it to Excel
+    body = re.sub(r"(\d+(?:\.\d*)?|\.\d+)\s*%", r"(\1/100)", body).replace("^", "**")
+
+    def ev(n):
+        if isinstance(n, ast.Expression):
+            return ev(n.body)
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
+            return float(n.value)
+        if isinstance(n, ast.BinOp) and type(n.op) in _OPS:
+            a, b = ev(n.left), ev(n.right)
+            if isinstance(n.op, ast.Pow) and abs(b) > 64:
+                raise ValueError("power too large")
+            return _OPS[type(n.op)](a, b)
+        if isinstance(n, ast.UnaryOp) and type(n.op) in _OPS:
+            return _OPS[type(n.op)](ev(n.operand))
+        raise ValueError("not arithmetic")
+
+    try:
+        v = ev(ast.parse(body, mode="eval"))
+    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+    return v if v == v and abs(v) != float("inf") else None

@@ -42,6 +42,7 @@ SETTINGS = {  # label -> (path, type)
     "共同冲击": (("simulation", "shocks", "common"), float),
     "县内冲击": (("simulation", "shocks", "county"), float),
 }
+SHARE_SETTINGS = {"已过时间比例", "共同冲击", "县内冲击"}  # shares [0–1]: a percentage such as 67% reads 0.67
 
 SHEETS = ["设置", "考核", "板块", "等次", "指标", "县市区", "县市区数值", "工作量", "部门预算", "月度实绩", "高级"]
 REQUIRED_SHEETS = ["设置", "指标", "县市区数值"]
