@@ -34,10 +34,19 @@ def optimization_memory(scn, draws: int, flag: str = "--draws") -> None:
         raise BadInput(str(err)) from None
 
 
-def _writable_folder(folder: Path, flag: str) -> None:
+def writable_folder(folder: Path, flag: str, create: bool = True) -> None:
+    """Check that a file can be created in ``folder``: made (with its parents) when ``create``, else the
+    nearest folder that exists is tried, and nothing is left behind."""
+    folder = Path(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+            where = folder
+        else:
+            where = next(p for p in (folder, *folder.absolute().parents) if p.exists())
+            if not where.is_dir():
+                raise NotADirectoryError(20, "Not a directory", str(where))
+        tempfile.TemporaryFile(dir=where).close()
     except OSError as err:
         raise BadInput(f"{flag} {folder}: cannot write there ({err.strerror or err}): choose a folder you can write to") from None
 
@@ -51,7 +60,7 @@ def new_files(folder: str | Path, names: list[str], flag: str) -> list[Path]:
     if there:
         raise BadInput(f"{flag} {folder}: {', '.join(there)} already there: kaoping never overwrites a file; "
                        f"choose another folder or move them")
-    _writable_folder(folder, flag)
+    writable_folder(folder, flag)
     return [folder / n for n in names]
 
 
@@ -60,7 +69,7 @@ def new_file(path: str | Path, flag: str) -> Path:
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise BadInput(f"{flag} {path}: already exists: kaoping never overwrites a file; choose another name")
-    _writable_folder(path.parent if str(path.parent) else Path("."), flag)
+    writable_folder(path.parent, flag)
     return path
 
 

@@ -21,9 +21,14 @@ def add_arguments(p):
 def run(args) -> int:
     from kaoping.excel import import_workbook
 
+    from kaoping.preflight import writable_folder
+
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"-o {out}: is a file, not a folder: choose a folder for the scenario")
     if out.exists() and any(out.iterdir()) and not args.force:
         raise BadInput(f"{out} exists and is not empty: choose another -o, or --force to replace its scenario files")
+    writable_folder(out, "-o", create=False)
     scn = import_workbook(args.workbook, out)
     summary = {"scenario": scn.name, "folder": str(out), "home": scn.home, "counties": scn.counties,
                "assessments": [a.name for a in scn.spec.assessments], "indicators": len(scn.indicators()),

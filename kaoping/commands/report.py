@@ -16,8 +16,10 @@ def add_arguments(p):
 def run(args) -> int:
     from kaoping.report import report_from_folder
 
+    from kaoping.preflight import new_file
+
+    out = new_file(args.output, "-o") if args.output else Path(args.run_dir) / "report.html"
     html = report_from_folder(args.run_dir)
-    out = Path(args.output) if args.output else Path(args.run_dir) / "report.html"
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(out)
