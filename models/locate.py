@@ -254,9 +254,11 @@ def _subfield(root, loc: tuple, msg: str, data) -> tuple:
         return None
 
     words = _WORD.findall(msg)
+    listed: set[str] = set()
     for k, x in obj.items():  # a list of mappings that holds the named key (grades.levels[].max_rank)
         if isinstance(x, list) and any(isinstance(i, dict) and any(w in i for w in words) for i in x):
             fallback = loc + (k,)
+            listed = {w for i in x if isinstance(i, dict) for w in words if w in i}
             break
     else:
         fallback = loc
@@ -264,11 +266,13 @@ def _subfield(root, loc: tuple, msg: str, data) -> tuple:
     for w in needed:
         if w in fields and w not in obj:
             return loc + (w,)
-    for w in needed + words:
+    for w in needed + words:  # the first word that names a field wins
         for cand in (w, w.rsplit(".", 1)[-1]):
             hit = present(cand)
             if hit:
                 return loc + hit
+        if fallback != loc and w in listed:
+            return fallback
     return fallback
 
 

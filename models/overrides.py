@@ -213,8 +213,10 @@ def apply_overrides(data: dict, frows: list, erows: list, names) -> tuple[dict, 
     for name in names:
         fld = f"overrides[{name}]"
         if name not in declared:
-            known = sorted(map(str, declared)) or ["(none declared)"]
-            problems.append(Problem(SCENARIO_FILE, "", fld, f"unknown override '{name}': one of {known}"))
+            known = sorted(map(str, declared))
+            problems.append(Problem(SCENARIO_FILE, "", fld, f"unknown override '{name}': "
+                                    + (f"use one of {', '.join(known)}" if known else "none is declared: declare it under "
+                                       "overrides: in scenario.yaml")))
             continue
         try:
             ov = Override.model_validate(declared[name] or {})

@@ -130,7 +130,9 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
             raise BadInput(f"unknown assessment '{j}' in --joint: one of {anames}")
     for n in names:
         if n != BASE and n not in base.spec.overrides:
-            raise BadInput(f"unknown override '{n}': one of {sorted(base.spec.overrides)}")
+            known = sorted(base.spec.overrides)
+            raise BadInput(f"--overrides: unknown override '{n}': " + (f"use one of {', '.join(known)}" if known else
+                                                                     "none is declared: declare it under overrides: in scenario.yaml"))
     out = []
     for n in [BASE] + [n for n in names if n != BASE]:
         scn = base if n == BASE else load_scenario(path, [n])

@@ -98,7 +98,7 @@ def run(args) -> int:
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
     if args.replications > 1 and req.objective == "min-effort":
-        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort")
+        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort: remove --replications")
     from ..preflight import optimization_memory
     from ..runs import RunFolder
 

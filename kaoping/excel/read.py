@@ -105,12 +105,12 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
     file = path.name
     P = problems
     if not path.is_file():
-        raise ScenarioError([Problem(str(path), "", "", "no such workbook")])
+        raise ScenarioError([Problem(str(path), "", "", "no such workbook: check the path")])
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
         formulas = _formulas(load_workbook(path, data_only=False, read_only=False))
     except Exception as err:  # noqa: BLE001 - any unreadable file is bad input
-        raise ScenarioError([Problem(file, "", "", f"cannot be read as an .xlsx workbook: {err}")]) from None
+        raise ScenarioError([Problem(file, "", "", f"cannot be read as an .xlsx workbook ({err}): save it from Excel or WPS as .xlsx")]) from None
     for s in wb.sheetnames:
         if s not in SHEETS:
             P.append(Problem(file, f"sheet {s}", "", f"unknown sheet: rename it to one of {SHEETS} or delete it"))
@@ -179,7 +179,7 @@ class _Reader:
             if label is None:
                 continue
             if label not in SETTINGS:
-                S.bad(row, "项目", f"unknown setting {label!r}: one of {list(SETTINGS)}")
+                S.bad(row, "项目", f"unknown setting {label!r}: use one of {list(SETTINGS)}")
                 continue
             p, typ = SETTINGS[label]
             if typ is list:
@@ -313,7 +313,7 @@ class _Reader:
             self.where["counties"].setdefault(name, row)
             if cls is not None:
                 if c.get("peer_class", cls) != cls:
-                    C.bad(row, "同类", f"{name} is in class {c['peer_class']!r} on an earlier row")
+                    C.bad(row, "同类", f"{name} is in class {c['peer_class']!r} on an earlier row: give each county one class")
                 c["peer_class"] = cls
             mean, sd = C.number(row, r, "总分预测"), C.number(row, r, "总分标准差")
             if mean is not None:
@@ -357,7 +357,7 @@ class _Reader:
             key = (f["county"], f["indicator"])
             if key in seen:
                 s0, r0, _ = seen[key]
-                sheet.bad(row, col, f"forecast for {key[0]}/{key[1]} given twice (first in sheet {s0.name} row {r0})")
+                sheet.bad(row, col, f"forecast for {key[0]}/{key[1]} given twice (first in sheet {s0.name} row {r0}): keep one")
             seen.setdefault(key, (sheet, row, col))
 
     # ---- 工作量, 部门预算
@@ -413,7 +413,7 @@ class _Reader:
         for row, r in H.rows:
             p, text = H.text(row, r, "路径"), H.text(row, r, "YAML")
             if p is None:
-                H.bad(row, "路径", "missing path, e.g. assessments[main].vetoes or overrides")
+                H.bad(row, "路径", "write the path the YAML goes to, e.g. assessments[main].vetoes or overrides")
                 continue
             try:
                 val = parse_yaml(text)[0] if text is not None else None
@@ -527,7 +527,7 @@ def _patch(data: dict, path: str, value) -> str | None:
                 return f"{key} is not a list here"
             hit = next((x for x in items if isinstance(x, dict) and (x.get("name") == sel or x.get("grade") == sel)), None)
             if hit is None:
-                return f"no {key} named {sel!r}"
+                return f"no {key} named {sel!r}: check the name"
             if last:
                 return f"path {path!r} must end with a field, e.g. {path}.vetoes"
             cur = hit
