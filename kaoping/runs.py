@@ -41,12 +41,12 @@ command has such options and they are set, else from the scenario's ``simulation
 ``seed=``/``draws=``/``chunk=`` to :meth:`RunFolder.open` to record other values.
 
 Atomicity, stated once: everything is written into a hidden sibling
-``.<name>.partial-<pid>``, created when the run opens (so an unwritable ``--out`` or ``--save``
+``.<name>.partial-<pid>-<random>``, created when the run opens (so an unwritable ``--out`` or ``--save``
 is refused before any computing), and renamed to the final name only after ``manifest.json``
 is complete. The final name is claimed with an atomic ``mkdir``: when another run took it
 meanwhile (four ``--save`` runs in one second), the next free ``<name>-2``, ``-3`` … is used
-and said, so no computed result is ever lost. On an exception, Ctrl-C or SIGTERM the partial folder is deleted (SIGTERM is
-turned into :class:`Terminated`, exit 1); after SIGKILL or a power cut it may remain, is
+and said, so no computed result is ever lost. On an exception, Ctrl-C or SIGTERM the partial
+folder is deleted (SIGTERM is turned into :class:`Terminated`, exit 1); after SIGKILL or a power cut it may remain, is
 never renamed to the final name, and is removed by the next run in the same parent
 folder once its process is gone.
 """
@@ -61,6 +61,7 @@ import re
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -130,7 +131,7 @@ def _remove_stale_partials(parent: Path) -> None:
     if not parent.is_dir():
         return
     for p in parent.iterdir():
-        m = re.fullmatch(r"\..+\.partial-(\d+)", p.name)
+        m = re.fullmatch(r"\..+\.partial-(\d+)(?:-[^-]+)?", p.name)
         if m and p.is_dir() and not _pid_alive(int(m.group(1))):
             shutil.rmtree(p, ignore_errors=True)
 
@@ -235,10 +236,7 @@ class RunFolder:
         try:
             parent.mkdir(parents=True, exist_ok=True)
             _remove_stale_partials(parent)
-            run.tmp = parent / f".{path.name}{PARTIAL}{os.getpid()}"
-            if run.tmp.exists():
-                shutil.rmtree(run.tmp)
-            run.tmp.mkdir()
+            run.tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{PARTIAL}{os.getpid()}-", dir=parent))
         except OSError as err:
             flag = "--out" if out else "--save"
             raise BadInput(f"cannot write the run folder {path} ({err.strerror or err}): {flag} needs a folder you can "

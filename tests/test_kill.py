@@ -79,7 +79,7 @@ def check(proc, sig, tmpdir: Path, out: Path) -> None:
     assert not out.exists()
     if sig == signal.SIGKILL:
         assert proc.returncode == -signal.SIGKILL
-        assert partial == [f".{out.name}.partial-{proc.pid}"]
+        assert len(partial) == 1 and partial[0].startswith(f".{out.name}.partial-{proc.pid}-")
     else:
         assert proc.returncode == 1, err
         assert "interrupted" in err and "Traceback" not in err

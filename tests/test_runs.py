@@ -9,6 +9,7 @@ number that differs is A's total on row 3 of the county table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import shutil
@@ -226,7 +227,7 @@ def test_sigkill_leaves_only_a_hidden_partial_that_the_next_run_removes(tiny, tm
     proc.communicate(timeout=60)
     assert not out.exists()
     [part] = partials(tmp_path)
-    assert part.name == f".killed.partial-{proc.pid}" and not (part / "manifest.json").exists()
+    assert part.name.startswith(f".killed.partial-{proc.pid}-") and not (part / "manifest.json").exists()
     assert main(["score", str(tiny), "--out", str(out)]) == 0
     assert (out / "manifest.json").is_file() and partials(tmp_path) == []
 
@@ -327,3 +328,78 @@ def test_reproduce_notices_an_edited_results_file(tiny, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{res}: edited since the run (its SHA-256 is not the one in manifest.json)" in err
     assert "restore these files from a copy of the run folder, or run the command again" in err
+
+
+def test_a_copied_run_folder_reproduces_after_the_scenario_folder_is_gone(tiny, tmp_path, capsys):
+    """The run folder keeps scenario/ (the files as read): copied elsewhere, its scenario deleted, it MATCHes."""
+    out = tmp_path / "run"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    assert (out / "scenario" / "forecasts.csv").read_bytes() == (tiny / "forecasts.csv").read_bytes()
+    moved = tmp_path / "elsewhere" / "run"
+    shutil.copytree(out, moved)
+    shutil.rmtree(out)
+    shutil.rmtree(tiny)
+    capsys.readouterr()
+    assert main(["reproduce", str(moved)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-1] == "MATCH"
+    assert [ln for ln in lines if ln.startswith("scenario file changed since the run:")] == [
+        f"scenario file changed since the run: {tiny / n} (sha256 {mf.file_sha256(moved / 'scenario' / n)[:12]}… → missing)"
+        for n in ("forecasts.csv", "scenario.yaml")]
+
+
+def test_reproduce_names_package_versions_that_differ(tiny, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "run"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["versions"]
+    monkeypatch.setattr(mf, "versions", lambda: {**recorded, "numpy": "0.0.1"})
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines == [f"package version differs from the run's: numpy {recorded['numpy']} → 0.0.1", "MATCH"]
+
+
+def test_reproduce_writes_nothing_outside_its_temporary_folder(tiny, tmp_path, capsys, monkeypatch):
+    """The recorded command wrote figures with --figures and the run with --out: the re-run writes neither."""
+    monkeypatch.chdir(tmp_path)
+    out, figs = tmp_path / "run", tmp_path / "figs"
+    assert main(["simulate", str(tiny), "--draws", "500", "--seed", "3", "--figures", str(figs), "--out", str(out)]) == 0
+    shutil.rmtree(figs)
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == "MATCH"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_runs_saved_at_once_each_keep_their_results(tiny, tmp_path, monkeypatch):
+    """Four --save runs opened before any finishes (as four processes in one second would) pick the same
+    name; each finishing run claims the next free one: four folders, four results, none lost."""
+    monkeypatch.chdir(tmp_path)
+    scn = load_scenario(tiny)
+    args = argparse.Namespace(out=None, save=True, _argv=["test"])
+    with contextlib.ExitStack() as stack:
+        runs = [stack.enter_context(RunFolder.open(args, scn, command="t")) for _ in range(4)]
+        assert len({r.path for r in runs}) == 1
+        for k, r in enumerate(runs):
+            r.results({"k": k})
+    names = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    base = names[0]
+    assert names == [base] + [f"{base}-{k}" for k in (2, 3, 4)] and sorted(r.path.name for r in runs) == names
+    got = sorted(json.loads((tmp_path / "runs" / n / "results.json").read_text())["results"]["k"] for n in names)
+    assert got == [0, 1, 2, 3]
+
+
+def test_an_edited_manifest_cannot_make_reproduce_write_anywhere(tiny, tmp_path, capsys):
+    """A manifest edited (and even re-sealed) to re-run import-excel --force over a scenario folder is
+    refused before anything runs; the scenario folder is untouched."""
+    out = tmp_path / "run"
+    assert main(["score", str(tiny), "--out", str(out)]) == 0
+    man = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    man.update(command="import-excel", argv=["import-excel", str(ROOT / "scenarios" / "template.xlsx"), "-o", str(tiny), "--force"])
+    (out / "manifest.json").write_text(json.dumps(mf.seal(man), ensure_ascii=False), encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in tiny.iterdir()}
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 2
+    assert "'import-excel' is not a command reproduce re-runs" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in tiny.iterdir()} == before
