@@ -7,7 +7,6 @@ from argparse import Namespace
 import pandas as pd
 
 from models.scenario import load_scenario
-from optimizer.errors import BadInput
 
 from ._argtypes import SCENARIO_HELP, amounts, nonnegative, positive, scenario, seconds
 from .optimize import request_from_args
