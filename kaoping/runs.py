@@ -69,6 +69,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import BadInput
+from optimizer.solver import pid_alive
 
 from . import manifest as mf
 
@@ -117,22 +118,12 @@ def capture():
         _capture = old
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_stale_partials(parent: Path) -> None:
     if not parent.is_dir():
         return
     for p in parent.iterdir():
         m = re.fullmatch(r"\..+\.partial-(\d+)(?:-[^-]+)?", p.name)
-        if m and p.is_dir() and not _pid_alive(int(m.group(1))):
+        if m and p.is_dir() and not pid_alive(int(m.group(1))):
             shutil.rmtree(p, ignore_errors=True)
 
 

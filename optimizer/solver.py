@@ -298,11 +298,12 @@ def _remove_stale_workdirs() -> None:
 
     for d in Path(tempfile.gettempdir()).glob(f"{CBC_WORKDIR}*"):
         m = re.fullmatch(re.escape(CBC_WORKDIR) + r"(\d+)-.*", d.name)
-        if m and d.is_dir() and not _pid_alive(int(m.group(1))):
+        if m and d.is_dir() and not pid_alive(int(m.group(1))):
             shutil.rmtree(d, ignore_errors=True)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id is running (a folder named after it is still in use)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -17,10 +17,14 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+
+from kaoping.cli import main
+from optimizer.solver import Problem, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 SANMEN = ROOT / "scenarios" / "sanmen"
@@ -45,6 +49,11 @@ def processes_of(tmpdir: Path) -> list[tuple[int, str]]:
         except OSError:
             continue
     return out
+
+
+def main_solve(cmd: str) -> bool:
+    """The command line of CBC's warm-started main solve (the warm start itself is a short solve before it)."""
+    return "cbc" in cmd.split(" ")[0] and " -mips " in cmd
 
 
 def start(argv: list[str], tmpdir: Path) -> subprocess.Popen:
@@ -86,13 +95,19 @@ def check(proc, sig, tmpdir: Path, out: Path) -> None:
         assert partial == [] and list(tmpdir.iterdir()) == []
 
 
-def test_killing_simulate_leaves_nothing_behind(tmp_path):
+def start_one_per_signal(tmp_path: Path, argv: list[str]) -> dict:
+    """signal -> (process, its TMPDIR, its --out): the same command started once per signal, side by side."""
     runs = {}
     for sig in SIGNALS:
         out = tmp_path / f"out-{sig.name}" / "run"
         out.parent.mkdir()
         tmpdir = tmp_path / f"tmp-{sig.name}"
-        runs[sig] = (start(["simulate", str(TINY), "--draws", "3000000", "--out", str(out)], tmpdir), tmpdir, out)
+        runs[sig] = (start([*argv, "--out", str(out)], tmpdir), tmpdir, out)
+    return runs
+
+
+def test_killing_simulate_leaves_nothing_behind(tmp_path):
+    runs = start_one_per_signal(tmp_path, ["simulate", str(TINY), "--draws", "3000000"])
     procs = [p for p, _, _ in runs.values()]
     for sig, (proc, tmpdir, out) in runs.items():  # the partial folder is made before the computing starts
         wait_for(lambda out=out: any(".partial-" in p.name for p in out.parent.iterdir()), "the run folder opening", procs)
@@ -104,25 +119,17 @@ def test_killing_simulate_leaves_nothing_behind(tmp_path):
         check(proc, sig, tmpdir, out)
     # the next run in the same folder removes the partial folder a SIGKILL left
     _, tmpdir, out = runs[signal.SIGKILL]
-    nxt = start(["score", str(TINY), "--out", str(out.parent / "next")], tmp_path / "tmp-next")
-    _, err = nxt.communicate(timeout=120)
-    assert nxt.returncode == 0, err
+    assert main(["score", str(TINY), "--out", str(out.parent / "next")]) == 0
     assert sorted(p.name for p in out.parent.iterdir()) == ["next"]
 
 
-def test_killing_optimize_with_cbc_leaves_no_solver_and_no_file(tmp_path):
-    runs = {}
-    for sig in SIGNALS:
-        out = tmp_path / f"out-{sig.name}" / "run"
-        out.parent.mkdir()
-        tmpdir = tmp_path / f"tmp-{sig.name}"
-        argv = ["optimize", str(SANMEN), "--solver", "cbc", "--draws", "150", "--time-limit", "120", "--out", str(out)]
-        runs[sig] = (start(argv, tmpdir), tmpdir, out)
+def test_killing_optimize_with_cbc_leaves_no_solver_and_no_file(tmp_path, monkeypatch):
+    runs = start_one_per_signal(tmp_path, ["optimize", str(SANMEN), "--solver", "cbc", "--draws", "150", "--time-limit", "120"])
     procs = [p for p, _, _ in runs.values()]
-    for sig, (proc, tmpdir, out) in runs.items():
-        wait_for(lambda t=tmpdir: any("cbc" in cmd.split(" ")[0] for _, cmd in processes_of(t)), "CBC starting", procs)
+    for sig, (proc, tmpdir, out) in runs.items():  # the main solve, warm-started (-mips), not the short warm-start solve
+        wait_for(lambda t=tmpdir: any(main_solve(cmd) for _, cmd in processes_of(t)), "CBC's main solve starting", procs)
     for sig, (proc, tmpdir, _) in runs.items():
-        [(_, cmd)] = [x for x in processes_of(tmpdir) if "cbc" in x[1].split(" ")[0]]
+        [(_, cmd)] = [x for x in processes_of(tmpdir) if main_solve(x[1])]
         assert f"{tmpdir}/kaoping-cbc-{proc.pid}-" in cmd  # CBC's files are in its private folder
         proc.send_signal(sig)
     for sig, (proc, tmpdir, out) in runs.items():
@@ -131,9 +138,8 @@ def test_killing_optimize_with_cbc_leaves_no_solver_and_no_file(tmp_path):
     _, tmpdir, _ = runs[signal.SIGKILL]
     [left] = list(tmpdir.iterdir())
     assert left.name.startswith(f"kaoping-cbc-{runs[signal.SIGKILL][0].pid}-")
-    code = ("from optimizer.solver import Problem, solve\n"
-            "p = Problem(); p.add_var('x', 0, 1, True, 1.0)\n"
-            "assert solve(p, 'cbc').objective == 1.0\n")
-    env = {**os.environ, "TMPDIR": str(tmpdir)}
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))  # this process's next CBC solve, in that TMPDIR
+    p = Problem()
+    p.add_var("x", 0, 1, True, 1.0)
+    assert solve(p, "cbc").objective == 1.0
     assert list(tmpdir.iterdir()) == []
