@@ -34,6 +34,18 @@ def optimization_memory(scn, draws: int, flag: str = "--draws") -> None:
         raise BadInput(str(err)) from None
 
 
+def run_destination(args) -> None:
+    """For a command that computes long before it opens its run folder: refuse now an ``--out`` that
+    exists or a ``--out``/``--save`` folder that cannot be written (nothing is created)."""
+    out = getattr(args, "out", None)
+    if out:
+        if Path(out).exists() or Path(out).is_symlink():
+            raise BadInput(f"run folder {out} already exists: a run never overwrites another; choose a new --out")
+        writable_folder(Path(out), "--out", create=False)
+    elif getattr(args, "save", False):
+        writable_folder(Path("runs"), "--save", create=False)
+
+
 def writable_folder(folder: Path, flag: str, create: bool = True) -> None:
     """Check that a file can be created in ``folder``: made (with its parents) when ``create``, else the
     nearest folder that exists is tried, and nothing is left behind."""

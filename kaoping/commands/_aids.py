@@ -17,7 +17,7 @@ from models.scenario import load_scenario
 from optimizer.aids.common import optimised_push, push_vector, study
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario
+from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, scenario, seconds
 from ._constraints import add_constraint_arguments
 
 PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its plan.csv; "
@@ -37,11 +37,11 @@ def add_aid_arguments(p) -> None:
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     g = p.add_argument_group("the plan, when optimised here")
     g.add_argument("--objective", default="rank-prob", choices=("score", "expected-rank", "rank-prob", "grade-prob"))
-    g.add_argument("--budget", type=float, default=None, help="total effort budget (default: the scenario's)")
+    g.add_argument("--budget", type=amount, default=None, help="total effort budget (default: the scenario's)")
     g.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication")
     g.add_argument("--replications", type=positive, default=5, help="SAA replications (1: a single MILP)")
     g.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    g.add_argument("--time-limit", type=float, default=60.0, help="solver time limit [s]")
+    g.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit [s]")
     add_constraint_arguments(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     add_run_arguments(p)
@@ -101,8 +101,16 @@ def replan(args):
 
 
 def setup(args):
-    """(scenario, request, study, where the plan comes from) for an aid command."""
+    """(scenario, request, study, where the plan comes from) for an aid command; what would stop it after
+    the computing (an unwritable --out, draws beyond the memory) is refused first."""
+    from .. import preflight
+
+    preflight.run_destination(args)
     scn, req = scenario_and_goal(args)
+    draws = args.draws or scn.spec.simulation.draws
+    preflight.simulation_memory(scn, draws, scn.spec.simulation.chunk, given=args.draws is not None)
+    if args.plan is None:
+        preflight.optimization_memory(scn, args.opt_draws, "--opt-draws")
     push, source = plan_under_study(scn, req, args)
     return scn, req, study(scn, req, push, n_draws=args.draws, seed=args.seed), source
 

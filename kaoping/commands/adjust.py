@@ -11,7 +11,7 @@ ORDER = 54
 
 def add_arguments(p):
     from ._aids import add_aid_arguments
-    from ._argtypes import nonnegative
+    from ._argtypes import nonnegative, positive
 
     add_aid_arguments(p)
     p.add_argument("--share", default=None, help="ease every target by this share (0.1 or 10%%; default 10%% when no --set)")
@@ -20,7 +20,7 @@ def add_arguments(p):
     p.add_argument("--which", choices=("basic", "full", "both"), default="basic",
                    help="which targets of a threshold rule move (default: the basic target)")
     p.add_argument("--resolve", type=nonnegative, default=3, help="re-optimise the plan for the best N (default 3)")
-    p.add_argument("--top", type=int, default=3, help="applications named in words (default 3)")
+    p.add_argument("--top", type=positive, default=3, help="applications named in words (default 3)")
 
 
 def _share(text: str, where: str) -> float:

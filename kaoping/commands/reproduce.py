@@ -3,7 +3,7 @@
 1. The folder is checked first: the manifest's seal (an edited seed or command line), and the
    SHA-256 of every file the run wrote (an edited table, a deleted figure). A folder that is not
    what the run wrote is bad input (exit 2), each file named.
-2. Only a computing command (score, simulate, optimize, frontier, compare) is re-run, from the
+2. Only a computing command (one that writes a run folder) is re-run, from the
    scenario copy in the run folder (``scenario/``; ``--scenario DIR`` re-runs on another folder,
    e.g. the scenario as it is now), into a fresh temporary folder that is the working folder of
    the re-run and is deleted afterwards: nothing is written anywhere else.
@@ -27,9 +27,10 @@ from optimizer.errors import BadInput
 NAME = "reproduce"
 HELP = "check a run folder, re-run its command and print MATCH or the first number that differs"
 ORDER = 90
-COMPUTING = ("score", "simulate", "optimize", "frontier", "compare")
+COMPUTING = ("score", "simulate", "warn", "optimize", "frontier", "compare", "adjust", "rivals", "attribute", "goal-seek",
+             "robust")
 REBUILT = ("report.html",)  # rebuilt by `kaoping report`: a difference is a note, not a damaged folder
-WRITES = ("out", "save", "figures", "plot", "json")  # options that write or print elsewhere: off in the re-run
+WRITES = ("out", "save", "figures", "plot", "excel", "json")  # options that write or print elsewhere: off in the re-run
 
 
 def add_arguments(p):

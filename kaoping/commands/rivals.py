@@ -8,9 +8,10 @@ ORDER = 55
 
 def add_arguments(p):
     from ._aids import add_aid_arguments
+    from ._argtypes import positive
 
     add_aid_arguments(p)
-    p.add_argument("--top", type=int, default=3, help="strengths and weaknesses named per rival (default 3)")
+    p.add_argument("--top", type=positive, default=3, help="strengths and weaknesses named per rival (default 3)")
 
 
 def run(args) -> int:

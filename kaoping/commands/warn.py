@@ -53,8 +53,13 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from .. import preflight
+
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     draws = args.draws or scn.spec.simulation.draws
+    preflight.simulation_memory(scn, draws, args.chunk or scn.spec.simulation.chunk, given=args.draws is not None)
+    preflight.run_destination(args)
+    excel = preflight.new_file(args.excel, "--excel") if args.excel else None
     t = Thresholds(red=args.red, yellow=args.yellow, secure=args.secure)
     try:
         with bar(draws, "预警") as progress:
@@ -86,7 +91,7 @@ def run(args) -> int:
                  ("随机种子", str(w.seed)), ("红", f"达基本概率 < {t.red:g}"), ("黄", f"超基本分概率 < {t.yellow:g}"),
                  ("所需推进", f"达基本概率 ≥ {t.secure:g}")]
         try:
-            write_results_workbook(args.excel, [(k, title, df) for k, title, df in tables], about=about)
+            write_results_workbook(excel, [(k, title, df) for k, title, df in tables], about=about)
         except OSError as err:
             raise BadInput(f"cannot write {args.excel}: {err}") from None
     if args.json:

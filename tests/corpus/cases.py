@@ -485,7 +485,7 @@ BAD_NUMBERS = {
     "--budget": [("nan", "expected a finite number, got 'nan'"), ("-1", "must be 0 or more, got -1"), ("inf", "expected a finite number")],
     "--replications": [("0", "must be at least 1, got 0")],
     "--rank": [("0", "must be at least 1, got 0")],
-    "--prob": [("1.5", "must be a probability between 0 and 1"), ("nan", "expected a finite number")],
+    "--prob": [("1.5", "must lie in (0, 1], got 1.5"), ("nan", "must lie in (0, 1], got nan"), ("0", "must lie in (0, 1], got 0.0")],
     "--chunk": [("0", "must be at least 1")],
     "--stream": [("-1", "must be 0 or more")],
     "--opt-draws": [("0", "must be at least 1")],
@@ -554,6 +554,14 @@ def _figures_there(d, w):
 case("cli", "figures-would-overwrite", _figures_there, "--figures", "score_distributions_1.png already there",
      "kaoping never overwrites a file")
 case("cli", "plot-exists", cli("frontier", "{s}", "--budgets", "1", "--plot", "{f}", scenario="template"), "--plot", "already exists")
+case("cli", "warn-excel-exists", cli("warn", "{s}", "--draws", "100", "--excel", "{f}"), "--excel", "already exists: kaoping never overwrites")
+case("cli", "warn-out-exists", cli("warn", "{s}", "--draws", "100", "--out", "{d}"), "run folder", "already exists")
+for command in ("adjust", "rivals", "attribute", "goal-seek", "robust"):
+    case("cli", f"{command}-budget-nan", cli(command, "{s}", "--budget", "nan"), "argument --budget: expected a finite number")
+    case("cli", f"{command}-time-limit-negative", cli(command, "{s}", "--time-limit", "-1"), "argument --time-limit: must be more than 0")
+    case("cli", f"{command}-out-exists", cli(command, "{s}", "--plan", "none", "--out", "{d}", scenario="template"),
+         "run folder", "already exists: a run never overwrites another")
+case("cli", "adjust-top-zero", cli("adjust", "{s}", "--top", "0"), "argument --top: must be at least 1")
 case("cli", "scenario-missing", cli("score", "{d}/nope"), "no such scenario folder: give the folder that holds scenario.yaml")
 case("cli", "scenario-is-a-file", cli("score", "{f}"), "is a file: give the scenario folder")
 case("cli", "import-out-is-a-file", cli("import-excel", str(TEMPLATE), "-o", "{f}"), "-o", "is a file, not a folder")
