@@ -54,7 +54,8 @@ def resolved_scenario(scn) -> dict:
         "effort": [r.model_dump(mode="json") for r in scn.effort_rows],
         "actuals": [r.model_dump(mode="json") for r in scn.actuals],
         "overrides": list(scn.applied),
-    }
+    } | {k: [r.model_dump(mode="json") for r in rows]  # the optional tables, when the scenario has them
+         for k, rows in (("targets", scn.target_rows), ("surveys", scn.survey_rows)) if rows}
 
 
 def versions() -> dict[str, str | None]:

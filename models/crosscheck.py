@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .locate import did_you_mean, field_path, line_of
 from .problems import ACTUALS_FILE, EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
 from .reading import Table
-from .schema import NOT_IN_TOTAL, PEER_RELATIVE
+from .schema import NOT_IN_TOTAL, PEER_RELATIVE, TARGETED
 from .tracking import cumulative
 
 
@@ -38,7 +38,21 @@ def _peer_relative(rule: dict) -> bool:
     kind = rule.get("kind")
     if not isinstance(kind, str):
         return False
-    return kind in PEER_RELATIVE or (kind == "vs_average" and rule.get("reference", "class") == "class")
+    return (kind in PEER_RELATIVE or (kind == "vs_average" and rule.get("reference", "class") == "class")
+            or (kind == "piecewise" and rule.get("reference") == "class"))
+
+
+def own_value_indicators(data: dict) -> set:
+    """Indicators that take no forecasts.csv row: ``value_of`` another, or a survey from answer counts."""
+    out = set()
+    for a in _l(data.get("assessments")):
+        for ind in _l(_d(a).get("indicators")):
+            if not isinstance(ind, dict) or not isinstance(ind.get("name"), str):
+                continue
+            rule = _d(ind.get("rule"))
+            if ind.get("value_of") is not None or (rule.get("kind") == "survey" and rule.get("answers") is not None):
+                out.add(ind["name"])
+    return out
 
 
 @dataclass
@@ -191,9 +205,9 @@ def _check_vetoes(r: _Refs, ai: int, a: dict, names_here: list, inds_ok: bool) -
             r.yaml(vloc + ("indicator",), f"unknown indicator '{vind}' in assessment '{aname}': {_one_of(vind, inames)}")
         elif isinstance(vind, str) and v.get("when", "misses_basic") == "misses_basic":
             vrule = dict(names_here).get(vind, {})
-            if vrule and vrule.get("kind") != "threshold":
+            if vrule and vrule.get("kind") != "threshold" and vrule.get("kind") not in TARGETED:
                 r.yaml(vloc + ("when",) if "when" in v else vloc + ("indicator",),
-                       f"misses_basic needs a threshold indicator ('{vind}' is {vrule.get('kind')}): use when: below/above with a value")
+                       f"misses_basic needs a rule with a target ('{vind}' is {vrule.get('kind')}): use when: below/above with a value")
         g = v.get("grade")
         if gnames_ok and isinstance(g, str) and g not in gnames:
             r.yaml(vloc + ("grade",), f"unknown grade '{g}': {_one_of(g, gnames)}")
@@ -233,6 +247,8 @@ def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset())
                              f"(first on row {seen[key]}): keep one"))
         seen.setdefault(key, row)
     covered = set(seen) | {(d.get("county"), d.get("indicator")) for _, d in ftab.bad} | set(projected)
+    own = own_value_indicators(r.data)  # scored from another indicator's value or from survey counts
+    covered |= {(c, n) for c in r.counties for n in own}
     if not (ftab.usable and r.counties_ok and r.all_inds_ok and r.anames_ok):
         return
     for c in _l(r.data.get("counties")):

@@ -1,16 +1,22 @@
 """Option levels of the home county's pushes and their option tables, computed by the scoring model.
 
 An **option** is one level of push on one home indicator: the status quo (push 0), every
-breakpoint of its rule within reach of the forecast central value, ``grid`` levels between
-consecutive ones, and the largest feasible push (the last ``upto`` of its cost curve). Its
-effort comes from the indicator's convex piecewise-linear cost curve.
+breakpoint within reach of the forecast central value (of every indicator that reads the
+column, with the home county's own targets and base; however many), ``grid`` levels between
+consecutive ones, and the largest feasible push (the last ``upto`` of its cost curve); an event
+count takes whole numbers of events only. Its effort comes from the indicator's convex
+piecewise-linear cost curve.
 
-An indicator's points depend on its own column only (peer-relative rules look across the
-counties of that column; a ``zero_indicator`` veto zeroes the very indicator that triggers it),
-so a plan's effect on every county's raw block sums is the sum of its options' effects. The
-tables hold, per draw, the points every county gets on every pushable indicator at every
-option (common random numbers: the same draws pushed), the home county's veto and promotion
-status per option, and the raw block sums of everything no plan can change. Everything a plan
+The points of the indicators that read a column depend on that column only (peer-relative
+rules look across the counties of that column; an indicator with ``value_of`` reads the column
+of another; a condition whose trigger and target read the same column stays inside it), so a
+plan's effect on every county's raw block sums is the sum of its options' effects (the layers
+of :class:`Part`). The tables hold, per draw, the points every county gets from every option
+(common random numbers: the same draws pushed), the home county's condition and promotion
+status per option, and the raw block sums of everything no plan can change. The conditions
+that break this separability (a pushable trigger zeroing an indicator of another column, or
+zeroing or capping a block: :class:`Gate`) are kept apart, their targets' points ungated, and
+applied by :func:`outcome_from_raw` and by the MILP from the trigger's option. Everything a plan
 does is thus an exact table lookup; :func:`evaluate` turns a plan into totals, ranks and grades
 with the same functions of :mod:`models.scoring` that score the draws directly.
 
@@ -22,8 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .breakpoints import breakpoints
+from .breakpoints import breakpoints, count_levels, whole_values
 from .scoring import (
+    GRADE_EFFECTS,
     CompiledAssessment,
     CompiledScenario,
     block_sums,
@@ -100,17 +107,27 @@ def curve_cost(push: np.ndarray, upto: np.ndarray, cost: np.ndarray) -> np.ndarr
     return covered @ cost
 
 
+def readers(cs: CompiledScenario, col: int) -> list[tuple[int, int]]:
+    """(assessment index, local indicator) of every indicator that reads value column ``col``: the
+    indicator itself and those that take its value (``value_of``)."""
+    return [(a, int(k)) for a, ca in enumerate(cs.assessments) for k in np.flatnonzero(ca.cols == col)]
+
+
 def option_levels(scn, cs: CompiledScenario, centre: np.ndarray, grid: int | None = None) -> Levels:
     """Option levels of every home indicator with effort rows (an indicator without them cannot be pushed).
 
-    ``centre`` (C, I): forecast central values (models.scorecard.central_values)."""
+    ``centre`` (C, I): forecast central values (models.scorecard.central_values). The levels are
+    the status quo, every breakpoint within reach (of every indicator reading the column, with the
+    home county's own targets and base), ``grid`` levels between consecutive ones and the largest
+    feasible push; an event count (per_event) takes whole numbers of events only."""
     grid = scn.spec.effort.grid if grid is None else grid
     by_ind: dict[str, list] = {}
     for r in scn.effort_rows:
         by_ind.setdefault(r.indicator, []).append(r)
     names, cols, depts, pushes, efforts, values, kinds = [], [], [], [], [], [], []
     h = cs.home
-    for col, ind in enumerate(scn.indicators()):
+    inds = scn.indicators()
+    for col, ind in enumerate(inds):
         rows = by_ind.get(ind.name)
         if not rows:
             continue
@@ -119,26 +136,36 @@ def option_levels(scn, cs: CompiledScenario, centre: np.ndarray, grid: int | Non
         s = cs.sign[col]
         x0 = centre[h, col]
         top = float(upto[-1])
-        anchors = {0.0: "status quo", top: "max"}
-        for b in breakpoints(ind):
-            p = s * (b - x0)
-            if p > TOL and p < top - TOL:
-                anchors.setdefault(float(p), "breakpoint")
-        base = sorted(anchors)
-        levels: dict[float, str] = {}
-        for a, b in zip(base, base[1:]):
-            levels.setdefault(a, anchors[a])
-            for k in range(1, grid + 1):
-                levels.setdefault(a + (b - a) * k / (grid + 1), "grid")
-        levels.setdefault(top, anchors[top])
-        levels[0.0] = "status quo"
-        kept = [0.0]
-        for p in sorted(levels)[1:]:
-            if p - kept[-1] > 1e-6 * top:
-                kept.append(p)
-            elif p == top and len(kept) > 1:
-                kept[-1] = top  # a level within a millionth of the reach of the max is the max
-        ps = np.array(kept)
+        lo, hi = sorted((x0, x0 + s * top))
+        if count_levels(ind):
+            levels = {0.0: "status quo"}
+            for p in whole_values(x0, s, top):
+                if p > TOL:
+                    levels.setdefault(float(p), "breakpoint")
+            ps = np.array(sorted(levels))
+        else:
+            anchors = {0.0: "status quo", top: "max"}
+            for a, k in readers(cs, col):
+                reader = cs.assessments[a]
+                for b in breakpoints(scn.assessment(reader.name).indicators[k], reader.own(k, h), lo, hi):
+                    p = s * (b - x0)
+                    if p > TOL and p < top - TOL:
+                        anchors.setdefault(float(p), "breakpoint")
+            base = sorted(anchors)
+            levels: dict[float, str] = {}
+            for a, b in zip(base, base[1:]):
+                levels.setdefault(a, anchors[a])
+                for k in range(1, grid + 1):
+                    levels.setdefault(a + (b - a) * k / (grid + 1), "grid")
+            levels.setdefault(top, anchors[top])
+            levels[0.0] = "status quo"
+            kept = [0.0]
+            for p in sorted(levels)[1:]:
+                if p - kept[-1] > 1e-6 * top:
+                    kept.append(p)
+                elif p == top and len(kept) > 1:
+                    kept[-1] = top  # a level within a millionth of the reach of the max is the max
+            ps = np.array(kept)
         names.append(ind.name)
         cols.append(col)
         depts.append(ind.department)
@@ -151,34 +178,81 @@ def option_levels(scn, cs: CompiledScenario, centre: np.ndarray, grid: int | Non
 
 
 @dataclass(frozen=True)
+class Part:
+    """One layer of the option tables: for every option variable x of an assessment, the points
+    ``points[:, :, x]`` (S, C) that one indicator reading the option's column gets in
+    ``block[x]`` (``local[x]``: that indicator, −1 where the layer has none for x: points 0).
+    Layers 0 and 1 are the core points and over-full bonus of the pushed indicator itself; the
+    next pairs those of indicators that take its value (``value_of``)."""
+
+    points: np.ndarray
+    block: np.ndarray
+    local: np.ndarray
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A condition on points whose trigger the home county can push (so the plan decides, per draw,
+    whether it holds: ``veto_opt[veto][s, o]`` over the trigger's options) and whose target lies
+    outside the trigger's own column: ``zero_indicator`` of another indicator (``local``; its points
+    are in the option layers of pushable indicator ``target_ind``, or, when it cannot be pushed,
+    ``const`` (S, B) the home's raw block points it would add), or ``zero_block`` / ``cap_block`` of
+    ``block`` (at most ``cap``). The tables hold the home's points as if it never held; the MILP
+    and :func:`outcome_from_raw` apply it."""
+
+    veto: int
+    ind: int
+    effect: int
+    local: int = -1
+    block: int = -1
+    cap: float = np.nan
+    target_ind: int = -1
+    target_pos: np.ndarray | None = None  # positions in xs of the target's options
+    const: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class AssessmentTables:
     """Option tables of one assessment over S draws (shapes use X = option variables of the
     pushable indicators of this assessment, counted within ``xs``).
 
-    ``xs`` (X,): global option variables belonging to this assessment; ``core``/``over``
-    (S, C, X): points of the option's indicator for every county when that option is chosen;
-    ``core_block``/``over_block`` (X,): blocks receiving them; ``base_raw`` (S, C, B): raw block
-    sums of the indicators no plan changes (non-pushable ones); ``veto0`` (S, C, V) veto
-    activations at the status quo; ``veto_x`` (V,) the indicator (global pushable index or −1)
-    of each veto, ``veto_opt[v]`` (S, O) the home's activation per option of that indicator;
-    ``promo_base`` (S, C) / ``promo_opt`` (S, O) the same for promotion; ``drawn_total`` (S, C) or None.
+    ``xs`` (X,): global option variables belonging to this assessment (of the pushable indicators
+    whose column some indicator of it reads); ``parts``: the layers of option points
+    (:class:`Part`); ``base_raw`` (S, C, B): raw block sums of everything no plan changes;
+    ``veto0`` (S, C, V) condition activations at the status quo; ``veto_ind`` (V,) the trigger
+    (global pushable index or −1) of each condition, ``veto_opt[v]`` (S, O) the home's activation
+    per option of that trigger; ``gates``: the conditions a plan decides that act on points
+    (:class:`Gate`); ``promo_base`` (S, C) / ``promo_opt`` (S, O) the same for promotion;
+    ``drawn_total`` (S, C) or None.
     """
 
     ca: CompiledAssessment
-    inds: np.ndarray  # (J_a,) pushable indicators (global pushable index) in this assessment
+    inds: np.ndarray  # (J_a,) pushable indicators (global pushable index) read by this assessment
     xs: np.ndarray
-    core: np.ndarray
-    over: np.ndarray
-    core_block: np.ndarray
-    over_block: np.ndarray
+    parts: tuple[Part, ...]
     base_raw: np.ndarray
     veto0: np.ndarray
     veto_ind: np.ndarray
     veto_opt: tuple
+    gates: tuple[Gate, ...]
     promo_base: np.ndarray | None
     promo_ind: int
     promo_opt: np.ndarray | None
     drawn_total: np.ndarray | None
+
+    @property
+    def core(self) -> np.ndarray:
+        """(S, C, X) core points of each option's own indicator."""
+        return self.parts[0].points
+
+    @property
+    def over(self) -> np.ndarray:
+        """(S, C, X) over-full bonus of each option's own indicator."""
+        return self.parts[1].points
+
+    def option_points(self) -> np.ndarray:
+        """(S, C, X) every point an option brings, over all the indicators reading its column."""
+        return sum(p.points for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -204,6 +278,23 @@ def _push_all_at(levels: Levels, o: int, n_ind: int) -> np.ndarray:
     return p
 
 
+def _gates(ca: CompiledAssessment, pushable: dict[int, int]) -> list[Gate]:
+    """The conditions on points whose trigger is pushable and whose target lies outside its column."""
+    out = []
+    for v, e in enumerate(ca.veto_effect):
+        tc = int(ca.cols[ca.veto_col[v]])
+        jt = pushable.get(tc, -1)
+        if jt < 0 or e in GRADE_EFFECTS:
+            continue
+        if e == 0:
+            k = int(ca.veto_target[v])
+            if int(ca.cols[k]) != tc:
+                out.append(Gate(v, jt, 0, local=k, target_ind=pushable.get(int(ca.cols[k]), -1)))
+        else:
+            out.append(Gate(v, jt, int(e), block=int(ca.veto_target[v]), cap=float(ca.veto_cap[v])))
+    return out
+
+
 def option_tables(values: np.ndarray, drawn_totals: dict[str, np.ndarray] | None, cs: CompiledScenario,
                   levels: Levels) -> OptionTables:
     """Option tables over draws ``values`` (S, C, I) (common random numbers: every option is
@@ -211,6 +302,7 @@ def option_tables(values: np.ndarray, drawn_totals: dict[str, np.ndarray] | None
     drawn_totals = drawn_totals or {}
     S = values.shape[0]
     h = cs.home
+    C = len(cs.counties)
     omax = int(levels.sizes.max()) if levels.n else 1
     n_ind = len(cs.indicators)
     pushed = []
@@ -219,46 +311,68 @@ def option_tables(values: np.ndarray, drawn_totals: dict[str, np.ndarray] | None
         v[:, h, :] += cs.sign * _push_all_at(levels, o, n_ind)
         pushed.append(v)
     offsets = levels.offsets
+    pushable = {int(c): j for j, c in enumerate(levels.cols)}
     out = []
     for ca in cs.assessments:
-        col_local = {c: k for k, c in enumerate(ca.cols)}
-        inds = np.array([j for j in range(levels.n) if levels.cols[j] in col_local], dtype=int)
+        inds = np.array([j for j in range(levels.n) if (ca.cols == levels.cols[j]).any()], dtype=int)
         xs = np.concatenate([np.arange(offsets[j], offsets[j + 1]) for j in inds]).astype(int) if len(inds) else np.zeros(0, int)
-        C = len(cs.counties)
-        core = np.zeros((S, C, len(xs)))
-        over = np.zeros((S, C, len(xs)))
-        pts = [indicator_points(v, ca) for v in pushed]
-        vet = [veto_active(v, ca) for v in pushed] if len(ca.veto_effect) else None
-        kx = 0
-        local_of = np.full(levels.n, -1)
-        for j in inds:
-            k = col_local[levels.cols[j]]
-            local_of[j] = k
-            for o in range(len(levels.push[j])):
-                core[:, :, kx] = np.nan_to_num(pts[o][0][:, :, k])
-                over[:, :, kx] = pts[o][1][:, :, k]
-                kx += 1
-        # raw block sums of everything the plan leaves alone: status quo with pushable columns zeroed
-        c0, o0 = pts[0]
-        c0 = c0.copy()
-        o0 = o0.copy()
-        for j in inds:
-            c0[:, :, local_of[j]] = 0.0
-            o0[:, :, local_of[j]] = 0.0
-        base_raw = block_sums(c0, o0, ca)
-        loc_blocks = np.array([ca.block_of[local_of[j]] for j in inds], dtype=int)
-        loc_over = np.array([ca.over_block_of[local_of[j]] for j in inds], dtype=int)
-        core_block = np.repeat(loc_blocks, [len(levels.push[j]) for j in inds]) if len(inds) else np.zeros(0, int)
-        over_block = np.repeat(loc_over, [len(levels.push[j]) for j in inds]) if len(inds) else np.zeros(0, int)
+        pos = {int(x): k for k, x in enumerate(xs)}
+        gates = _gates(ca, pushable)
         V = len(ca.veto_effect)
+        vet = [veto_active(v, ca) for v in pushed]
+        off_home = [g.veto for g in gates if g.effect == 0]  # computed as if they never held: applied by the plan
+        acts = []
+        for a in vet:
+            a = a.copy()
+            a[:, h, off_home] = False
+            acts.append(a)
+        pts = [indicator_points(v, ca, a) for v, a in zip(pushed, acts)]
+        locs = {int(j): [int(k) for k in np.flatnonzero(ca.cols == levels.cols[j])] for j in inds}
+        layers = max((len(k) for k in locs.values()), default=1)
+        parts = []
+        for layer in range(layers):
+            for which, blk in ((0, ca.block_of), (1, ca.over_block_of)):
+                P = np.zeros((S, C, len(xs)))
+                block = np.zeros(len(xs), dtype=int)
+                local = np.full(len(xs), -1, dtype=int)
+                for j in inds:
+                    if layer >= len(locs[int(j)]):
+                        continue
+                    k = locs[int(j)][layer]
+                    for o in range(len(levels.push[j])):
+                        x = pos[int(offsets[j] + o)]
+                        P[:, :, x] = np.nan_to_num(pts[o][which][:, :, k])
+                        block[x], local[x] = blk[k], k
+                parts.append(Part(P, block, local))
+        # raw block sums of everything the plan leaves alone: status quo with pushable readers zeroed
+        c0, o0 = (a.copy() for a in pts[0])
+        for ks in locs.values():
+            c0[:, :, ks] = 0.0
+            o0[:, :, ks] = 0.0
+        done = []
+        for g in gates:
+            if g.effect == 0 and g.target_ind < 0:  # a target no plan pushes: its home points kept aside
+                k = g.local
+                const = np.zeros((S, len(ca.block_names)))
+                np.add.at(const, (slice(None), ca.block_of[k]), np.nan_to_num(c0[:, h, k]))
+                np.add.at(const, (slice(None), ca.over_block_of[k]), o0[:, h, k])
+                done.append(Gate(g.veto, g.ind, 0, local=k, const=const))
+            elif g.effect == 0:
+                tpos = np.array([pos[int(offsets[g.target_ind] + o)] for o in range(len(levels.push[g.target_ind]))])
+                done.append(Gate(g.veto, g.ind, 0, local=g.local, target_ind=g.target_ind, target_pos=tpos))
+            else:
+                done.append(g)
+        for g in done:
+            if g.const is not None:
+                c0[:, h, g.local] = 0.0
+                o0[:, h, g.local] = 0.0
+        base_raw = block_sums(c0, o0, ca)
         veto0 = vet[0] if V else np.zeros((S, C, 0), dtype=bool)
         veto_ind = np.full(V, -1, dtype=int)
         veto_opt = []
         for v in range(V):
-            col = ca.cols[ca.veto_col[v]]
-            js = [j for j in range(levels.n) if levels.cols[j] == col]
-            if js:
-                j = js[0]
+            j = pushable.get(int(ca.cols[ca.veto_col[v]]), -1)
+            if j >= 0:
                 veto_ind[v] = j
                 veto_opt.append(np.stack([vet[o][:, h, v] for o in range(len(levels.push[j]))], axis=1))
             else:
@@ -267,13 +381,11 @@ def option_tables(values: np.ndarray, drawn_totals: dict[str, np.ndarray] | None
         promo_ind = -1
         if ca.promotion_col >= 0:
             promo_base = promoted(pushed[0], ca)
-            col = ca.cols[ca.promotion_col]
-            js = [j for j in range(levels.n) if levels.cols[j] == col]
-            if js:
-                promo_ind = js[0]
+            promo_ind = pushable.get(int(ca.cols[ca.promotion_col]), -1)
+            if promo_ind >= 0:
                 promo_opt = np.stack([promoted(pushed[o], ca)[:, h] for o in range(len(levels.push[promo_ind]))], axis=1)
-        out.append(AssessmentTables(ca, inds, xs, core, over, core_block, over_block, base_raw, veto0, veto_ind,
-                                    tuple(veto_opt), promo_base, promo_ind, promo_opt, drawn_totals.get(ca.name)))
+        out.append(AssessmentTables(ca, inds, xs, tuple(parts), base_raw, veto0, veto_ind, tuple(veto_opt), tuple(done),
+                                    promo_base, promo_ind, promo_opt, drawn_totals.get(ca.name)))
     return OptionTables(levels, tuple(out), S)
 
 
@@ -287,13 +399,13 @@ class Outcome:
 
 
 def contributions(t: AssessmentTables) -> np.ndarray:
-    """(S, C, B, X_a): what each option adds to every county's raw block sums."""
+    """(S, C, B, X_a): what each option adds to every county's raw block sums (before the gates)."""
     S, C, X = t.core.shape
     B = t.base_raw.shape[-1]
     out = np.zeros((S, C, B, X))
     k = np.arange(X)
-    out[:, :, t.core_block, k] += t.core
-    np.add.at(out, (slice(None), slice(None), t.over_block, k), t.over)
+    for p in t.parts:
+        np.add.at(out, (slice(None), slice(None), p.block, k), p.points)
     return out
 
 
@@ -305,27 +417,55 @@ def local_positions(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> np
 
 
 def plan_raw(t: AssessmentTables, levels: Levels, plan: np.ndarray, contrib: np.ndarray | None = None) -> np.ndarray:
-    """Raw block sums (S, C, B) of every county under ``plan``."""
+    """Raw block sums (S, C, B) of every county under ``plan``, before the gates (they add up over
+    the options; :func:`outcome_from_raw` applies the gates)."""
     k = local_positions(t, levels, plan)
     if contrib is not None:
         return t.base_raw + contrib[..., k].sum(axis=-1)
     raw = t.base_raw.copy()
     for kk in k:
-        raw[:, :, t.core_block[kk]] += t.core[:, :, kk]
-        raw[:, :, t.over_block[kk]] += t.over[:, :, kk]
+        for p in t.parts:
+            raw[:, :, p.block[kk]] += p.points[:, :, kk]
+    return raw
+
+
+def plan_conditions(t: AssessmentTables, plan: np.ndarray) -> np.ndarray:
+    """(S, C, V) which conditions hold under ``plan``: the home's from its triggers' options."""
+    vet = t.veto0.copy()
+    for v, j in enumerate(t.veto_ind):
+        if j >= 0:
+            vet[:, t.ca.home, v] = t.veto_opt[v][:, plan[j]]
+    return vet
+
+
+def gated_raw(t: AssessmentTables, plan: np.ndarray, raw: np.ndarray, vet: np.ndarray) -> np.ndarray:
+    """Raw block sums with the home's zero_indicator gates applied: where one holds, its target's
+    points leave the home's blocks (an unpushed target's points, kept apart, join them where it
+    does not)."""
+    gates = [g for g in t.gates if g.effect == 0]
+    if not gates:
+        return raw
+    raw = raw.copy()
+    h = t.ca.home
+    for g in gates:
+        on = vet[:, h, g.veto]
+        if g.const is not None:  # kept out of base_raw: added back where the condition does not hold
+            raw[:, h, :] += (~on)[:, None] * g.const
+            continue
+        x = g.target_pos[plan[g.target_ind]]
+        for p in t.parts:
+            if p.local[x] == g.local:
+                raw[:, h, p.block[x]] -= on * p.points[:, h, x]
     return raw
 
 
 def outcome_from_raw(t: AssessmentTables, plan: np.ndarray, raw: np.ndarray) -> Outcome:
-    """Totals, ranks and grades from raw block sums and the plan (for the home's vetoes and
-    promotion), by models.scoring's own totals/ranks/grades."""
+    """Totals, ranks and grades from raw block sums (:func:`plan_raw`) and the plan (for the home's
+    conditions and promotion), by models.scoring's own totals/ranks/grades."""
     plan = np.asarray(plan, dtype=int)
     ca = t.ca
-    total = totals(raw, ca, t.drawn_total)
-    vet = t.veto0.copy()
-    for v, j in enumerate(t.veto_ind):
-        if j >= 0:
-            vet[:, ca.home, v] = t.veto_opt[v][:, plan[j]]
+    vet = plan_conditions(t, plan)
+    total = totals(gated_raw(t, plan, raw, vet), ca, t.drawn_total, vet)
     dq = None
     if vet.shape[-1] and (ca.veto_effect == 3).any():
         dq = vet[..., ca.veto_effect == 3].any(axis=-1)

@@ -12,7 +12,9 @@ SCENARIO_FILE = "scenario.yaml"
 FORECASTS_FILE = "forecasts.csv"
 EFFORT_FILE = "effort.csv"
 ACTUALS_FILE = "actuals.csv"
-FILE_ORDER = {SCENARIO_FILE: 0, FORECASTS_FILE: 1, EFFORT_FILE: 2, ACTUALS_FILE: 3}
+TARGETS_FILE = "targets.csv"
+SURVEYS_FILE = "surveys.csv"
+FILE_ORDER = {SCENARIO_FILE: 0, FORECASTS_FILE: 1, EFFORT_FILE: 2, ACTUALS_FILE: 3, TARGETS_FILE: 4, SURVEYS_FILE: 5}
 
 
 @dataclass(frozen=True)

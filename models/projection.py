@@ -15,7 +15,8 @@ inverse CDF evaluated on the truncated range, F⁻¹(F(min) + u·(F(max) − F(m
 ``min: 0`` under a mean of 77 ± 2, is applied by a clip that practically never acts: the same
 distribution to within 1e-15, on the fast path.)
 A county known only by its total (``County.totals[assessment] = TotalForecast(mean, sd)``) gets a
-normal drawn total for that assessment.
+normal drawn total for that assessment. A survey from answer counts (surveys.csv) is drawn by
+:mod:`models.survey`: multinomial counts per channel, its own generator per block.
 
 Correlation (``simulation.shocks``: ``common`` and ``county`` are shares of variance)
 -----------------------------------------------------------------------------------
@@ -73,6 +74,7 @@ from threadpoolctl import threadpool_limits
 
 from .scenario import Scenario
 from .scoring import CompiledScenario, compile_scenario, score_all
+from .survey import draw_indices, survey_table
 
 BLOCK = 2048  # draws per internal random block (fixed: changing it changes every draw)
 NEGLIGIBLE_TAIL = 1e-15  # a normal's bound cutting off less mass than this is applied by a clip
@@ -102,6 +104,7 @@ class ForecastTable:
     specials: tuple = ()  # (kind, params) of every other group; kind 'normal' = truncated normals
     lo: np.ndarray | None = None  # (C·I,) far bounds of untruncated normal cells, applied by a clip
     hi: np.ndarray | None = None
+    survey: object = None  # models.survey.SurveyTable of surveys from answer counts, or None
 
 
 def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> ForecastTable:
@@ -162,7 +165,7 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
     sh = scn.spec.simulation.shocks
     clip = bool(np.isfinite(lo_all).any() or np.isfinite(hi_all).any())
     return ForecastTable(C, I, groups, anames, tm, ts, sh.common, sh.county, scale, offset, tuple(specials),
-                         lo_all if clip else None, hi_all if clip else None)
+                         lo_all if clip else None, hi_all if clip else None, survey_table(scn, cs))
 
 
 # --------------------------------------------------------------------------- inverse CDFs
@@ -342,6 +345,8 @@ def draw_from_table(ft: ForecastTable, n: int, seed: int, stream: int = 0, start
         _values_from_scores(ft, zb.reshape(len(zb), C * I), values[out])
         for k, an in tot:
             totals[an][out] = ft.total_mean[:, k] + ft.total_sd[:, k] * ztb[:, :, k]
+    if ft.survey is not None:  # surveys from answer counts: multinomial counts, their own generator
+        values[:, ft.survey.cells] = draw_indices(ft.survey, n, seed, stream, start, BLOCK)
     return Draws(values.reshape(n, C, I), totals)
 
 

@@ -118,23 +118,27 @@ def over_full(x, basic, full, o_step, o_points, o_rounding, o_cap):
 @njit(cache=CACHE)
 def threshold_block_sums(x, params, block_of, over_block_of, n_blocks):
     """Threshold points of rows of values (M, n) summed straight into blocks (M, n_blocks),
-    never materialising per-indicator points: one read of the values. ``params`` rows are the
-    arguments of :func:`threshold_scalar` then of :func:`over_full_scalar` (basic, full,
-    points, basic_share, below_mode, zero_at, d_step, d_points, d_rounding, d_floor, o_step,
-    o_points, o_rounding, o_cap, is_threshold); NaN values and non-threshold columns add 0."""
+    never materialising per-indicator points: one read of the values. Row m belongs to county
+    m mod C (the rows are (…, C) flattened); ``params`` (C, n, 15) holds each county's
+    parameters of every column side by side: the arguments of :func:`threshold_scalar` then of
+    :func:`over_full_scalar` (basic, full, points, basic_share, below_mode, zero_at, d_step,
+    d_points, d_rounding, d_floor, o_step, o_points, o_rounding, o_cap, is_threshold); NaN values
+    and non-threshold columns add 0."""
     M, n = x.shape
+    C = params.shape[0]
     out = np.zeros((M, n_blocks))
-    p = np.ascontiguousarray(params.T)  # (n, 15): one indicator's parameters side by side
     for m in range(M):  # rows outermost: values and sums are read and written in memory order
+        c = m % C
         for k in range(n):
             v = x[m, k]
-            if p[k, 14] == 0.0 or v != v:
+            if params[c, k, 14] == 0.0 or v != v:
                 continue
-            out[m, block_of[k]] += threshold_scalar(v, p[k, 0], p[k, 1], p[k, 2], p[k, 3], p[k, 4], p[k, 5], p[k, 6],
-                                                    p[k, 7], p[k, 8], p[k, 9])
-            if p[k, 13] > 0.0:
-                out[m, over_block_of[k]] += over_full_scalar(v, p[k, 0], p[k, 1], p[k, 10], p[k, 11], p[k, 12],
-                                                             p[k, 13])
+            out[m, block_of[k]] += threshold_scalar(v, params[c, k, 0], params[c, k, 1], params[c, k, 2],
+                                                    params[c, k, 3], params[c, k, 4], params[c, k, 5], params[c, k, 6],
+                                                    params[c, k, 7], params[c, k, 8], params[c, k, 9])
+            if params[c, k, 13] > 0.0:
+                out[m, over_block_of[k]] += over_full_scalar(v, params[c, k, 0], params[c, k, 1], params[c, k, 10],
+                                                             params[c, k, 11], params[c, k, 12], params[c, k, 13])
     return out
 
 
@@ -152,14 +156,16 @@ def ratio(x, sign, target, points, cap):
 
 def base_step(x, sign, target, points, base_share,
               u_per, u_points, u_relative, u_rounding, up_cap,
-              d_per, d_points, d_relative, d_rounding, floor):
-    """R3: base_share·points at target; + u_points per u_per above (at most up_cap),
-    − d_points per d_per below (never below ``floor``)."""
+              d_per, d_points, d_relative, d_rounding, floor, short=np.nan):
+    """R3: base_share·points at target; + u_points per u_per above (at most up_cap, +∞ when
+    uncapped), − d_points per d_per below (never below ``floor``); where ``short`` is not NaN,
+    any value short of the target earns ``short`` points instead."""
     d = sign * (x - target)
     b = base_share * points
     up = np.minimum(u_points * step_units(d, u_per, u_relative, target, u_rounding), up_cap)
     down = d_points * step_units(-d, d_per, d_relative, target, d_rounding)
-    return np.where(d >= 0, b + up, np.maximum(b - down, floor))
+    below = np.where(np.isnan(short), np.maximum(b - down, floor), short)
+    return np.where(d >= 0, b + up, below)
 
 
 def bands(x, edges, band_points, closed_right=False):
@@ -168,6 +174,33 @@ def bands(x, edges, band_points, closed_right=False):
     idx = np.searchsorted(np.asarray(edges, dtype=float), x, side="left" if closed_right else "right")
     # NaN (a county with no forecast) sorts past every edge: keep it NaN, as every other rule does
     return np.where(np.isnan(x), np.nan, np.asarray(band_points, dtype=float)[idx])
+
+
+def piecewise(x, xs, ys, closed_right=False):
+    """Points of a breakpoint table: linear between rows (xs[k], ys[k]) (xs non-decreasing), flat
+    beyond the first and last rows; an x listed twice is a jump, whose edge earns the row
+    after it (``closed_right`` False: 达到即得) or the row before it (True: 超过才得). NaN → NaN."""
+    xs = np.asarray(xs, dtype=float)
+    ys = np.asarray(ys, dtype=float)
+    n = len(xs)
+    k = np.searchsorted(xs, x, side="left" if closed_right else "right")  # rows before x (or at x, left-closed)
+    lo = np.clip(k - 1, 0, n - 1)
+    hi = np.clip(k, 0, n - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(xs[hi] > xs[lo], (x - xs[lo]) / (xs[hi] - xs[lo]), 0.0)
+    y = np.where(k <= 0, ys[0], np.where(k >= n, ys[-1], ys[lo] + (ys[hi] - ys[lo]) * t))
+    return np.where(np.isnan(x), np.nan, y)
+
+
+def class_means(x, class_of):
+    """Mean of x (…, C) over each county's peer class, NaN values (no forecast) left out (…, C)."""
+    out = np.empty(np.shape(x))
+    for cls in np.unique(class_of):
+        m = class_of == cls
+        with np.errstate(invalid="ignore"):
+            mean = np.nanmean(np.where(m, x, np.nan), axis=-1, keepdims=True)
+        out = np.where(m, mean, out)
+    return out
 
 
 def survey(x, points):

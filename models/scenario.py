@@ -11,8 +11,10 @@ Line and row numbers count from 1 as an editor or a spreadsheet shows them: ``li
 1. reading: missing, empty or non-UTF-8 files, YAML syntax, duplicate YAML keys, CSV headers
    (unknown, missing or repeated columns) and cells (numbers, true/false);
 2. the schema (``models/schema.py``, extra keys forbidden), with the line of each key;
-3. cross-references (blocks, indicators, counties, grades, forecasts, effort curves), which are
-   checked on the raw data too, so that they are reported even when pass 2 fails.
+3. cross-references (blocks, indicators, counties, grades, forecasts, effort curves; and in
+   :mod:`models.owntables` the counties' own targets, survey counts, ``value_of`` and the targets
+   of conditions), which are checked on the raw data too, so that they are reported even when
+   pass 2 fails.
 
 The pieces live in their own modules: :mod:`models.reading` (files), :mod:`models.locate`
 (lines, field paths, messages), :mod:`models.crosscheck` (names that refer to each other),
@@ -29,6 +31,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .crosscheck import cross_check, total_points_problems
+from .owntables import check_own_tables
 from .locate import describe, not_finite, pydantic_problems
 from .overrides import apply_overrides, check_declared
 from .problems import (
@@ -36,12 +39,14 @@ from .problems import (
     EFFORT_FILE,
     FORECASTS_FILE,
     SCENARIO_FILE,
+    SURVEYS_FILE,
+    TARGETS_FILE,
     Problem,
     ScenarioError,
     sorted_problems,
 )
 from .reading import Table, read_csv, read_scenario_dict, read_text
-from .schema import ActualRow, Assessment, EffortRow, ForecastRow, Indicator, ScenarioFile
+from .schema import ActualRow, Assessment, EffortRow, ForecastRow, Indicator, ScenarioFile, SurveyRow, TargetRow
 from .tracking import YearEnd, forecast_rows, year_ends
 
 __all__ = ["Scenario", "Problem", "ScenarioError", "load_scenario", "build_scenario", "with_patches", "read_scenario_dict",
@@ -64,6 +69,8 @@ class Scenario:
     applied: tuple[str, ...] = ()
     actuals: tuple[ActualRow, ...] = ()
     year_ends: tuple[YearEnd, ...] = ()
+    target_rows: tuple[TargetRow, ...] = ()
+    survey_rows: tuple[SurveyRow, ...] = ()
 
     # ---- convenient views
     @property
@@ -140,21 +147,25 @@ def _load(path: Path, overrides) -> Scenario:
     ftext = read_text(path / FORECASTS_FILE, problems)
     etext = read_text(path / EFFORT_FILE, problems, required=False)
     atext = read_text(path / ACTUALS_FILE, problems, required=False)
+    ttext = read_text(path / TARGETS_FILE, problems, required=False)
+    stext = read_text(path / SURVEYS_FILE, problems, required=False)
     if data is None:  # still read the tables, so that their problems are reported too
         for text, file, model in ((ftext, FORECASTS_FILE, ForecastRow), (etext, EFFORT_FILE, EffortRow),
-                                  (atext, ACTUALS_FILE, ActualRow)):
+                                  (atext, ACTUALS_FILE, ActualRow), (ttext, TARGETS_FILE, TargetRow),
+                                  (stext, SURVEYS_FILE, SurveyRow)):
             if text:
                 read_csv(text, file, model, problems)
         raise ScenarioError(sorted_problems(problems))
     return build_scenario(data, ftext, etext, actuals_text=atext, path=path, overrides=overrides, problems=problems,
-                          lines=lines, strict=True)
+                          lines=lines, strict=True, targets_text=ttext, surveys_text=stext)
 
 
 def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | None, *, actuals_text: str | None = None,
                    path: Path | None = None, overrides=(), problems: list[Problem] | None = None, lines=None,
-                   strict: bool = False) -> Scenario:
+                   strict: bool = False, targets_text: str | None = None, surveys_text: str | None = None) -> Scenario:
     """Validate an in-memory scenario (YAML as a dict, the CSV tables as text; ``actuals_text``
-    the optional monthly actuals).
+    the optional monthly actuals, ``targets_text`` and ``surveys_text`` the optional targets.csv
+    and surveys.csv).
 
     ``strict`` refuses what YAML would otherwise slip through (true for a number, 2024.0 for a
     year); :func:`load_scenario` sets it."""
@@ -167,6 +178,8 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
             else Table(usable=FORECASTS_FILE not in has_table_problem))
     etab = read_csv(effort_text, EFFORT_FILE, EffortRow, problems) if effort_text else Table()
     atab = read_csv(actuals_text, ACTUALS_FILE, ActualRow, problems) if actuals_text else Table()
+    ttab = read_csv(targets_text, TARGETS_FILE, TargetRow, problems) if targets_text else Table()
+    stab = read_csv(surveys_text, SURVEYS_FILE, SurveyRow, problems) if surveys_text else Table()
     frows, erows = ftab.rows, etab.rows
     problems.extend(check_declared(data, frows, erows, skip=overrides))  # every declared override must fit
     problems.extend(total_points_problems(data, lines))  # on the scenario as written, before overrides
@@ -185,13 +198,14 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
         problems.extend(pydantic_problems(err, SCENARIO_FILE, clean, lines))
     if isinstance(data, dict):
         problems.extend(cross_check(data, ftab, etab, lines, atab))
+        problems.extend(check_own_tables(data, ftab, etab, ttab, stab, lines, atab))
     if problems or spec is None:
         raise ScenarioError(sorted_problems(problems))
     hand = tuple(r for _, r in frows)
     actuals = tuple(r for _, r in atab.rows)
     ends = year_ends(spec, actuals, hand)
     return Scenario(spec, hand + forecast_rows(e for e in ends if not e.hand), tuple(r for _, r in erows), path, raw,
-                    tuple(overrides), actuals, ends)
+                    tuple(overrides), actuals, ends, tuple(r for _, r in ttab.rows), tuple(r for _, r in stab.rows))
 
 
 def with_patches(scn: Scenario, patches, label: str) -> Scenario:

@@ -8,6 +8,8 @@ A scenario is a folder::
     effort.csv      one row per cost-curve segment of a home indicator (optional)
     actuals.csv     monthly actuals per (county, indicator, year, month) (optional): this year's
                     project to the year end (models/tracking.py) where forecasts.csv has no row
+    targets.csv     one row per (county, indicator) with the county's own targets and base (optional)
+    surveys.csv     one row per (county, survey indicator, channel, answer): answer counts (optional)
 
 Every model forbids extra keys. Values invented by the scenario's author (not taken from a
 source) are listed under ``assumed`` with a note; values taken from a source quote it in
@@ -24,6 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Direction = Literal["higher", "lower"]
 Rounding = Literal["prorata", "floor", "ceil"]
 Basis = Literal["absolute", "relative"]
+NONE = "none"  # a cap said to be absent (不封顶): ``cap: none``
+Uncapped = Literal["none"]
+
+
+def cap_value(cap) -> float:
+    """A cap as a number [points]: ``none`` (uncapped, said explicitly) is +∞."""
+    return float("inf") if cap == NONE else float(cap)
 
 
 class Strict(BaseModel):
@@ -93,7 +102,8 @@ class OverFull(Strict):
     """Over-full bonus (超额加分): ``steps`` beyond the full target, at most ``cap`` points."""
 
     steps: Steps
-    cap: float = Field(gt=0, description="Largest over-full bonus [points].")
+    cap: Annotated[float, Field(gt=0)] | Uncapped = Field(
+        description="Largest over-full bonus [points]; none = uncapped (不封顶, said explicitly).")
     pool: str | None = Field(None, description="Block that receives the bonus (default: the indicator's own).")
 
 
@@ -104,8 +114,16 @@ class Threshold(Strict):
     basic: float = Field(description="Basic target 基本任务 [unit].")
     full: float = Field(description="Full-score target 满分 [unit].")
     basic_share: float = Field(0.6, ge=0, le=1, description="Share of the points earned at basic [0–1].")
+    basic_points: float | None = Field(None, ge=0, description="Points earned at basic, when the text states them "
+                                       "in points (基本分25分) [points]; replaces basic_share.")
     below: BelowBasic = BelowBasic()
     over: OverFull | None = None
+
+    @model_validator(mode="after")
+    def _one_basic(self):
+        if self.basic_points is not None and "basic_share" in self.model_fields_set:
+            raise ValueError("give basic_share or basic_points, not both")
+        return self
 
 
 class Binary(Strict):
@@ -120,26 +138,43 @@ class Ratio(Strict):
 
     kind: Literal["ratio"]
     target: float = Field(gt=0)
-    cap: float = Field(1.0, gt=0, description="Largest completion ratio counted [×].")
+    cap: Annotated[float, Field(gt=0)] | Uncapped = Field(
+        1.0, description="Largest completion ratio counted [×]; none = uncapped (得分不封顶).")
 
 
 class BaseStep(Strict):
-    """R3: ``base`` points at the target, ± steps per unit above/below, within caps."""
+    """R3: ``base`` points at the target, ± steps per unit above/below, within caps.
+
+    Short of the target: ``down`` steps from the base (never below ``floor``), or, with ``short``,
+    a fixed number of points (未达到目标不计分: 0; 未完成扣3分: −3)."""
 
     kind: Literal["base_step"]
     target: float
     base_share: float = Field(1.0, ge=0, le=1, description="Share of the points earned at target [0–1].")
+    base_points: float | None = Field(None, description="Points earned at target, when the text states them in "
+                                      "points (基准分25分) [points]; replaces base_share.")
     up: Steps | None = None
-    up_cap: float = Field(0.0, ge=0, description="Largest bonus above the base [points].")
+    up_cap: Annotated[float, Field(ge=0)] | Uncapped = Field(
+        0.0, description="Largest bonus above the base [points]; none = uncapped (加分不封顶).")
     down: Steps | None = None
     floor: float = Field(0.0, description="Lowest total points for the indicator [points].")
+    short: float | None = Field(None, description="Points for any value short of the target [points] (0: "
+                                "未达到目标不计分; −3: a fixed deduction 扣3分); replaces down and floor.")
+
+    @model_validator(mode="after")
+    def _one_base(self):
+        if self.base_points is not None and "base_share" in self.model_fields_set:
+            raise ValueError("give base_share or base_points, not both")
+        if self.short is not None and (self.down is not None or "floor" in self.model_fields_set):
+            raise ValueError("'short' gives the points below the target: drop 'down' and 'floor'")
+        return self
 
     @model_validator(mode="after")
     def _no_idle_keys(self):
         if self.up is not None and self.up_cap == 0:
             raise ValueError("up steps give no bonus while up_cap is 0: set up_cap, the largest bonus above the base "
                              "[points], or remove up")
-        if self.up is None and self.up_cap > 0:
+        if self.up is None and self.up_cap != 0:
             raise ValueError("up_cap has no effect without up steps: add up, or remove up_cap")
         if self.down is None and "floor" in self.model_fields_set:
             raise ValueError("floor has no effect without down steps: add down, or remove floor")
@@ -218,9 +253,18 @@ class VsAverage(Strict):
     kind: Literal["vs_average"]
     reference: Literal["class"] | float = "class"
     base_share: float = Field(0.6, ge=0, le=1)
+    base_points: float | None = Field(None, description="Points at the reference, when the text states them in "
+                                      "points [points]; replaces base_share.")
     steps: Steps
     floor: float = 0.0
-    cap: float | None = Field(None, description="Largest points [points]; none = the indicator's points.")
+    cap: float | Uncapped | None = Field(
+        None, description="Largest points [points]; null (absent) = the indicator's points; none = uncapped.")
+
+    @model_validator(mode="after")
+    def _one_base(self):
+        if self.base_points is not None and "base_share" in self.model_fields_set:
+            raise ValueError("give base_share or base_points, not both")
+        return self
 
 
 class GrowthBonus(Strict):
@@ -237,10 +281,34 @@ class GrowthBonus(Strict):
 
 
 class Survey(Strict):
-    """R15 satisfaction survey: points × index/100, the index on [0, 100] already weighted
-    (满意 1.00, 基本满意 0.75, 不满意 0.55 by default, phone:questionnaire 6:4)."""
+    """R15 satisfaction survey: points × index/100, the index on [0, 100].
+
+    Without ``answers`` the index is forecast directly (forecasts.csv). With ``answers`` it is
+    computed from answer counts (surveys.csv): per channel Σ weight·count / Σ count over the
+    answers that count (``excluded`` ones, such as 不了解, are left out of the denominator) × 100,
+    then channels mixed by ``channels`` weights; the Monte Carlo draws the counts (multinomial)."""
 
     kind: Literal["survey"]
+    answers: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="Answer → weight [0–1] (满意 1.00, 基本满意 0.75, 不满意 0.55).")
+    excluded: list[str] = Field(default_factory=list, description="Answers left out of the denominator (不了解).")
+    channels: dict[str, Annotated[float, Field(gt=0, le=1)]] | None = Field(
+        None, description="Channel → weight [0–1], summing to 1 (电话 0.6, 问卷 0.4); absent = one channel.")
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.answers is None and (self.excluded or self.channels is not None):
+            raise ValueError("'excluded' and 'channels' need 'answers' (the weight of each answer)")
+        if self.answers is not None and set(self.excluded) & set(self.answers):
+            raise ValueError("an excluded answer has no weight: remove it from 'answers'")
+        if self.channels is not None and abs(sum(self.channels.values()) - 1.0) > 1e-9:
+            raise ValueError(f"channel weights must sum to 1 (they sum to {sum(self.channels.values()):g})")
+        return self
+
+    @property
+    def channel_weights(self) -> dict[str, float]:
+        """Channel → weight; one unnamed channel ('') when none are given."""
+        return dict(self.channels) if self.channels else {"": 1.0}
 
 
 class PerEvent(Strict):
@@ -250,15 +318,76 @@ class PerEvent(Strict):
 
     kind: Literal["per_event"]
     points: float = Field(description="Points per event [points]; negative for a deduction.")
-    cap: float = Field(gt=0, description="Largest total size of the item [points].")
+    cap: Annotated[float, Field(gt=0)] | Uncapped = Field(
+        description="Largest total size of the item [points]; none = uncapped (扣分不封顶).")
+
+
+class Piecewise(Strict):
+    """The escape hatch: points as a piecewise linear function of the scored quantity x (the
+    indicator's ``scored``: the value, the completion rate, or the growth or change over the
+    county's own base), from a table of breakpoints ``[x, points]`` in increasing x. Between two
+    rows the points are linear (equal points: a flat part); an x listed twice is a jump (a step),
+    whose value at the edge is given by ``closed``; beyond the first and last rows the points stay
+    flat. ``reference: class`` scores the distance to the peer-class mean of x instead (高于全区平均
+    每1个百分点…)."""
+
+    kind: Literal["piecewise"]
+    table: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        min_length=2, description="Rows [x, points]; x non-decreasing [unit of the scored quantity, points or share].")
+    share: bool = Field(False, description="true: the second column is a share of the indicator's points [0–1].")
+    reference: Literal["none", "class"] = Field("none", description="class: the table's x is the distance to the "
+                                                "peer-class mean [unit of the scored quantity].")
+    closed: Literal["left", "right"] = Field(
+        "left", description="At a jump: left → the edge earns the piece to its right (达到即得); right → the piece "
+        "to its left (超过才得).")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        xs = [r[0] for r in self.table]
+        if any(b < a for a, b in zip(xs, xs[1:])):
+            raise ValueError("table rows must be in non-decreasing order of x (the first column)")
+        if any(a == b == c for a, b, c in zip(xs, xs[1:], xs[2:])):
+            raise ValueError("an x may appear at most twice (once on each side of a jump)")
+        return self
 
 
 Rule = Annotated[
-    Union[Threshold, Binary, Ratio, BaseStep, Bands, Efficacy, BestRatio, RankPoints, VsAverage, GrowthBonus, Survey, PerEvent],
+    Union[Threshold, Binary, Ratio, BaseStep, Bands, Efficacy, BestRatio, RankPoints, VsAverage, GrowthBonus, Survey,
+          PerEvent, Piecewise],
     Field(discriminator="kind"),
 ]
-PEER_RELATIVE = {"efficacy", "best_ratio", "rank_points"}  # vs_average joins when reference == 'class'
+PEER_RELATIVE = {"efficacy", "best_ratio", "rank_points"}  # vs_average and piecewise join when reference == 'class'
 NOT_IN_TOTAL = ("bonus", "deduction")  # indicator kinds outside an assessment's total_points
+TARGETED = {"binary", "ratio", "base_step"}  # rules with a 'target' a county may have its own of
+
+
+class Scored(Strict):
+    """What the rule scores (the indicator's scored quantity), computed from the value x [unit]:
+
+    ``value``       x itself [unit]
+    ``completion``  completion rate 100·x/target [%] (完成率), against the county's own target
+    ``growth``      growth over the county's own base 100·(x − base)/|base| [%] (比上年增长)
+    ``change``      distance to the county's own base x − base [unit] (比上年增减)
+
+    ``target`` and ``base`` here are the defaults; targets.csv gives each county its own (columns
+    ``target`` and ``base``: last year's value, the average of the past three years …).
+    ``round``: the quantity is rounded half up to this many decimals before scoring (0: a completion
+    rate in whole percent)."""
+
+    of: Literal["value", "completion", "growth", "change"] = "value"
+    target: float | None = Field(None, gt=0, description="completion: the target [unit], unless targets.csv gives one.")
+    base: float | None = Field(None, description="growth/change: the base [unit], unless targets.csv gives one.")
+    round: int | None = Field(None, ge=0, le=6, description="Decimals the quantity is rounded to (half up) before scoring.")
+
+    @model_validator(mode="after")
+    def _fits(self):
+        if self.target is not None and self.of != "completion":
+            raise ValueError(f"'target' is the denominator of a completion rate: it has no effect with of: {self.of}")
+        if self.base is not None and self.of not in ("growth", "change"):
+            raise ValueError(f"'base' is used by of: growth or change: it has no effect with of: {self.of}")
+        if self.base == 0 and self.of == "growth":
+            raise ValueError("a growth rate needs a non-zero base")
+        return self
 
 
 # --------------------------------------------------------------------------- scheme
@@ -278,10 +407,20 @@ class Indicator(Provenance):
         None, description="What a monthly actual is (actuals.csv): flow = a cumulative sum over the year (exports, tax), "
         "projected by the seasonal share of the months left; stock or rate = a level (coverage %, pass rate), not scaled "
         "by time; count = events to date, plus the events expected in the months left.")
+    scored: Scored = Field(Scored(), description="What the rule scores: the value, the completion rate, or the "
+                           "growth or change over the county's own base.")
+    value_of: str | None = Field(None, description="Score the value of another indicator (one figure, two items: "
+                                 "投资总量 and 增长率): no forecast of its own; a push on that indicator moves both.")
 
     @model_validator(mode="after")
     def _consistent(self):
         r = self.rule
+        if self.value_of == self.name:
+            raise ValueError("value_of names the indicator itself")
+        if self.scored.of == "completion" and self.direction == "lower":
+            raise ValueError("a completion rate is higher-is-better: use direction higher, or scored: {of: change}")
+        if isinstance(r, Survey) and r.answers is not None and (self.value_of or self.scored.of != "value"):
+            raise ValueError("a survey from answer counts scores its own index: no value_of or scored")
         if isinstance(r, Threshold):
             if self.direction == "higher" and not r.basic < r.full:
                 raise ValueError(f"basic ({r.basic}) must be below full ({r.full}) for a higher-is-better indicator")
@@ -293,7 +432,7 @@ class Indicator(Provenance):
                     raise ValueError(f"below.zero_at ({z}) must lie on the short side of basic ({r.basic})")
         if isinstance(r, GrowthBonus) and abs(r.both - self.points) > 1e-12:
             raise ValueError(f"points ({self.points}) must equal rule.both ({r.both})")
-        if isinstance(r, PerEvent) and r.cap > self.points + 1e-12:
+        if isinstance(r, PerEvent) and r.cap != NONE and r.cap > self.points + 1e-12:
             raise ValueError(f"rule.cap ({r.cap}) must not exceed points ({self.points})")
         if isinstance(r, RankPoints) and r.table is not None and any(a < b for a, b in zip(r.table, r.table[1:])):
             raise ValueError("rank_points.table must not increase with rank")
@@ -326,22 +465,44 @@ class Pool(Strict):
 
 
 class Veto(Provenance):
-    """一票否决 / 一票否优: when the condition holds, the effect applies (R14)."""
+    """一票否决 / 一票否优 and every condition across items: when the condition on one indicator
+    (or event) holds, the effect applies to its target (R14).
+
+    Conditions: ``misses_basic`` (short of the county's own basic target, or of its target for
+    binary/ratio/base_step/piecewise-free rules), ``below``/``above``/``at_least`` a ``value`` (in
+    the units the rule scores), ``below_base`` (the value below the county's own
+    base: 减产的). Effects: ``zero_indicator`` (the ``target`` indicator, default the trigger,
+    scores 0: 本项不计分), ``zero_block`` / ``cap_block`` (the ``target`` block scores 0 / at most
+    ``cap``: 该板块不得分), ``cap_grade``, ``drop_grade``, ``disqualify`` (取消评优资格)."""
 
     name: str
-    indicator: str = Field(description="Indicator whose value triggers the veto.")
-    when: Literal["misses_basic", "below", "above", "at_least"] = "misses_basic"
-    value: float | None = Field(None, description="Threshold for below/above/at_least [unit].")
-    effect: Literal["zero_indicator", "cap_grade", "drop_grade", "disqualify"]
+    indicator: str = Field(description="Indicator whose value triggers the condition (an event count for an event).")
+    when: Literal["misses_basic", "below", "above", "at_least", "below_base"] = "misses_basic"
+    value: float | None = Field(None, description="Threshold for below/above/at_least [unit of the scored quantity].")
+    effect: Literal["zero_indicator", "zero_block", "cap_block", "cap_grade", "drop_grade", "disqualify"]
+    target: str | None = Field(None, description="zero_indicator: the indicator zeroed (default: the trigger); "
+                               "zero_block/cap_block: the block.")
+    cap: float | None = Field(None, description="cap_block: the block's largest score when the condition holds [points].")
     grade: str | None = Field(None, description="For cap_grade: the best grade still allowed.")
     drop: int = Field(1, ge=1, description="For drop_grade: grades lost.")
 
     @model_validator(mode="after")
     def _complete(self):
-        if self.when != "misses_basic" and self.value is None:
+        if self.when in ("below", "above", "at_least") and self.value is None:
             raise ValueError(f"when '{self.when}' needs 'value'")
+        if self.when == "below_base" and self.value is not None:
+            raise ValueError("value has no effect with when: below_base (the county's own base is the threshold): "
+                             "remove value, or set when: below, above or at_least")
         if self.effect == "cap_grade" and self.grade is None:
             raise ValueError("effect 'cap_grade' needs 'grade'")
+        if self.effect in ("zero_block", "cap_block") and self.target is None:
+            raise ValueError(f"effect '{self.effect}' needs 'target', the block")
+        if self.effect == "cap_block" and self.cap is None:
+            raise ValueError("effect 'cap_block' needs 'cap', the block's largest score")
+        if self.target is not None and self.effect not in ("zero_indicator", "zero_block", "cap_block"):
+            raise ValueError(f"effect '{self.effect}' acts on the grade: 'target' has no effect")
+        if self.cap is not None and self.effect != "cap_block":
+            raise ValueError("'cap' is for effect cap_block")
         return self
 
     @model_validator(mode="after")
@@ -359,14 +520,18 @@ class Veto(Provenance):
 
 
 class GradeThreshold(Strict):
+    """One grade. By score: ``min_score``. By rank or quota: ``max_rank`` or ``share``, and
+    optionally ``min_score`` as well (一等奖2名, 须达90分: both must hold)."""
+
     grade: str
-    min_score: float | None = None
+    min_score: float | None = Field(None, description="Lowest total for the grade [points].")
     max_rank: int | None = Field(None, ge=1)
     share: float | None = Field(None, gt=0, le=1, description="Quota: top share of the class [0–1], rounded up.")
 
 
 class Grades(Strict):
-    """等次 from best to worst. Every grade but the last has exactly one criterion of ``by``."""
+    """等次 from best to worst. Every grade but the last has exactly one criterion of ``by``;
+    grades by rank or quota may also require a ``min_score``."""
 
     by: Literal["score", "rank", "quota"]
     levels: list[GradeThreshold] = Field(min_length=2)
@@ -386,6 +551,10 @@ class Grades(Strict):
         decreasing = all(a > b for a, b in zip(vals, vals[1:])) if self.by == "score" else all(a < b for a, b in zip(vals, vals[1:]))
         if not decreasing:
             raise ValueError(f"grade criteria '{key}' must get strictly less demanding from best to worst")
+        if self.by != "score":
+            mins = [-1e300 if g.min_score is None else g.min_score for g in self.levels[:-1]]
+            if any(a < b for a, b in zip(mins, mins[1:])):
+                raise ValueError("a grade's min_score must not exceed the min_score of a better grade")
         return self
 
     @model_validator(mode="after")
@@ -394,13 +563,16 @@ class Grades(Strict):
         by_of = {"min_score": "score", "max_rank": "rank", "share": "quota"}
         for g in self.levels:
             for other, by in by_of.items():
+                if other == "min_score" and self.by != "score":
+                    continue  # by rank or quota a grade may also require a minimum score (一等奖2名, 须达90分)
                 if other != key and getattr(g, other) is not None:
                     raise ValueError(f"grade '{g.grade}': {other} has no effect when grades go by {self.by} (they read "
                                      f"{key}): remove {other}, or set by: {by}")
         last = self.levels[-1]
-        if getattr(last, key) is not None:
-            raise ValueError(f"grade '{last.grade}': the last grade takes every county the others do not, so its {key} "
-                             f"has no effect: remove {key} from the last grade")
+        for k in dict.fromkeys((key, "min_score")):
+            if getattr(last, k) is not None:
+                raise ValueError(f"grade '{last.grade}': the last grade takes every county the others do not, so its {k} "
+                                 f"has no effect: remove {k} from the last grade")
         return self
 
     @property
@@ -658,6 +830,52 @@ class EffortRow(Strict):
     cost: float = Field(ge=0, description="Effort per unit of push on this segment [effort unit / indicator unit].")
     assumption: bool = False
     note: str | None = None
+
+
+class TargetRow(Strict):
+    """``targets.csv``: one county's own targets and base for one indicator (the rule's own numbers
+    are the default for every county without a row, or for an empty cell)."""
+
+    county: str
+    indicator: str
+    basic: float | None = Field(None, description="threshold: the county's basic target 基本任务 [unit].")
+    full: float | None = Field(None, description="threshold: the county's full-score target 满分 [unit].")
+    target: float | None = Field(None, description="binary/ratio/base_step: the county's target [unit]; when "
+                                 "scored of completion: the denominator of its completion rate [unit].")
+    base: float | None = Field(None, description="The county's own base (last year's value, the past three years' "
+                                 "average) when scored of growth/change, and for when: below_base [unit].")
+    source: str | None = None
+    assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if all(v is None for v in (self.basic, self.full, self.target, self.base)):
+            raise ValueError("give at least one of basic, full, target, base")
+        if self.assumption and not self.note:
+            raise ValueError("an assumed target needs a note saying where it comes from")
+        return self
+
+
+class SurveyRow(Strict):
+    """``surveys.csv``: one answer's count in one channel of one county's survey (the last survey's
+    counts, or the expected counts of the coming one): the Monte Carlo draws the counts of each
+    channel as a multinomial with these shares and their sum as the sample size."""
+
+    county: str
+    indicator: str
+    channel: str = Field("", description="Channel (电话, 问卷) as named in the rule's channels; empty for one channel.")
+    answer: str = Field(description="Answer (满意, 基本满意, 不满意, 不了解) as named in the rule.")
+    count: int = Field(ge=0, description="Number of answers [respondents].")
+    source: str | None = None
+    assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self):
+        if self.assumption and not self.note:
+            raise ValueError("assumed counts need a note saying where they come from")
+        return self
 
 
 def schema_text() -> str:

@@ -1,45 +1,97 @@
 """The scorecard: every county scored at its forecast (central) values, as DataFrames.
 
-Column names are Chinese, with units in brackets, because planners read them.
+Column names are Chinese, with units in brackets, because planners read them. 预测值 is the
+value, 计分值 the quantity the rule scores (the same unless the indicator is scored of a
+completion rate or a growth or change over its own base), 基本任务 and 满分 the home county's own targets
+in the rule's units; 失分 is what the county could still gain on the item under the rules.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .breakpoints import next_breakpoint
-from .breakpoints import targets as _targets
+from .breakpoints import Own, next_breakpoint, rule_own
 from .history import past_indicators, rank_history
 from .scenario import Scenario
-from .schema import Threshold
+from .schema import (
+    NONE,
+    Bands,
+    BaseStep,
+    Efficacy,
+    GrowthBonus,
+    PerEvent,
+    Piecewise,
+    RankPoints,
+    Ratio,
+    Threshold,
+    VsAverage,
+    cap_value,
+)
 from .scoring import AssessmentScores, CompiledScenario, compile_scenario, score_all
+from .survey import central_indices, survey_table
 
 
 def central_values(scn: Scenario, cs: CompiledScenario | None = None) -> np.ndarray:
-    """(C, I) forecast central values (mean, or the mode of a three-point forecast); NaN where none."""
+    """(C, I) forecast central values (mean, or the mode of a three-point forecast; a counted
+    survey's index at its counts); NaN where none."""
     cs = cs or compile_scenario(scn)
     v = np.full((len(cs.counties), len(cs.indicators)), np.nan)
     for f in scn.forecasts:
         v[cs.counties.index(f.county), cs.indicators.index(f.indicator)] = f.centre
+    st = survey_table(scn, cs)
+    if st is not None:  # surveys from answer counts: the index at the table's counts
+        v.reshape(-1)[st.cells] = central_indices(st)
     return v
+
+
+def ceiling(ind) -> float:
+    """The most the indicator's rule can give (core points and over-full bonus) [points]. A bonus
+    without a cap (cap: none) has no ceiling: it counts only up to where its cap would start (the
+    indicator's points), so nothing unbounded is called lost; a deduction's ceiling is 0."""
+    r, P = ind.rule, ind.points
+    if isinstance(r, Threshold):
+        return P + (cap_value(r.over.cap) if r.over and r.over.cap != NONE else 0.0)
+    if isinstance(r, Ratio):
+        return P * (cap_value(r.cap) if r.cap != NONE else 1.0)
+    if isinstance(r, BaseStep):
+        base = r.base_share * P if r.base_points is None else r.base_points
+        return base + (cap_value(r.up_cap) if r.up is not None and r.up_cap != NONE else 0.0)
+    if isinstance(r, Bands):
+        return max(b.points for b in r.bands)
+    if isinstance(r, Piecewise):
+        return max(t[1] for t in r.table) * (P if r.share else 1.0)
+    if isinstance(r, Efficacy):
+        return P * (r.base + r.span) / 100.0
+    if isinstance(r, RankPoints):
+        return P * (r.table[0] if r.table else 1.0)
+    if isinstance(r, VsAverage):
+        return P if r.cap is None or r.cap == NONE else float(r.cap)
+    if isinstance(r, GrowthBonus):
+        return r.both
+    if isinstance(r, PerEvent):
+        return 0.0 if r.points < 0 or r.cap == NONE else float(r.cap)
+    return P  # binary, best_ratio, survey
 
 
 STATUS_SHORT, STATUS_BASIC_ONLY, STATUS_BETWEEN, STATUS_FULL = "未达基本", "仅基本分", "基本至满分之间", "满分"
 BASIC_ONLY_MARGIN = 0.05  # [share of the span basic → full] points within this of the basic points: 仅基本分
 
 
-def status_of(ind, value: float, points: float) -> str:
-    """Where a threshold indicator stands: short of basic, basic points only, between, full."""
+def status_of(ind, value: float, points: float, own: Own | None = None) -> str:
+    """Where a threshold indicator stands: short of basic, basic points only, between, full
+    (``value`` in the units the rule scores; ``own``: the county's own targets)."""
     r = ind.rule
     if not isinstance(r, Threshold):
         return "满分" if points >= ind.points - 1e-9 else "失分"
+    own = own or rule_own(ind)
+    basic_share = r.basic_share if r.basic_points is None else r.basic_points / ind.points
     s = 1.0 if ind.direction == "higher" else -1.0
-    if s * value < s * r.basic:
+    if s * value < s * own.basic:
         return STATUS_SHORT
-    if s * value >= s * r.full:
+    if s * value >= s * own.full:
         return STATUS_FULL
     # "only the basic points": not measurably above the basic share (under 5 % of the span)
-    if points - r.basic_share * ind.points < BASIC_ONLY_MARGIN * (1 - r.basic_share) * ind.points:
+    if points - basic_share * ind.points < BASIC_ONLY_MARGIN * (1 - basic_share) * ind.points:
         return STATUS_BASIC_ONLY
     return STATUS_BETWEEN
 
@@ -80,15 +132,20 @@ def county_table(cs: CompiledScenario, ca, res: AssessmentScores) -> pd.DataFram
 
 
 def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v: np.ndarray) -> pd.DataFrame:
+    """The home county per indicator: its value and the quantity its rule scores, its own targets,
+    points, over-full bonus, points lost (失分: what it could still gain on the item under the
+    rules, :func:`ceiling` minus what it earns), the next breakpoint and a status."""
     h = cs.home
     a = scn.assessment(ca.name)
+    measured = ca.quantity(v)
     rows = []
     for k, ind in enumerate(a.indicators):
         val = v[h, ca.cols[k]]
         pts = res.points[h, k]
         over = res.over[h, k]
-        basic, full = _targets(ind)
-        nb = next_breakpoint(ind, val)
+        own = ca.own(k, h)
+        basic, full = (own.basic, own.full) if isinstance(ind.rule, Threshold) else (own.target, own.target)
+        nb = next_breakpoint(ind, val, own)
         rows.append({
             "指标": ind.name,
             "单位": ind.unit,
@@ -101,10 +158,11 @@ def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v
             "分值 [分]": ind.points,
             "得分 [分]": pts,
             "超额加分 [分]": over,
-            "失分 [分]": max(ind.points - pts, 0.0),
+            "失分 [分]": max(ceiling(ind) - pts - over, 0.0),
             "下一断点": np.nan if nb is None else nb,
             "距下一断点": np.nan if nb is None else abs(nb - val),
-            "状态": status_of(ind, val, pts),
+            "状态": status_of(ind, measured[h, k], pts, own),
+            "计分值": measured[h, k],
         })
     return pd.DataFrame(rows)
 

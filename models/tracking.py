@@ -38,8 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .breakpoints import targets
+from .breakpoints import value_targets
 from .schema import ActualRow, ForecastRow, ScenarioFile
+from .scoring import compile_scenario
 
 DEFAULT_CV = 0.10  # [×] sd of a year end without history, as a share of it, at the start of the year
 COVER = 0.80  # the central interval shown beside each projection [share]
@@ -271,12 +272,14 @@ def progress_table(scn, county: str | None = None) -> pd.DataFrame:
     usual change d̄ reaches the basic target, (basic − d̄)/basic, and it is 落后 when A + d̄ falls
     short of the basic target (d̄ = 0 without past years: the level must already be there)."""
     county = scn.home if county is None else county
+    cs = compile_scenario(scn)
+    c = cs.counties.index(county)
     rows = []
     for e in scn.year_ends:
         if e.county != county:
             continue
         ind = scn.indicator(e.indicator)
-        basic, _ = targets(ind)
+        basic, _ = value_targets(ind, cs.own_of(ind.name, c))  # the county's own basic target, in values
         s = 1.0 if ind.direction == "higher" else -1.0
         time = e.month / 12
         ok = np.isfinite(basic) and basic != 0

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .breakpoints import targets
+from .breakpoints import targets, value_targets
 from .history import LOST_STREAK, past_indicators
 from .options import curve_cost
 from .projection import apply_push, draw_from_table, forecast_table
@@ -91,10 +91,11 @@ def _points_levels(ind) -> tuple[float, float]:
     return 0.0, ind.points
 
 
-def reach(ind, sign: float, x: np.ndarray, points: np.ndarray) -> Reach:
+def reach(ind, sign: float, x: np.ndarray, points: np.ndarray, anchors: tuple[float, float] | None = None) -> Reach:
     """Which draws reach basic, more than basic, full: ``x`` (S,) values [unit], ``points`` (S,)
-    the indicator's own points [points], ``sign`` +1 higher-is-better, −1 lower."""
-    basic, full = targets(ind)
+    the indicator's own points [points], ``sign`` +1 higher-is-better, −1 lower; ``anchors``: the
+    county's own (basic, full) in values (models.breakpoints.value_targets; default the rule's)."""
+    basic, full = targets(ind) if anchors is None else anchors
     g = sign * x
     if np.isfinite(basic):
         b, f = sign * basic, sign * full
@@ -229,10 +230,11 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
             s = float(cs.sign[col])
             x = hd.values[:, col]
             p = hd.points[ca.name][:, k]
-            r = reach(ind, s, x, p)
+            anchors = value_targets(ind, ca.own(k, cs.home))  # the home's own targets, in values
+            r = reach(ind, s, x, p, anchors)
             pb, pm, pf = float(r.basic.mean()), float(r.more.mean()), float(r.full.mean())
             level = colour(pb, pm, thresholds)
-            basic, full = targets(ind)
+            basic, full = anchors
             deduction = ind.rule.kind == "per_event" and ind.rule.points < 0
             full_points = _points_levels(ind)[1] if not np.isfinite(basic) else ind.points
             push_b = push_f = eff_b = eff_f = np.nan

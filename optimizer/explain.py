@@ -39,7 +39,8 @@ def explain(scn, cs, tables: OptionTables, req: Request, plan, scores, status_qu
         elif o > 0:
             pos = {int(x): k for k, x in enumerate(t.xs)}
             k1, k0 = pos[int(L.offsets[j] + o)], pos[int(L.offsets[j])]
-            gain = float((t.core[:, h, k1] + t.over[:, h, k1] - t.core[:, h, k0] - t.over[:, h, k0]).mean())
+            pts = t.option_points()[:, h]
+            gain = float((pts[:, k1] - pts[:, k0]).mean())
         kind = L.kind[j][o]
         if kind == "required":
             why = f"约束要求: 推进到 {L.value[j][o]:.4g} {ind.unit} (推进 {L.push[j][o]:.4g}): 预期得分 +{gain:.3g}"

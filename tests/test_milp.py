@@ -174,6 +174,12 @@ def test_milp_equals_enumeration(seed, objective, solver, budget_share, rank, gr
     budget = None if budget_share is None else budget_share * full
     req = Request(objective=objective, rank=rank, grade=grade, prob=0.4, budget=budget,
                   target="rank" if seed % 2 else "grade")
+    assert_milp_equals_enumeration(cs, L, d, T, req, solver)
+
+
+def assert_milp_equals_enumeration(cs, L, d, T, req, solver):
+    """The MILP's optimum equals the best plan by enumeration (1e-6); its plan keeps the budgets
+    and re-scores to its objective; infeasible exactly when no plan qualifies."""
     best = brute(cs, L, d, T, req)
     try:
         m = build(T, req)
@@ -198,10 +204,15 @@ def test_tables_evaluate_equals_scoring(seed):
     """options.evaluate (table lookups) gives the same totals, ranks and grades as scoring the
     pushed draws directly, for every plan."""
     scn, cs, L, d, T = _setup(seed, 20)
+    assert_tables_equal_scoring(cs, L, d, T, 60)
+
+
+def assert_tables_equal_scoring(cs, L, d, T, n_plans: int):
+    """For the first ``n_plans`` plans: evaluate() on the tables = scoring the pushed draws."""
     from models.projection import apply_push
     from models.scoring import score_all
 
-    for plan in _plans(L)[:60]:
+    for plan in _plans(L)[:n_plans]:
         out = evaluate(T.assessments[0], L, plan)
         sc = score_all(apply_push(d.values, cs, L.push_vector(plan, len(cs.indicators))), cs, drawn_totals=d.totals)[0]
         np.testing.assert_allclose(out.total, sc.total, atol=1e-9)
@@ -444,3 +455,165 @@ def test_milp_with_constraints_equals_enumeration(seed, objective, solver, budge
             assert used <= it.value * budget + 1e-9
     assert LC.plan_effort(plan) <= budget + 1e-9
     assert abs(rescore(cs, d.values, d.totals, TC, req, plan)[0] - r.objective) <= 1e-6
+
+
+# --------------------------------------------------------------------------- issue 13: real schemes
+
+
+def rich_instance(seed: int):
+    """A random tiny scheme with what real published schemes use (issue 13): each county's own
+    targets (targets.csv: threshold basic/full, a completion target, a base), a piecewise rule of a
+    completion rate or of the change over the county's own base, a survey from answer counts
+    (drawn multinomially), one figure scored twice (value_of), conditions across items (a pushable
+    trigger zeroing another pushable or unpushable indicator, zeroing or capping a block) and grades
+    by rank or quota with a minimum score. Returns (dict, forecasts, effort, targets, surveys)."""
+    rng = np.random.default_rng(seed + 13_000)
+    n_riv = int(rng.integers(1, 3))
+    names = ["H"] + [f"R{k}" for k in range(n_riv)]
+    counties = [{"name": c, "peer_class": "k"} for c in names]
+    blocks = [{"name": "core"}, {"name": "extra", "cap": float(rng.choice([6.0, 9.0]))}, {"name": "bonus", "cap": 1.5}]
+    inds, frows, erows, trows, srows = [], [], [], [], []
+
+    def effort(name, top):
+        erows.append(f"{name},{top / 2:.4f},{float(rng.uniform(0.5, 1.5)):.4f}")
+        erows.append(f"{name},{top:.4f},{float(rng.uniform(1.5, 3.0)):.4f}")
+
+    # t: threshold with each county's own basic and full; over-full bonus into the bonus block
+    inds.append({"name": "t", "block": "core", "points": 6.0,
+                 "rule": {"kind": "threshold", "basic": 9.5, "full": 10.5,
+                          "over": {"steps": {"per": 0.5, "points": 0.5, "rounding": "floor"}, "cap": 1.0, "pool": "bonus"}}})
+    for c in names:
+        b = 9.5 + float(rng.uniform(-0.8, 0.8))
+        trows.append(f"{c},t,{b:.4f},{b + float(rng.uniform(0.6, 1.4)):.4f},,")
+        frows.append(f"{c},t,normal,{10 + float(rng.normal(0, 0.5)):.4f},{float(rng.uniform(0.2, 0.5)):.4f}")
+    effort("t", float(rng.uniform(0.8, 1.6)))
+    # p: piecewise of the completion rate (own target) or of the change over the own base, a jump at 0/100
+    if rng.random() < 0.5:
+        scored, table = {"of": "completion"}, [[85, 0], [100, 3], [100, 4.5], [115, 6]]
+        for c in names:
+            trows.append(f"{c},p,,,{10 + float(rng.uniform(-0.7, 0.7)):.4f},")
+    else:
+        scored, table = {"of": "change"}, [[-1.5, 0], [0, 3], [0, 4.5], [1.5, 6]]
+        for c in names:
+            trows.append(f"{c},p,,,,{10 + float(rng.uniform(-0.7, 0.7)):.4f}")
+    inds.append({"name": "p", "block": "extra", "points": 6.0, "scored": scored,
+                 "rule": {"kind": "piecewise", "table": table, "closed": str(rng.choice(["left", "right"]))}})
+    for c in names:
+        frows.append(f"{c},p,normal,{10 + float(rng.normal(0, 0.5)):.4f},{float(rng.uniform(0.2, 0.5)):.4f}")
+    effort("p", float(rng.uniform(0.8, 1.6)))
+    # s: a survey from answer counts, two channels, 不了解 left out of the denominator
+    inds.append({"name": "s", "block": "core", "points": 4.0,
+                 "rule": {"kind": "survey", "answers": {"满意": 1.0, "基本满意": 0.75, "不满意": 0.55},
+                          "excluded": ["不了解"], "channels": {"电话": 0.6, "问卷": 0.4}}})
+    for c in names:
+        for ch in ("电话", "问卷"):
+            for a in ("满意", "基本满意", "不满意", "不了解"):
+                srows.append(f"{c},s,{ch},{a},{int(rng.integers(1, 12))}")
+    if rng.random() < 0.5:
+        effort("s", float(rng.uniform(2.0, 6.0)))
+    # v: the value of t scored a second time (one push, two effects)
+    inds.append({"name": "v", "block": "extra", "points": 3.0, "value_of": "t",
+                 "rule": {"kind": str(rng.choice(["rank_points", "best_ratio"]))} | ({"step": 0.3} if rng.random() < 0.5 else {})})
+    if inds[-1]["rule"]["kind"] == "best_ratio":
+        inds[-1]["rule"].pop("step", None)
+    # e: an event count (lower is better), the trigger of a condition; u: an unpushed indicator
+    inds.append({"name": "e", "block": "core", "direction": "lower", "points": 2.0,
+                 "rule": {"kind": "per_event", "points": -1.0, "cap": 2.0}})
+    inds.append({"name": "u", "block": "extra", "points": 4.0, "rule": {"kind": "binary", "target": 10.0}})
+    for c in names:
+        frows.append(f"{c},e,normal,{float(rng.uniform(0.3, 1.4)):.4f},{float(rng.uniform(0.2, 0.6)):.4f}")
+        frows.append(f"{c},u,normal,{10.2 + float(rng.normal(0, 0.3)):.4f},0.3")
+    effort("e", float(rng.uniform(1.0, 1.5)))
+    vetoes = []
+    pick = rng.permutation(5)[: int(rng.integers(2, 4))]
+    for k in pick:
+        if k == 0:  # a pushable trigger zeroes another pushable indicator (本项不计分)
+            vetoes.append({"name": "c0", "indicator": "e", "when": "at_least", "value": 1.0, "effect": "zero_indicator",
+                           "target": "p"})
+        elif k == 1:  # … an indicator no plan pushes
+            when = {"indicator": "e", "when": "at_least", "value": 1.0} if rng.random() < 0.6 else {"indicator": "t"}
+            vetoes.append({"name": "c1", "effect": "zero_indicator", "target": "u"} | when)
+        elif k == 2:  # 该板块不得分
+            vetoes.append({"name": "c2", "indicator": "e", "when": "at_least", "value": 1.0, "effect": "zero_block",
+                           "target": "extra"})
+        elif k == 3:
+            vetoes.append({"name": "c3", "indicator": "e", "when": "at_least", "value": 1.0, "effect": "cap_block",
+                           "target": "core", "cap": 5.0})
+        else:  # 取消评优资格
+            vetoes.append({"name": "c4", "indicator": "p", "when": "below", "value": 95.0 if scored["of"] == "completion"
+                           else -0.5, "effect": "cap_grade", "grade": "二等"})
+    by = str(rng.choice(["rank", "quota"]))
+    best = float(rng.uniform(10, 16))
+    first = {"grade": "一等", "min_score": best} | ({"max_rank": 1} if by == "rank" else {"share": 0.34})
+    second = {"grade": "二等", "min_score": best - 4} | ({"max_rank": 2} if by == "rank" else {"share": 0.67})
+    assessment = {"name": "main", "blocks": blocks, "indicators": inds, "vetoes": vetoes,
+                  "grades": {"by": by, "levels": [first, second, {"grade": "三等"}]},
+                  "tie_break": str(rng.choice(["shared", "home_loses"]))}
+    data = {"scenario": {"name": "rich", "year": 2024, "elapsed": 0.6, "home": "H"}, "counties": counties,
+            "assessments": [assessment], "effort": {"grid": int(rng.integers(0, 2))}}
+    f = "county,indicator,dist,mean,sd\n" + "\n".join(frows) + "\n"
+    e = "indicator,upto,cost\n" + "\n".join(erows) + "\n"
+    t = "county,indicator,basic,full,target,base\n" + "\n".join(trows) + "\n"
+    s = "county,indicator,channel,answer,count\n" + "\n".join(srows) + "\n"
+    return data, f, e, t, s
+
+
+def _rich_setup(seed: int, n_draws: int):
+    data, f, e, t, s = rich_instance(seed)
+    scn = build_scenario(data, f, e, targets_text=t, surveys_text=s)
+    cs = compile_scenario(scn)
+    L = option_levels(scn, cs, central_values(scn, cs))
+    d = draw(scn, n_draws, seed % 1000)
+    return scn, cs, L, d, option_tables(d.values, d.totals, cs, L)
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6), objective=OBJ, solver=st.sampled_from(["highs", "cbc"]),
+       budget_share=st.sampled_from([0.3, 0.6]), rank=st.integers(1, 2), grade=st.integers(0, 1))
+def test_milp_equals_enumeration_real_scheme_rules(seed, objective, solver, budget_share, rank, grade):
+    """The MILP's optimum equals enumeration (each plan re-scored by models.scoring) with per-county
+    targets, a piecewise rule, counted surveys, value_of, conditions across items and a rank quota
+    with a minimum score; and the table path equals scoring for every plan."""
+    scn, cs, L, d, T = _rich_setup(seed, 25)
+    if np.prod(L.sizes) > 300:
+        return
+    full = float(sum(x[-1] for x in L.effort))
+    req = Request(objective=objective, rank=rank, grade=grade, prob=0.4, budget=budget_share * full,
+                  target="rank" if seed % 2 else "grade")
+    assert_milp_equals_enumeration(cs, L, d, T, req, solver)
+
+
+@settings(max_examples=10, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10**6))
+def test_rich_tables_evaluate_equals_scoring(seed):
+    """options.evaluate gives the totals, ranks and grades of scoring the pushed draws, for every
+    plan, with gates, value_of layers and per-county targets."""
+    scn, cs, L, d, T = _rich_setup(seed, 20)
+    assert_tables_equal_scoring(cs, L, d, T, 80)
+
+
+@pytest.mark.parametrize("seed", [1, 10, 18, 33, 38, 60])
+def test_every_plan_fixed_equals_its_rescore(seed):
+    """Plan by plan, not only at the optimum: with the options of a plan fixed, the MILP's best
+    objective (expected score, and P(rank 1)) equals models.scoring's re-score of that plan, on
+    instances whose conditions gate points (so every gate row is exercised where it binds)."""
+    import copy
+
+    scn, cs, L, d, T = _rich_setup(seed, 15)
+    plans = _plans(L)
+    rng = np.random.default_rng(seed)
+    chosen = [plans[int(k)] for k in rng.choice(len(plans), size=min(25, len(plans)), replace=False)]
+    for objective in ("score", "rank-prob"):
+        req = Request(objective=objective, rank=1)
+        m = build(T, req)
+        off = L.offsets
+        for plan in chosen:
+            p = copy.copy(m.problem)
+            p.lb, p.ub, p.start = list(m.problem.lb), list(m.problem.ub), {}
+            for j in range(L.n):
+                for o in range(off[j + 1] - off[j]):
+                    c = int(m.x_cols[off[j] + o])
+                    p.lb[c] = p.ub[c] = 1.0 if o == plan[j] else 0.0
+            r = solve(p, "highs")
+            assert r.status == "optimal"
+            assert abs(r.objective - rescore(cs, d.values, d.totals, T, req, plan)[0]) <= 1e-6

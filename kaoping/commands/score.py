@@ -63,7 +63,7 @@ def run(args) -> int:
             counts = status_counts(home)
             print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
             lost = home["失分 [分]"].sum()
-            print(f"points lost against full: {lost:.2f}\n")
+            print(f"points still to gain under the rules (失分, against each rule's most): {lost:.2f}\n")
         if len(card["history"]):
             print("== 往年名次 (名次变化: + moved up) ==")
             print(card["history"].to_string(index=False))

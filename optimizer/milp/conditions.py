@@ -1,7 +1,9 @@
 """Rank and grade conditions of the home county in one draw, as binaries over the affine forms.
 
-"Home not beaten by rival c": a binary with ``H − R_c ≥ ε·[home_loses]`` when it is 1; when the
-rivals do not depend on the plan the r-th best rival total is compared instead. Grades: ``u_j`` =
+"Home not beaten by rival c": a binary with ``H − R_c ≥ ε`` when it is 1 (ε = EPS_TIE under
+home_loses, −TIE_TOL under shared ties: totals within TIE_TOL are equal, as in models.scoring);
+when the rivals do not depend on the plan the r-th best rival total is compared instead. Grades:
+``u_j`` =
 "the score/rank grade is j or better"; promotion and the home's vetoes (cap, drop, disqualify:
 activations are affine in x) combine through the exact grade function, one row per pattern of the
 draw's undecided activations.
@@ -13,6 +15,7 @@ import itertools
 import numpy as np
 
 from models.options import AssessmentTables
+from models.scoring import GRADE_EFFECTS, TIE_TOL
 
 from ..errors import BadInput
 from .forms import TOL, Form, FormBuilder
@@ -41,7 +44,7 @@ class ConditionBuilder(FormBuilder):
             return self._cache[key]
         H = self.total_form(t, t.ca.home)
         R = self.total_form(t, c)
-        eps = EPS_TIE if t.ca.tie_home_loses else 0.0
+        eps = EPS_TIE if t.ca.tie_home_loses else -TIE_TOL
         coef = H.coef[s] - R.coef[s]
         const = H.const[s] - R.const[s]
         extra = list(H.extra.get(s, [])) + [(col, -v) for col, v in R.extra.get(s, [])]
@@ -79,7 +82,7 @@ class ConditionBuilder(FormBuilder):
         else:
             forms = {c: self.total_form(t, c) for c in riv}
             H = self.total_form(t, t.ca.home)
-            eps = EPS_TIE if t.ca.tie_home_loses else 0.0
+            eps = EPS_TIE if t.ca.tie_home_loses else -TIE_TOL
             if all(self._is_const(t, forms[c], s) for c in riv):
                 vals = sorted((self._value(t, forms[c], s) for c in riv), reverse=True)
                 tau = vals[r - 1] + eps
@@ -176,8 +179,8 @@ class ConditionBuilder(FormBuilder):
             return self._cache[key]
         if ca.grade_by == "score":
             H = self.total_form(t, ca.home)
-            out = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s], ca.grade_criteria[j],
-                               f"u[{ca.name},{s},{j}]")
+            out = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s],
+                               ca.grade_criteria[j] - TIE_TOL, f"u[{ca.name},{s},{j}]")
         else:
             if ca.grade_by == "rank":
                 r = int(ca.grade_criteria[j])
@@ -185,6 +188,11 @@ class ConditionBuilder(FormBuilder):
                 size = int((ca.class_of == ca.class_of[ca.home]).sum())
                 r = int(np.ceil(size * ca.grade_criteria[j] - 1e-9))
             out = self.rank_within(t, s, r) if r >= 1 else False
+            if np.isfinite(ca.grade_min[j]) and out is not False:  # a quota with a minimum score: both must hold
+                H = self.total_form(t, ca.home)
+                sc = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s],
+                                  ca.grade_min[j] - TIE_TOL, f"umin[{ca.name},{s},{j}]")
+                out = self._and([out, sc], f"uq[{ca.name},{s},{j}]")
         self._cache[key] = out
         return out
 
@@ -198,7 +206,7 @@ class ConditionBuilder(FormBuilder):
         if ca.promotion_col >= 0:
             comps.append(("promo", self._status(t, s, t.promo_ind, t.promo_opt, t.promo_base[s, ca.home])))
         for v in range(len(ca.veto_effect)):
-            if ca.veto_effect[v] == 0:
+            if ca.veto_effect[v] not in GRADE_EFFECTS:
                 continue
             comps.append((v, self._status(t, s, t.veto_ind[v], t.veto_opt[v], t.veto0[s, ca.home, v])))
         fixed = {k: st[1] for k, st in comps if st[0] == "const"}
@@ -212,7 +220,7 @@ class ConditionBuilder(FormBuilder):
                 gr = max(gr - ca.promotion_lift, 0)
             for v in range(len(ca.veto_effect)):
                 e = ca.veto_effect[v]
-                if e == 0 or not on.get(v):
+                if e not in GRADE_EFFECTS or not on.get(v):
                     continue
                 if e == 1:
                     gr = max(gr, int(ca.veto_grade[v]))

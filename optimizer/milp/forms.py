@@ -14,6 +14,7 @@ from models.options import AssessmentTables, OptionTables
 
 from ..request import Request
 from ..solver import Problem
+from .gates import gate_block, gate_indicators
 
 TOL = 1e-9
 
@@ -63,12 +64,14 @@ class FormBuilder:
         return mins, maxs
 
     def _clip_form(self, coef, const, extra, lo, hi, floor, cap, groups, t, upper: bool, label: str) -> Form:
-        """Form of clip(e, floor, cap) for e = (coef, const, extra) with range [lo, hi]."""
+        """Form of clip(e, floor, cap) for e = (coef, const, extra) with range [lo, hi]; ``floor`` and
+        ``cap`` are numbers or one per draw (S,)."""
         S = coef.shape[0]
         coef = coef.copy()
         const = const.copy()
         extra = {s: list(v) for s, v in extra.items()}
-        if not (math.isfinite(floor) or math.isfinite(cap)):
+        floors, caps = np.broadcast_to(np.asarray(floor, float), (S,)), np.broadcast_to(np.asarray(cap, float), (S,))
+        if not (np.isfinite(floors).any() or np.isfinite(caps).any()):
             return Form(coef, const, extra, lo, hi)
         mins, maxs = self._mm(coef, groups)
         varying = (maxs - mins) > TOL
@@ -78,9 +81,10 @@ class FormBuilder:
         plain = np.array([not extra.get(s) for s in range(S)], dtype=bool)
         lo[plain] = (const + mins.sum(axis=1))[plain]
         hi[plain] = (const + maxs.sum(axis=1))[plain]
-        new_lo = np.clip(lo, floor, cap)
-        new_hi = np.clip(hi, floor, cap)
+        new_lo = np.clip(lo, floors, caps)
+        new_hi = np.clip(hi, floors, caps)
         for s in range(S):
+            floor, cap = float(floors[s]), float(caps[s])
             if lo[s] >= floor - TOL and hi[s] <= cap + TOL:
                 continue
             has_extra = bool(extra.get(s))
@@ -163,9 +167,14 @@ class FormBuilder:
         blocks = []
         for b in range(B):
             w = ca.block_weight[b]
-            coef = w * (t.core[:, c, :] * (t.core_block == b) + t.over[:, c, :] * (t.over_block == b))
+            coef = w * sum(p.points[:, c, :] * (p.block == b) for p in t.parts)
             const = w * t.base_raw[:, c, b]
             blocks.append((coef, const))
+        extras, bounds = [{}] * B, [{}] * B
+        if upper and t.gates:
+            coefs, consts = [b[0] for b in blocks], [b[1].copy() for b in blocks]
+            extras, bounds = gate_indicators(self, t, coefs, consts, f"{ca.name},{c}")
+            blocks = list(zip(coefs, consts))
         if ca.total_only[c]:
             coef = sum(b[0] for b in blocks) if B else np.zeros((S, X))
             const = sum(b[1] for b in blocks) + (t.drawn_total[:, c] if t.drawn_total is not None else ca.total_mean[c])
@@ -176,9 +185,10 @@ class FormBuilder:
         label = f"{ca.name},{c}"
         forms = []
         for b, (coef, const) in enumerate(blocks):
-            lo, hi = self._range(coef, const, {}, groups)
-            forms.append(self._clip_form(coef, const, {}, lo, hi, ca.block_floor[b], ca.block_cap[b], groups, t, upper,
-                                         f"{label},b{b}"))
+            lo, hi = self._range(coef, const, bounds[b], groups)
+            f = self._clip_form(coef, const, extras[b], lo, hi, ca.block_floor[b], ca.block_cap[b], groups, t, upper,
+                                f"{label},b{b}")
+            forms.append(gate_block(self, t, c, b, f, groups, upper, f"{label},b{b}"))
         parts = [forms[b] for b in range(B) if ca.block_pool[b] < 0]
         for k in range(len(ca.pool_names)):
             mem = [forms[b] for b in range(B) if ca.block_pool[b] == k]
