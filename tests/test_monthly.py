@@ -85,3 +85,12 @@ def test_every_rule_quotes_the_document_and_every_invention_is_marked(scn):
     assert a.source and all(i.source for i in a.indicators) and all(v.source for v in a.vetoes)
     assert all(f.assumption and f.note for f in scn.forecasts)
     assert all(e.assumption and e.note for e in scn.effort_rows)
+
+
+def test_workbook_round_trip_keeps_value_of_and_conditions(tmp_path):
+    """export-excel then import-excel gives the same totals, ranks and grades (value_of and the
+    conditions with targets travel in the 高级 sheet, the rule kinds in 规则)."""
+    assert main(["export-excel", str(MONTHLY), "-o", str(tmp_path / "m.xlsx")]) == 0
+    assert main(["import-excel", str(tmp_path / "m.xlsx"), "-o", str(tmp_path / "back")]) == 0
+    (_, _, a), (_, _, b) = _scores(load_scenario(MONTHLY)), _scores(load_scenario(tmp_path / "back"))
+    assert a.total.tolist() == b.total.tolist() and a.grade.tolist() == b.grade.tolist()

@@ -81,3 +81,9 @@ def test_every_rule_quotes_the_document_and_every_invention_is_marked(scn):
     assert all(e.assumption and e.note for e in scn.effort_rows)
     assert "czsx.smehn.cn/Policy/Detail?id=40160" in " ".join(scn.spec.scenario.sources)
     assert all(c.assumed for c in scn.spec.counties)
+
+
+def test_workbook_refuses_what_it_cannot_hold(tmp_path, capsys):
+    """The workbook has no sheet for targets.csv yet: export-excel says so and exits 2, writing nothing."""
+    assert main(["export-excel", str(SUXIAN), "-o", str(tmp_path / "s.xlsx")]) == 2
+    assert "targets.csv" in capsys.readouterr().err and not (tmp_path / "s.xlsx").exists()

@@ -16,7 +16,7 @@ KIND = {"发展性": "developmental", "约束性": "binding", "重点工作": "k
 KIND_OUT = {v: k for k, v in KIND.items()}
 RULE = {"基本满分": "threshold", "达标": "binary", "完成比例": "ratio", "基准加减": "base_step", "分档": "bands",
         "功效系数": "efficacy", "与最优比": "best_ratio", "按名次": "rank_points", "与平均比": "vs_average",
-        "两个高于": "growth_bonus", "满意度": "survey", "按次": "per_event"}
+        "两个高于": "growth_bonus", "满意度": "survey", "按次": "per_event", "分段线性": "piecewise"}
 RULE_OUT = {v: k for k, v in RULE.items()}
 MEASURE = {"流量": "flow", "存量": "stock", "比率": "rate", "计数": "count",
            "flow": "flow", "stock": "stock", "rate": "rate", "count": "count"}

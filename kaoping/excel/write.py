@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from models.scenario import build_scenario
+from optimizer.errors import BadInput
 
 from .style import cell_value, style_sheet
 from .words import (
@@ -68,7 +69,12 @@ def _dump(model) -> dict:
 
 
 def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
-    """The rows of each sheet of the workbook that represents ``scn`` (see the module docstring)."""
+    """The rows of each sheet of the workbook that represents ``scn`` (see the module docstring).
+    A scenario with targets.csv or surveys.csv is refused: the workbook has no sheet for them yet."""
+    held = [f for f, rows in (("targets.csv", scn.target_rows), ("surveys.csv", scn.survey_rows)) if rows]
+    if held:
+        raise BadInput(f"the workbook has no sheet for {' and '.join(held)} yet: keep the scenario folder "
+                       f"({scn.path or scn.name}) as it is, or drop those tables first")
     spec = scn.spec
     meta = spec.scenario
     sheets: dict[str, list[dict]] = {s: [] for s in SHEETS}
@@ -132,6 +138,11 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
             if f is not None:
                 row["预测值"], row["标准差"] = f.mean, f.sd
             sheets["指标"].append(row)
+            for key in ("scored", "value_of"):  # what the rule scores; one figure scored twice
+                v = getattr(ind, key)
+                if key in ind.model_fields_set and v is not None:
+                    advanced.append((f"assessments[{a.name}].indicators[{ind.name}].{key}",
+                                     v if isinstance(v, str) else _dump(v)))
         for key in ("pools", "vetoes", "promotion", "assumed"):
             v = getattr(a, key)
             if v:
