@@ -432,3 +432,18 @@ def test_one_figure_in_two_assessments():
     assert L.push[0][last] == pytest.approx(2.5, abs=1e-12)
     assert T.assessments[0].core[0, 0, last] == pytest.approx(4.5, abs=1e-9)
     assert T.assessments[1].core[0, 0, last] == pytest.approx(2.0, abs=1e-9)
+
+
+def test_targets_in_values_for_warnings():
+    """A threshold on the completion rate (basic 90 %, full 100 %) of a county whose own target is
+    50, rounded to a whole percent: the rounded rate reaches 90 % from 89.5 %, i.e. a value of
+    44.75, and 100 % from 99.5 %, 49.75. Growth (basic 8 %) over a base of 120: 129.6."""
+    from models.breakpoints import Own, value_targets
+    from models.schema import Indicator
+
+    ind = Indicator(name="x", block="b", points=10, scored={"of": "completion", "round": 0},
+                    rule={"kind": "threshold", "basic": 90, "full": 100})
+    got = value_targets(ind, Own(basic=90, full=100, kind=1, m_target=50, decimals=0))
+    assert got == pytest.approx((44.75, 49.75), abs=1e-9)
+    ind = Indicator(name="y", block="b", points=10, scored={"of": "growth"}, rule={"kind": "threshold", "basic": 8, "full": 12})
+    assert value_targets(ind, Own(basic=8, full=12, kind=2, m_base=120))[0] == pytest.approx(129.6, abs=1e-9)
