@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from models.breakpoints import value_targets
 from models.options import Levels, curve_cost, option_levels
 from models.schema import BaseStep, Binary, Ratio, Threshold
 from models.scorecard import central_values
@@ -42,10 +43,14 @@ class Item:
     budget: float | None = None
 
 
-def basic_target(ind) -> float | None:
+def basic_target(ind, own=None) -> float | None:
     """The target that earns an indicator's basic points (threshold ``basic``; binary, ratio and
-    base_step ``target``), or None for rules without one."""
+    base_step ``target``), or None for rules without one. ``own`` (models.breakpoints.Own): a
+    county's own numbers, the target then turned into a value (the rule may score a completion
+    rate or a growth over the county's own base)."""
     r = ind.rule
+    if own is not None and isinstance(r, (Threshold, Binary, Ratio, BaseStep)):
+        return value_targets(ind, own)[0]
     if isinstance(r, Threshold):
         return r.basic
     if isinstance(r, (Binary, Ratio, BaseStep)):
@@ -97,7 +102,7 @@ def items_from(scn, sets=(), *, lock=(), force=None, force_push=None, basic=(), 
             out.append(Item("push", f"{tag}: {n} 至少推进 {p:g}{scn.indicator(n).unit}", indicator=n, value=float(p)))
         for n in basic_:
             ind = _indicator(scn, n, tag)
-            b = basic_target(ind)
+            b = basic_target(ind, cs.own_of(n, cs.home))  # the home's own basic target, in values
             if b is None:
                 raise BadInput(f"{tag}: '{n}' has no basic target (rule {ind.rule.kind}): 保基本分 needs a threshold, "
                                "binary, ratio or base_step rule")

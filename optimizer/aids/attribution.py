@@ -77,8 +77,8 @@ class _Game:
         self.delta = np.zeros((len(players), S, C, B))  # what each department's pushes add
 
         def add(into, k, sign):
-            into[:, :, t.core_block[k]] += sign * t.core[:, :, k]
-            into[:, :, t.over_block[k]] += sign * t.over[:, :, k]
+            for part in t.parts:  # the option's points in every block it reaches (value_of included)
+                into[:, :, part.block[k]] += sign * part.points[:, :, k]
 
         for j in range(levels.n):
             k0, k1 = pos[int(off[j])], pos[int(off[j]) + 1]
@@ -106,7 +106,8 @@ def _class_only(t):
     cut = {f: getattr(ca, f)[keep] for f in ("class_of", "rule_class_of", "total_only", "total_mean", "total_sd")}
     ca2 = replace(ca, home=int(np.flatnonzero(keep == ca.home)[0]), **cut)
     sl = (slice(None), keep)
-    return replace(t, ca=ca2, core=t.core[sl], over=t.over[sl], base_raw=t.base_raw[sl], veto0=t.veto0[sl],
+    return replace(t, ca=ca2, parts=tuple(replace(p, points=p.points[sl]) for p in t.parts), base_raw=t.base_raw[sl],
+                   veto0=t.veto0[sl],
                    promo_base=None if t.promo_base is None else t.promo_base[sl],
                    drawn_total=None if t.drawn_total is None else t.drawn_total[sl])
 

@@ -40,11 +40,16 @@ def sign_of(ind) -> float:
     return 1.0 if ind.direction == "higher" else -1.0
 
 
-def _target(ind, goal: str) -> float:
-    """The indicator's basic target (or full, for a threshold rule) for the goals 'basic' / 'full'."""
+def _target(ind, goal: str, own=None) -> float:
+    """The indicator's basic target (or full, for a threshold rule) for the goals 'basic' / 'full';
+    with ``own`` (models.breakpoints.Own) the county's own, as a value."""
     from ..constraints import basic_target
 
-    t = ind.rule.full if goal == "full" and hasattr(ind.rule, "full") else basic_target(ind)
+    if own is not None and goal == "full" and hasattr(ind.rule, "full"):
+        from models.breakpoints import value_targets
+
+        return value_targets(ind, own)[1]
+    t = ind.rule.full if goal == "full" and hasattr(ind.rule, "full") else basic_target(ind, own)
     if t is None:
         raise BadInput(f"'{ind.name}' has no basic target (rule {ind.rule.kind}): seek on rank or grade instead")
     return float(t)
@@ -115,7 +120,7 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     curve = _curve(scn, indicator)
 
     if goal in ("basic", "full"):
-        target = _target(ind, goal)
+        target = _target(ind, goal, cs.own_of(indicator, st.home))
         good = sign_of(ind) * st.draws.values[:, st.home, col]
 
         def p_at(x):
