@@ -308,8 +308,9 @@ for name, old, new, says in (
     ("unclosed-bracket", "- {name: A, peer_class: k}", "- {name: A, peer_class: k", ("line 7", "while parsing a flow", "check the indentation")),
     ("unclosed-quote", "name: tiny", "name: 'tiny", ("line 2", "is not valid YAML")),
     # keys that would have no effect
-    ("min-score-under-rank", "{grade: 一等, max_rank: 1}", "{grade: 一等, max_rank: 1, min_score: 90}",
-     ("line 32", "min_score has no effect when grades go by rank", "remove min_score, or set by: score")),
+    # (by rank a grade may require a min_score as well, issue 13: on the last grade it has no effect)
+    ("min-score-on-last-grade", "{grade: 三等}", "{grade: 三等, min_score: 50}",
+     ("line 32", "the last grade takes every county", "remove min_score")),
     ("share-under-rank", "{grade: 二等, max_rank: 2}", "{grade: 二等, max_rank: 2, share: 0.5}", ("line 32", "share has no effect when grades go by rank")),
     ("criterion-on-last-grade", "{grade: 三等}", "{grade: 三等, max_rank: 3}", ("line 32", "the last grade takes every county", "remove max_rank")),
     ("deduct-steps-without-mode", "below: {mode: deduct, steps", "below: {steps", ("line 29", "has no effect with mode 'zero'", "set mode: deduct")),
