@@ -28,21 +28,25 @@ def score_distributions(proj: Projection, assessment: str | None = None, bins: i
     a = proj.assessment(assessment)
     fig = Figure(figsize=(8, 4.5), dpi=110)
     ax = fig.add_subplot()
-    t = a.totals[:, a.class_of == a.class_of[a.home]]
-    finite = t[np.isfinite(t)]
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    members = [c for c in range(len(a.counties)) if a.class_of[c] == a.class_of[a.home]]  # those it is ranked against
+    if a.totals is not None:
+        t = a.totals[:, members]
+        finite = t[np.isfinite(t)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    else:  # only a score sketch was kept: its exact extremes
+        lo, hi = float(np.min(a.tally.lowest[members])), float(np.max(a.tally.highest[members]))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        lo, hi = 0.0, 1.0
     if hi <= lo:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
-    for c, name in enumerate(a.counties):
-        if a.class_of[c] != a.class_of[a.home]:
-            continue  # the home county's class only: those it is ranked against
-        col = a.totals[:, c]
-        col = col[np.isfinite(col)]
-        if not col.size:
+    for c in members:
+        counts = a.score_histogram(c, edges)
+        if not counts.sum():
             continue
-        dens, _ = np.histogram(col, bins=edges, density=True)
+        dens = counts / (counts.sum() * np.diff(edges))
         home = c == a.home
+        name = a.counties[c]
         label = f"{name}（本县）" if home else name
         ax.stairs(dens, edges, label=label, linewidth=2.4 if home else 1.2, fill=False)
     ax.set_xlabel("总分 [分]")

@@ -115,7 +115,7 @@ def over_full(x, basic, full, o_step, o_points, o_rounding, o_cap):
     return over_full_scalar(x, basic, full, o_step, o_points, o_rounding, o_cap)
 
 
-@njit(cache=CACHE)
+@njit(cache=CACHE, nogil=True)  # releases the GIL: blocks can be scored in threads
 def threshold_block_sums(x, params, block_of, over_block_of, n_blocks):
     """Threshold points of rows of values (M, n) summed straight into blocks (M, n_blocks),
     never materialising per-indicator points: one read of the values. Row m belongs to county

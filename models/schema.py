@@ -662,7 +662,8 @@ class Shocks(Strict):
 class Simulation(Strict):
     draws: int = Field(10_000, ge=1)
     seed: int = Field(20_120_901, ge=0)
-    chunk: int = Field(10_000, ge=1, description="Draws scored at once (memory bound; results do not depend on it).")
+    chunk: int | None = Field(None, ge=1, description="Draws scored at once, rounded up to whole random blocks "
+                              "(default: from the memory budget; results do not depend on it).")
     shocks: Shocks = Shocks()
 
 

@@ -150,7 +150,7 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
                            "effort": res.effort, "budget": req.budget, "solver": res.solver}
             v.results["计划 | 工作量 [" + scn.spec.effort.unit + "]"] = float(res.effort)
             v.results["计划 | 样本内目标值"] = float(res.rescored)
-        proj = simulate(scn, draws=S, seed=seed, push=push, progress=progress)
+        proj = simulate(scn, draws=S, seed=seed, push=push, progress=progress, keep=True)  # the measures read every draw
         v.results.update(home_measures(proj, list(ranks), joint))
         out.append(v)
     return out

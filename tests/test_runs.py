@@ -53,7 +53,7 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
     assert files[str(tiny / "forecasts.csv")] == hashlib.sha256((tiny / "forecasts.csv").read_bytes()).hexdigest()
     assert man["argv"] == ["score", str(tiny), "--out", str(out)]
     # tiny has no simulation section: the schema's defaults are recorded
-    assert (man["seed"], man["draws"], man["chunk"]) == (20_120_901, 10_000, 10_000)
+    assert (man["seed"], man["draws"], man["chunk"]) == (20_120_901, 10_000, None)  # chunk: from the memory budget
     assert man["versions"]["pulp"] == pulp.__version__ and man["versions"]["python"].count(".") == 2
     import importlib.metadata
     assert man["versions"]["HiGHS"] == importlib.metadata.version("highspy") and man["versions"]["CBC"].startswith("2.")

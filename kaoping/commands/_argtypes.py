@@ -1,5 +1,5 @@
 """Argument types shared by the commands, as argparse types: whole numbers and amounts with a bound,
-probabilities, scenario folders.
+probabilities, scenario folders, memory sizes.
 
 Each number type refuses what would otherwise be read silently as something else (``nan`` as no
 budget, a negative time limit as none, ``0`` replications as one): argparse then exits 2 and names
@@ -97,3 +97,13 @@ def scenario(text: str) -> Path:
 
 
 SCENARIO_HELP = "scenario folder (or its scenario.yaml), or a shipped scenario: " + ", ".join(shipped_names())
+
+
+def memory_size(text: str) -> int:
+    """A memory budget such as ``2GiB`` or ``500MB`` [bytes]."""
+    from models.memory import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -6,12 +6,13 @@ import sys
 
 import pandas as pd
 
-from models.projection import simulate
+from models.memory import DEFAULT_MEMORY
+from models.projection import plan_run, simulate
 from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
 from ..progress import bar
-from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario
+from ._argtypes import SCENARIO_HELP, memory_size, nonnegative, positive, scenario
 
 NAME = "simulate"
 HELP = "Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals"
@@ -27,7 +28,13 @@ def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
-    p.add_argument("--chunk", type=positive, help="draws scored at once; results do not depend on it")
+    p.add_argument("--chunk", type=positive, help="draws scored at once, rounded up to whole random blocks (default: "
+                   "from --memory); results do not depend on it")
+    p.add_argument("--memory", type=memory_size, default=DEFAULT_MEMORY, metavar="SIZE",
+                   help="memory budget of the run, e.g. 2GiB or 500MB (default 2GiB): sets the chunk, and whether every "
+                        "draw is kept (exact score quantiles) or only summaries (a score sketch)")
+    p.add_argument("--workers", type=positive, default=1, help="threads scoring chunks at once (default 1); results do "
+                   "not depend on it")
     p.add_argument("--stream", type=nonnegative, default=0, help="random stream: 0 in-sample, 1 fresh draws (default 0)")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--figures", metavar="DIR", help="write the score-distribution and rank-probability figures (PNG) here")
@@ -41,7 +48,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def projection_json(proj) -> dict:
     """The projection as a JSON-ready dict (tables as lists of records)."""
     out = {"scenario": proj.scenario, "home": proj.counties[proj.home], "draws": proj.draws, "seed": proj.seed,
-           "stream": proj.stream, "chunk": proj.chunk, "assessments": {}}
+           "stream": proj.stream, "chunk": proj.chunk, "score_quantiles": "exact" if proj.assessments[0].totals is not None
+           else "sketch", "assessments": {}}
     for a in proj.assessments:
         out["assessments"][a.name] = {
             "home_rank_probs": [float(v) for v in a.home_rank_probs()],
@@ -62,13 +70,18 @@ def run(args) -> int:
     sim = scn.spec.simulation
     draws = args.draws or sim.draws
     chunk = args.chunk or sim.chunk
+    try:  # the chunk the memory budget allows (a run that cannot fit it is refused here, with the figure)
+        chunk, _ = plan_run(scn, draws, memory=args.memory, chunk=chunk, workers=args.workers)
+    except ValueError as err:
+        raise BadInput(str(err)) from None
     preflight.simulation_memory(scn, draws, chunk, given=args.draws is not None)
     if args.figures:
         preflight.new_files(args.figures, projection_figure_names(len(scn.spec.assessments)), "--figures")
     with RunFolder.open(args, scn, command=NAME, draws=draws, chunk=chunk) as run:
         try:
             with bar(draws, "模拟") as progress:
-                proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress)
+                proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress,
+                                memory=args.memory, workers=args.workers)
         except ValueError as err:
             raise BadInput(str(err)) from None
         for a in proj.assessments:
