@@ -505,23 +505,27 @@ def indicator_points(values: np.ndarray, ca: CompiledAssessment, act: np.ndarray
 
 
 def _peer_points(xs, s, w, g: RuleGroup, ca: CompiledAssessment) -> np.ndarray:
+    """Points of a peer-relative group, class by class on the class's counties only (the rules
+    mask non-members anyway: a province's class is a fraction of its counties)."""
     out = np.full(xs.shape, np.nan)
+    p = g.params
     for cls in np.unique(ca.rule_class_of):
-        members = ca.rule_class_of == cls
-        p = g.params
+        idx = np.flatnonzero(ca.rule_class_of == cls)
+        x = xs[..., idx, :]
+        members = np.ones(len(idx), dtype=bool)
         if g.kind == "efficacy":
-            v = rules.efficacy(xs, s, w, members, p["base"], p["span"], p["worst"], p["best"])
+            v = rules.efficacy(x, s, w, members, p["base"], p["span"], p["worst"], p["best"])
         elif g.kind == "best_ratio":
-            v = rules.best_ratio(xs, s, w, members)
+            v = rules.best_ratio(x, s, w, members)
         elif g.kind == "vs_average":
-            v = rules.vs_average(xs, s, w, members, p["reference"], p["base_share"], p["per"], p["step_points"],
+            v = rules.vs_average(x, s, w, members, p["reference"], p["base_share"], p["per"], p["step_points"],
                                  p["relative"], p["rounding"], p["floor"], p["cap"])
         else:  # rank_points: one rule at a time (tables differ in length)
-            v = np.full(xs.shape, np.nan)
+            v = np.full(x.shape, np.nan)
             for j, r in enumerate(p["rules"]):
-                v[..., j] = rules.rank_points(xs[..., j:j + 1], s[j:j + 1], w[j:j + 1], members,
+                v[..., j] = rules.rank_points(x[..., j:j + 1], s[j:j + 1], w[j:j + 1], members,
                                               step=r.step or 0.0, table=r.table)[..., 0]
-        out = np.where(members[:, None], v, out)
+        out[..., idx, :] = v
     return out
 
 
@@ -588,20 +592,22 @@ def totals(raw_blocks: np.ndarray, ca: CompiledAssessment, drawn_total: np.ndarr
 
 def ranks(total: np.ndarray, ca: CompiledAssessment, disqualified: np.ndarray | None = None) -> np.ndarray:
     """Rank (…, C) within the ranking class, 1 = best, by the tie rule of the assessment; totals
-    within :data:`TIE_TOL` are equal (float noise in a sum never decides a place)."""
+    within :data:`TIE_TOL` are equal (float noise in a sum never decides a place). Each class is
+    compared within itself (a province's class is a fraction of its counties)."""
     t = total if disqualified is None else np.where(disqualified, -np.inf, total)
-    C = t.shape[-1]
-    same = ca.class_of[:, None] == ca.class_of[None, :]  # [c', c]
-    beats = t[..., :, None] > t[..., None, :] + TIE_TOL  # c' beats c
-    if ca.tie_home_loses:
-        h = ca.home
-        with np.errstate(invalid="ignore"):  # −inf − −inf: disqualified counties tie among themselves
-            tie = (np.abs(t[..., :, None] - t[..., None, :]) <= TIE_TOL) | (t[..., :, None] == t[..., None, :])
-        rival_beats_home = np.zeros((C, C), dtype=bool)
-        rival_beats_home[:, h] = True
-        rival_beats_home[h, h] = False
-        beats = beats | (tie & rival_beats_home)
-    return 1 + (beats & same).sum(axis=-2)  # disqualified counties (−inf) tie among themselves, last
+    out = np.empty(t.shape, dtype=np.int64)
+    for cls in np.unique(ca.class_of):
+        idx = np.flatnonzero(ca.class_of == cls)
+        tc = t[..., idx]
+        beats = tc[..., :, None] > tc[..., None, :] + TIE_TOL  # c' beats c
+        if ca.tie_home_loses and ca.home in idx:
+            h = int(np.flatnonzero(idx == ca.home)[0])
+            with np.errstate(invalid="ignore"):  # −inf − −inf: disqualified counties tie among themselves
+                tie = (np.abs(tc - tc[..., h:h + 1]) <= TIE_TOL) | (tc == tc[..., h:h + 1])
+            beats[..., :, h] |= tie  # a rival with the home county's total beats it
+            beats[..., h, h] = False
+        out[..., idx] = 1 + beats.sum(axis=-2)  # disqualified counties (−inf) tie among themselves, last
+    return out
 
 
 def grades(total: np.ndarray, rank: np.ndarray, ca: CompiledAssessment, vetoed: np.ndarray | None = None,
