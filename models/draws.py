@@ -93,6 +93,7 @@ class ForecastTable:
     pert: np.ndarray
     total_cell: np.ndarray
     block: int
+    order: np.ndarray  # (K,) the rows grouped by distribution kind, the order the sampler visits them in
 
     @property
     def normals_per_draw(self) -> int:
@@ -141,7 +142,7 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
     block = int(min(BLOCK, max(1, BLOCK_NORMALS // max(per_draw, 1))))
     return ForecastTable(C, I, anames, tm, ts, sh.common, sh.county, np.array(cols[0], dtype=np.intp),
                          np.array(cols[1], dtype=np.intp), np.array(cols[2], dtype=float), params, pert,
-                         total_cell.astype(np.intp), block)
+                         total_cell.astype(np.intp), block, np.argsort(params[:, 0], kind="stable").astype(np.intp))
 
 
 # --------------------------------------------------------------------------- draws
@@ -222,7 +223,7 @@ def fill_draws(ft: ForecastTable, noise: Noise, values: np.ndarray, totals: dict
     written into ``values`` and ``totals`` (cells without a forecast are left as they are)."""
     w_own, w_common, w_county = ft.weights
     sampling.fill_values(noise.own, noise.common, noise.county, w_own, w_common, w_county, ft.cell, ft.county_of,
-                         ft.sign, ft.params, ft.pert, values)
+                         ft.sign, ft.params, ft.pert, values, ft.order)
     if len(ft.total_cell):
         A = len(ft.assessments)
         c, a = np.divmod(ft.total_cell, A)

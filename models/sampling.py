@@ -33,8 +33,8 @@ from scipy import special
 
 NEGLIGIBLE_TAIL = 1e-15  # a normal's bound cutting off less mass than this is applied by a clip
 ZMAX = 8.5  # PERT tables cover normal scores in [−ZMAX, ZMAX]
-PIECES = 64  # pieces of a PERT table
-DEGREE = 7  # degree of each piece's Chebyshev polynomial
+PIECES = 32  # pieces of a PERT table
+DEGREE = 11  # degree of each piece's Chebyshev polynomial
 
 PLAIN, TRUNCATED, FIXED, BERNOULLI, TRIANGULAR, PERT = range(6)  # kind codes of a cell
 N_PARAMS = 11  # columns of a cell's parameter row (meaning depends on its kind; see cell_parameters)
@@ -125,9 +125,23 @@ def _chebyshev_nodes() -> np.ndarray:
     return np.cos(np.pi * (np.arange(DEGREE + 1) + 0.5) / (DEGREE + 1))
 
 
+_PERT_CACHE: dict = {}  # parameters (bytes) -> tables: the last few fits (scipy's betaincinv is slow)
+
+
 def pert_tables(low, likely, high, lo, hi) -> np.ndarray:
     """(n, PIECES, DEGREE + 1) Chebyshev coefficients of n truncated PERT quantiles as functions
-    of the normal score on [−ZMAX, ZMAX] (see the module docstring)."""
+    of the normal score on [−ZMAX, ZMAX] (see the module docstring). The last few fits are
+    remembered (a scenario is drawn many times)."""
+    key = np.stack([np.asarray(v, dtype=float) for v in (low, likely, high, lo, hi)]).tobytes()
+    if key not in _PERT_CACHE:
+        if len(_PERT_CACHE) >= 4:
+            _PERT_CACHE.pop(next(iter(_PERT_CACHE)))
+        _PERT_CACHE[key] = _fit_pert(low, likely, high, lo, hi)
+        _PERT_CACHE[key].flags.writeable = False
+    return _PERT_CACHE[key]
+
+
+def _fit_pert(low, likely, high, lo, hi) -> np.ndarray:
     low, likely, high, lo, hi = (np.asarray(v, dtype=float)[:, None, None] for v in (low, likely, high, lo, hi))
     h = 2 * ZMAX / PIECES
     t = _chebyshev_nodes()  # (N,)
@@ -269,8 +283,9 @@ def triangular(zs, low, likely, high, lo, hi, ulo, qhi, width):
 
 
 @njit(cache=True, nogil=True)
-def fill_values(eps, common, county, w_own, w_common, w_county, cell, county_of, sign, params, table, out):
-    """Values of K forecast cells over m draws, written into ``out`` (m, C·I) at columns ``cell``.
+def fill_values(eps, common, county, w_own, w_common, w_county, cell, county_of, sign, params, table, out, order):
+    """Values of K forecast cells over m draws, written into ``out`` (m, C·I) at columns ``cell``,
+    visited in ``order`` (cells grouped by kind: branches the processor predicts).
 
     Normal score of draw s and cell k: z = w_own·eps[s, k] + w_common·common[s] +
     w_county·county[s, county_of[k]]; its good-direction score is zs = sign[k]·z; the value is the
@@ -281,7 +296,7 @@ def fill_values(eps, common, county, w_own, w_common, w_county, cell, county_of,
     P = params
     for s in range(m):
         shared = w_common * common[s]
-        for k in range(K):
+        for k in order:
             zs = sign[k] * (w_own * eps[s, k] + shared + w_county * county[s, county_of[k]])
             kind = P[k, 0]
             if kind == 0.0:  # plain normal
