@@ -94,6 +94,7 @@ class ForecastTable:
     total_cell: np.ndarray
     block: int
     order: np.ndarray  # (K,) the rows grouped by distribution kind, the order the sampler visits them in
+    survey: object = None  # models.survey.SurveyTable of surveys from answer counts, or None
 
     @property
     def normals_per_draw(self) -> int:
@@ -142,7 +143,8 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
     block = int(min(BLOCK, max(1, BLOCK_NORMALS // max(per_draw, 1))))
     return ForecastTable(C, I, anames, tm, ts, sh.common, sh.county, np.array(cols[0], dtype=np.intp),
                          np.array(cols[1], dtype=np.intp), np.array(cols[2], dtype=float), params, pert,
-                         total_cell.astype(np.intp), block, np.argsort(params[:, 0], kind="stable").astype(np.intp))
+                         total_cell.astype(np.intp), block, np.argsort(params[:, 0], kind="stable").astype(np.intp),
+                         survey_table(scn, cs))
 
 
 # --------------------------------------------------------------------------- draws

@@ -24,7 +24,7 @@ Pure numpy; no I/O, no solver.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -483,3 +483,14 @@ def evaluate(t: AssessmentTables, levels: Levels, plan: np.ndarray) -> Outcome:
     """Totals, ranks and grades of every county over the draws when the home county follows
     ``plan`` (option index per pushable indicator), from the tables."""
     return outcome_from_raw(t, plan, plan_raw(t, levels, plan))
+
+
+def restrict_assessment(ca: CompiledAssessment, keep: np.ndarray) -> CompiledAssessment:
+    """A compiled assessment on the counties ``keep`` for the functions of the totals, ranks and
+    grades (classes, drawn totals; the home index follows it when kept, else −1); per-county
+    targets are not restricted: not for scoring indicator points."""
+    keep = np.asarray(keep, dtype=int)
+    at = np.flatnonzero(keep == ca.home)
+    return replace(ca, class_of=ca.class_of[keep], rule_class_of=ca.rule_class_of[keep],
+                   home=int(at[0]) if len(at) else -1, total_only=ca.total_only[keep],
+                   total_mean=ca.total_mean[keep], total_sd=ca.total_sd[keep])
