@@ -20,6 +20,8 @@ CONFINED = {
     "openpyxl": ("kaoping",),
     "tqdm": ("kaoping",),
     "argparse": ("kaoping",),
+    "dask": ("kaoping.distributed",),
+    "distributed": ("kaoping.distributed",),
 }
 
 

@@ -33,8 +33,10 @@ def add_arguments(p):
     p.add_argument("--memory", type=memory_size, default=DEFAULT_MEMORY, metavar="SIZE",
                    help="memory budget of the run, e.g. 2GiB or 500MB (default 2GiB): sets the chunk, and whether every "
                         "draw is kept (exact score quantiles) or only summaries (a score sketch)")
-    p.add_argument("--workers", type=positive, default=1, help="threads scoring chunks at once (default 1); results do "
-                   "not depend on it")
+    from ..distributed import add_backend_arguments
+
+    add_backend_arguments(p, "threads (or with --dask, processes) scoring chunks at once (default 1); results do not "
+                             "depend on it")
     p.add_argument("--stream", type=nonnegative, default=0, help="random stream: 0 in-sample, 1 fresh draws (default 0)")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--figures", metavar="DIR", help="write the score-distribution and rank-probability figures (PNG) here")
@@ -78,10 +80,12 @@ def run(args) -> int:
     if args.figures:
         preflight.new_files(args.figures, projection_figure_names(len(scn.spec.assessments)), "--figures")
     with RunFolder.open(args, scn, command=NAME, draws=draws, chunk=chunk) as run:
+        from ..distributed import backend
+
         try:
-            with bar(draws, "模拟") as progress:
+            with backend(args) as mapper, bar(draws, "模拟") as progress:
                 proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress,
-                                memory=args.memory, workers=args.workers)
+                                memory=args.memory, workers=args.workers, mapper=mapper)
         except ValueError as err:
             raise BadInput(str(err)) from None
         for a in proj.assessments:
