@@ -243,20 +243,28 @@ class Scorer:
             outs = []
             for p, (raw_h, raw_r) in zip(self.parts, raws):
                 rh = raw_h[None]
-                rr = raw_r[None] if raw_r is not None else None
                 cur = plans.copy()
+                idx = np.arange(len(chunk))
                 for step in range(chunk.shape[1]):
                     j, o = chunk[:, step, 0], chunk[:, step, 1]
-                    c_new, c_old = p.column(j, o), p.column(j, cur[np.arange(len(j)), j])
+                    c_new, c_old = p.column(j, o), p.column(j, cur[idx, j])
                     rh = rh + np.moveaxis(p.Dh[..., c_new], -1, 0) - np.moveaxis(p.Dh[..., c_old], -1, 0)
-                    if rr is not None:
-                        pn, po = p.peer_column(c_new), p.peer_column(c_old)
-                        rr = rr + np.moveaxis(p.Dr[..., pn], -1, 0) - np.moveaxis(p.Dr[..., po], -1, 0)
-                    cur[np.arange(len(j)), j] = o
-                if rr is not None:
-                    riv = p.rival_totals(rr)
-                else:
+                    cur[idx, j] = o
+                if raw_r is None:
                     riv = p.fixed_rivals
+                else:  # the rivals' totals move only for the candidates moving a peer-relative indicator
+                    riv = np.broadcast_to(p.rival_totals(raw_r), (len(chunk),) + raw_r.shape[:2]).copy()
+                    moving = np.flatnonzero(p.peer[chunk[:, :, 0]].any(axis=1))
+                    if len(moving):
+                        rr = raw_r[None]
+                        before = plans[moving].copy()
+                        for step in range(chunk.shape[1]):
+                            j, o = chunk[moving, step, 0], chunk[moving, step, 1]
+                            pn = p.peer_column(p.column(j, o))
+                            po = p.peer_column(p.column(j, before[np.arange(len(moving)), j]))
+                            rr = rr + np.moveaxis(p.Dr[..., pn], -1, 0) - np.moveaxis(p.Dr[..., po], -1, 0)
+                            before[np.arange(len(moving)), j] = o
+                        riv[moving] = p.rival_totals(rr)
                 outs.append(p.outcome(cur, rh, riv))
             v, hv = self._value(outs)
             vals[lo:lo + len(chunk)], homes[lo:lo + len(chunk)] = v, hv
