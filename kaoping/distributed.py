@@ -71,9 +71,9 @@ def process_map(workers: int) -> Iterator[Callable]:
 
 
 @contextlib.contextmanager
-def backend(args, *, local: Callable[[int], Callable] | None = None) -> Iterator[Callable | None]:
-    """The map a command's ``--dask`` / ``--scheduler`` / ``--workers`` ask for: a Dask map, or
-    ``local(workers)`` (None: the caller's own default)."""
+def backend(args, *, local=None) -> Iterator[Callable | None]:
+    """The map a command's ``--dask`` / ``--scheduler`` / ``--workers`` ask for: a Dask map, or the
+    context ``local(workers)`` gives (e.g. :func:`process_map`), or None (the caller's default)."""
     if getattr(args, "scheduler", None) or getattr(args, "dask", False):
         try:
             with dask_map(args.scheduler, args.workers) as m:
@@ -82,5 +82,8 @@ def backend(args, *, local: Callable[[int], Callable] | None = None) -> Iterator
             from optimizer.errors import BadInput
 
             raise BadInput(f"cannot reach the Dask scheduler {args.scheduler}: {err}") from None
-        return
-    yield local(args.workers) if local is not None else None
+    elif local is not None:
+        with local(args.workers) as m:
+            yield m
+    else:
+        yield None

@@ -72,7 +72,7 @@ def run(args) -> int:
         raise BadInput("--time-limit must be positive")
     settings = Settings(n_draws=args.draws, replications=args.replications, time_limit=args.time_limit,
                         n_fresh=args.fresh, seed=args.seed, solver=args.solver)
-    local = (lambda w: None) if args.workers <= 1 else process_map
+    local = process_map if args.workers > 1 else None
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         with run.timer("optimize-all"), backend(args, local=local) as mapper, bar(len(counties), "规划") as progress:
             table, summary = optimize_all(scn, req, counties, settings=settings, mapper=mapper, progress=progress)
