@@ -45,7 +45,7 @@ import pandas as pd
 from .breakpoints import targets, value_targets
 from .history import LOST_STREAK, past_indicators
 from .options import curve_cost
-from .projection import apply_push, draw_from_table, forecast_table
+from .projection import apply_push, draw_from_table, forecast_table, plan_run
 from .scorecard import BASIC_ONLY_MARGIN
 from .scoring import compile_scenario, score_all
 from .tracking import USED_HAND, USED_PROJECTION, progress_table
@@ -160,7 +160,7 @@ def home_draws(scn, draws: int, seed: int, chunk: int | None = None, cs=None,
     [unit, ≥ 0] moves the home county's values first (models.projection.apply_push)."""
     cs = cs or compile_scenario(scn)
     ft = forecast_table(scn, cs)
-    chunk = chunk or scn.spec.simulation.chunk
+    chunk = plan_run(scn, draws, chunk=chunk or scn.spec.simulation.chunk, cs=cs, ft=ft)[0]  # from the memory budget
     h = cs.home
     vals, pts, tot, rk = [], {a.name: [] for a in cs.assessments}, {a.name: [] for a in cs.assessments}, \
         {a.name: [] for a in cs.assessments}
