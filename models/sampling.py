@@ -31,6 +31,8 @@ import numpy as np
 from numba import njit
 from scipy import special
 
+from .rules import CACHE  # the on-disk cache of compiled kernels where it can be written
+
 NEGLIGIBLE_TAIL = 1e-15  # a normal's bound cutting off less mass than this is applied by a clip
 ZMAX = 8.5  # PERT tables cover normal scores in [−ZMAX, ZMAX]
 PIECES = 32  # pieces of a PERT table
@@ -43,13 +45,13 @@ N_PARAMS = 11  # columns of a cell's parameter row (meaning depends on its kind;
 # --------------------------------------------------------------------------- Φ and Φ⁻¹
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def ndtr(x):
     """Φ(x), the standard normal CDF, accurate in the lower tail."""
     return 0.5 * math.erfc(-x * 0.7071067811865476)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def ndtri(p):
     """Φ⁻¹(p) by Wichura's AS 241 (PPND16), relative error about 1e-16; ±inf at 0 and 1."""
     q = p - 0.5
@@ -247,7 +249,7 @@ def cell_parameters(dist, mean, sd, low, likely, high, lo, hi):
 # --------------------------------------------------------------------------- the compiled pass
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def _tails(zs):
     """(Φ(zs), 1 − Φ(zs)), each computed from the side where it is small."""
     if zs <= 0.0:
@@ -257,7 +259,7 @@ def _tails(zs):
     return 1.0 - tc, tc
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def truncated_normal(zs, mean, sd, a, b, pa, qb, mass):
     """Normal(mean, sd) truncated to standardised [a, b] at good-direction score zs: the quantile
     of Φ(a) + Φ(zs)·(Φ(b) − Φ(a)), the upper half through its complement (pa = Φ(a), qb = 1 − Φ(b),
@@ -268,7 +270,7 @@ def truncated_normal(zs, mean, sd, a, b, pa, qb, mass):
     return mean + sd * min(max(y, a), b)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def triangular(zs, low, likely, high, lo, hi, ulo, qhi, width):
     """Triangular(low, likely, high) truncated to [lo, hi] at good-direction score zs (ulo = F(lo),
     qhi = 1 − F(hi), width = F(hi) − F(lo)); the right branch through 1 − u."""
@@ -282,7 +284,7 @@ def triangular(zs, low, likely, high, lo, hi, ulo, qhi, width):
     return min(max(x, lo), hi)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=CACHE, nogil=True)
 def fill_values(eps, common, county, w_own, w_common, w_county, cell, county_of, sign, params, table, out, order):
     """Values of K forecast cells over m draws, written into ``out`` (m, C·I) at columns ``cell``,
     visited in ``order`` (cells grouped by kind: branches the processor predicts).
