@@ -54,9 +54,12 @@ def size_of(scn) -> tuple[int, int, int]:
     return len(scn.spec.counties), len(scn.indicators()), len(scn.spec.assessments)
 
 
-def simulation_bytes(scn, draws: int, chunk: int) -> tuple[int, int]:
-    """(bytes needed, bytes per extra draw) of a Monte Carlo projection of ``draws`` draws."""
+def simulation_bytes(scn, draws: int, chunk: int | None) -> tuple[int, int]:
+    """(bytes needed, bytes per extra draw) of a Monte Carlo projection of ``draws`` draws (``chunk``
+    None: the chunk the default budget allows, :func:`chunk_draws`)."""
     C, I, A = size_of(scn)
+    if chunk is None:
+        chunk = chunk_draws(draws, 1, bytes_per_draw(C, I, A), DEFAULT_MEMORY, 1, C * I)
     per_draw = C * A * PER_TOTAL
     return draws * per_draw + min(chunk, draws) * C * I * PER_CELL_IN_FLIGHT, per_draw + C * I * PER_CELL_IN_FLIGHT
 

@@ -141,6 +141,11 @@ def synthetic_province(counties: int = 183, classes: int = 4, indicators: int = 
             effort += _effort(name, spread, rng)
     thresholds = [d for d in inds if d["rule"]["kind"] == "threshold"]
     binding = [d for d in thresholds if d["block"] == "约束性指标"] or thresholds
+    # the 100 points exactly: the last core indicator takes what rounding left
+    core_inds = [d for d in inds if d["block"] in blocks]
+    if core_inds:
+        rest = 100.0 - 10.0 * n_survey - sum(d["points"] for d in core_inds[:-1])
+        core_inds[-1]["points"] = rest
     vetoes = [{"name": "约束性指标否优", "indicator": binding[0]["name"], "when": "misses_basic", "effect": "cap_grade",
                "grade": "二等"}] if binding else []
     if "deduction" in kinds:

@@ -105,17 +105,16 @@ def test_far_tail_truncation_keeps_precision():
 
     A forecast whose mean lies outside its own [min, max] is refused by validation (issue 12: every
     draw lands near the bound), so the routines are checked directly on copula scores."""
-    from models.projection import _normal_ppf_truncated, _truncated, triangular_cdf, triangular_ppf
+    from test_sampling import values  # the compiled samplers at given scores (issue 17)
 
     z = np.random.default_rng(6).standard_normal(20_000)
-    x = _normal_ppf_truncated(z, 0.0, 1.0, 6.0, np.inf)
+    x = values("normal", mean=0.0, sd=1.0, lo=6.0, z=z)
     mu = stats.norm.pdf(6) / stats.norm.sf(6)
     assert abs(mu - 6.158) < 1e-3
     assert x.min() >= 6 and np.isfinite(x).all()
     assert abs(x.mean() - mu) < 0.01
     # triangular(0, 1, 4) truncated to [2, 3]: F(x) = 1 − (4 − x)²/12; P(x ≤ 2.5) = (F(2.5) − F(2))/(F(3) − F(2)) = 1.75/3
-    g = {"low": 0.0, "likely": 1.0, "high": 4.0, "lo": 2.0, "hi": 3.0}
-    y = _truncated(triangular_ppf, triangular_cdf, stats.norm.cdf(z), g)
+    y = values("triangular", low=0.0, likely=1.0, high=4.0, lo=2.0, hi=3.0, z=z)
     assert y.min() >= 2 and y.max() <= 3
     assert abs((y <= 2.5).mean() - 1.75 / 3) <= 4 * math.sqrt(0.25 / 20_000)
 

@@ -169,7 +169,7 @@ def test_capture_without_out_writes_nothing_and_figures_are_not_drawn(tmp_path, 
             run.figure("f", lambda: drawn.append(1))
             assert run.path is None and not run.writing
     assert drawn == [] and list(tmp_path.iterdir()) == []
-    assert got == [{"command": "t", "seed": 20_120_901, "draws": 10_000, "chunk": 10_000, "results": {"p": [0.25, 0.75]},
+    assert got == [{"command": "t", "seed": 20_120_901, "draws": 10_000, "chunk": None, "results": {"p": [0.25, 0.75]},
                     "tables": {}}]
 
 
