@@ -1,29 +1,30 @@
-"""Words for people: every string a user reads passes through :func:`_` (gettext).
+"""Words for people: every string a user reads passes through a layer's ``_`` (gettext).
 
 Chinese by default; English with ``KAOPING_LANG=en``, ``kaoping --lang en`` or
 :func:`set_language`. A msgid is the string as first written in the code: Chinese for the words
-planners read in tables (headers, statuses, grades), English for messages. Each language's
-catalogue, ``models/locale/<lang>/LC_MESSAGES/kaoping.po`` (compiled to ``.mo`` by ``make i18n``),
-gives the other language, so a string is written once in the code and once per translation.
-Placeholders are named (``_("unknown county '{county}'").format(county=c)``) so that a
-translation may put them in another order.
+planners read in tables (headers, statuses, grades), English for messages. Each layer keeps its
+own catalogue, ``<layer>/locale/<lang>/LC_MESSAGES/<layer>.po`` (compiled to ``.mo`` by
+``make i18n``), which gives the other language, so a string is written once in the code and once
+per translation. Placeholders are named (``_("unknown county '{county}'").format(county=c)``)
+so that a translation may put them in another order.
 
 Translate at the moment of use, never at import: a module-level constant would freeze the
-language of the moment it was imported (mark such strings with :func:`N_` and pass them
-through :func:`_` where they are shown).
+language of the moment it was imported. Mark such strings with :func:`N_` and pass them through
+``_`` where they are shown.
 """
 from __future__ import annotations
 
 import gettext
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 
-LOCALE = Path(__file__).resolve().parent / "locale"
-DOMAIN = "kaoping"
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 _chosen: list[str | None] = [None]  # set_language's choice; None: the environment decides
-_cache: dict[str, gettext.NullTranslations] = {}
+_cache: dict[tuple, gettext.NullTranslations] = {}
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def language() -> str:
@@ -41,20 +42,31 @@ def set_language(lang: str | None) -> None:
     _chosen[0] = lang
 
 
-def translation(lang: str | None = None) -> gettext.NullTranslations:
-    """The catalogue of ``lang`` (default: the language in use); strings it lacks pass unchanged."""
-    lang = lang or language()
-    if lang not in _cache:
-        _cache[lang] = gettext.translation(DOMAIN, LOCALE, languages=[lang], fallback=True)
-    return _cache[lang]
+def source_language(msgid: str) -> str:
+    """The language a msgid is written in: 'zh' when it holds Chinese characters, else 'en'."""
+    return "zh" if _CJK.search(msgid) else "en"
 
 
-def _(msgid: str) -> str:
-    """``msgid`` in the language in use."""
-    return translation().gettext(msgid)
+def catalogue(package_dir: Path, domain: str) -> Callable[[str], str]:
+    """The ``_`` of one layer: its strings in the language in use, from
+    ``package_dir/locale/<lang>/LC_MESSAGES/<domain>.mo``; a string the catalogue lacks passes
+    unchanged (as does every string already in the language in use)."""
+    locale = Path(package_dir) / "locale"
+
+    def _(msgid: str) -> str:
+        lang = language()
+        key = (domain, lang)
+        if key not in _cache:
+            _cache[key] = gettext.translation(domain, locale, languages=[lang], fallback=True)
+        return _cache[key].gettext(msgid)
+
+    return _
 
 
 def N_(msgid: str) -> str:
-    """Marks ``msgid`` for the catalogue without translating it now (translate it with :func:`_`
+    """Marks ``msgid`` for the catalogue without translating it now (translate it with ``_``
     where it is shown)."""
     return msgid
+
+
+_ = catalogue(Path(__file__).resolve().parent, "models")

@@ -1,0 +1,87 @@
+"""The catalogues: every string of ``_()`` and ``N_()`` in a layer's code has its other-language
+translation in that layer's catalogue, with the same placeholders, and the compiled ``.mo`` files
+are those of the ``.po`` files (``make i18n`` rebuilds both)."""
+from __future__ import annotations
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from models.i18n import LANGUAGES, language, set_language, source_language
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ("models", "optimizer", "kaoping")
+PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^{}]*)?\}(?!\})")
+
+
+def msgids(layer: str) -> dict[str, str]:
+    """msgid -> 'file:line' of its first use, for every literal first argument of _() and N_()."""
+    out: dict[str, str] = {}
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
+                    and node.args):
+                arg = node.args[0]
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (
+                    f"{where}: {node.func.id}() needs a literal string (format it after translating)")
+                out.setdefault(arg.value, where)
+    return out
+
+
+def catalogue(layer: str, lang: str):
+    path = ROOT / layer / "locale" / lang / "LC_MESSAGES" / f"{layer}.po"
+    assert path.is_file(), f"{path} is missing: run `make i18n`"
+    with path.open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_every_string_has_its_translation(layer):
+    ids = msgids(layer)
+    cats = {lang: catalogue(layer, lang) for lang in LANGUAGES}
+    missing, wrong = [], []
+    for msgid, where in ids.items():
+        if not re.search(r"[A-Za-z\u3400-\u9fff]", PLACEHOLDER.sub("", msgid)):
+            continue  # nothing to translate ('{a} / {b}')
+        target = "en" if source_language(msgid) == "zh" else "zh"
+        m = cats[target].get(msgid)
+        if m is None or not m.string:
+            missing.append(f"{where} [{target}] {msgid!r}")
+        elif set(PLACEHOLDER.findall(m.string)) != set(PLACEHOLDER.findall(msgid)):
+            wrong.append(f"{where} [{target}] {msgid!r} -> {m.string!r}")
+    assert not missing, f"{len(missing)} untranslated (write them in the .po and run `make i18n`):\n" + "\n".join(missing[:40])
+    assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_catalogues_are_current(layer, lang):
+    cat = catalogue(layer, lang)
+    buf = io.BytesIO()
+    write_mo(buf, cat)
+    mo = ROOT / layer / "locale" / lang / "LC_MESSAGES" / f"{layer}.mo"
+    assert mo.is_file() and mo.read_bytes() == buf.getvalue(), f"{mo} is stale: run `make i18n`"
+
+
+def test_language_follows_the_environment_and_set_language(monkeypatch):
+    monkeypatch.delenv("KAOPING_LANG", raising=False)
+    assert language() == "zh"
+    monkeypatch.setenv("KAOPING_LANG", "en_US.UTF-8")
+    assert language() == "en"
+    monkeypatch.setenv("KAOPING_LANG", "fr")
+    assert language() == "zh"  # an unknown language falls back to Chinese
+    set_language("en")
+    try:
+        monkeypatch.setenv("KAOPING_LANG", "zh")
+        assert language() == "en"
+    finally:
+        set_language(None)
+    with pytest.raises(ValueError):
+        set_language("de")
