@@ -13,11 +13,13 @@ from models.problems import (
     EFFORT_FILE,
     FORECASTS_FILE,
     SCENARIO_FILE,
+    SURVEYS_FILE,
+    TARGETS_FILE,
     Problem,
     ScenarioError,
 )
 from models.scenario import build_scenario, load_scenario
-from models.schema import ActualRow, EffortRow, ForecastRow
+from models.schema import ActualRow, EffortRow, ForecastRow, SurveyRow, TargetRow
 
 from .sheet import Sheet
 from .words import (
@@ -27,6 +29,7 @@ from .words import (
     COLUMNS,
     COUNTY_FIELD_COLUMN,
     DIRECTION,
+    DIST,
     FORECAST_COLS,
     GRADE_BY,
     INDICATOR_FIELD_COLUMN,
@@ -36,12 +39,20 @@ from .words import (
     REQUIRED_COLUMNS,
     REQUIRED_SHEETS,
     RULE,
-    RULE_OUT,
+    SCORED_OF,
     SETTINGS,
     SHARE_SETTINGS,
     SHEETS,
+    SURVEY_COLS,
+    TARGET_COLS,
     TIE,
 )
+
+#: the tables a workbook holds besides scenario.yaml: file -> (its row model, its key in ``where``)
+TABLES = {FORECASTS_FILE: (ForecastRow, "forecasts"), EFFORT_FILE: (EffortRow, "effort"), ACTUALS_FILE: (ActualRow, "actuals"),
+          TARGETS_FILE: (TargetRow, "targets"), SURVEYS_FILE: (SurveyRow, "surveys")}
+#: file -> (its sheet, field -> column) for the tables read row for row
+SHEET_OF = {ACTUALS_FILE: ("月度实绩", ACTUAL_COLS), TARGETS_FILE: ("县市区目标", TARGET_COLS), SURVEYS_FILE: ("满意度调查", SURVEY_COLS)}
 
 
 def _set(d: dict, path: tuple, value) -> None:
@@ -73,11 +84,10 @@ def _csv_text(rows: list[dict], model) -> str | None:
     return buf.getvalue()
 
 
-def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict, str | None]:
-    """Read a scenario workbook into (scenario.yaml dict, forecasts.csv text, effort.csv text, where,
-    actuals.csv text).
-
-    ``where`` maps the generated rows back to sheets and rows (for messages).
+def read_workbook(path: str | Path) -> tuple[dict, dict[str, str | None], dict]:
+    """Read a scenario workbook into (scenario.yaml dict, tables, where): ``tables`` the text of each
+    CSV table (forecasts.csv, effort.csv, actuals.csv, targets.csv, surveys.csv; None when the
+    workbook has no row of it), ``where`` maps the generated rows back to sheets and rows (for messages).
 
     Raises ScenarioError naming the sheet, row and column of every bad cell."""
     path = Path(path)
@@ -89,9 +99,9 @@ def read_workbook(path: str | Path) -> tuple[dict, str | None, str | None, dict,
     r.counties()
     r.forecast_rows()
     r.effort()
-    r.actual_rows()
     r.assemble()
     r.advanced()
+    r.table_rows()  # after 高级: what an indicator scores (value_of) gives the unit of its base
     if problems:
         raise ScenarioError(problems)
     return r.result()
@@ -120,13 +130,14 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
     sh: dict[str, Sheet] = {}
     for s in SHEETS:
         if s in wb.sheetnames:
-            sheet = Sheet(wb[s], P, file, formulas.get(s))
+            sheet = Sheet(wb[s], P, file, formulas.get(s), REQUIRED_COLUMNS[s], COLUMNS[s])
+            head = f"sheet {s} row {sheet.header_row}"
             for c in REQUIRED_COLUMNS[s]:
                 if c not in sheet.cols:
-                    P.append(Problem(file, f"sheet {s} row 1", c, f"required column is missing: add a column headed {c}"))
+                    P.append(Problem(file, head, c, f"required column is missing: add a column headed {c}"))
             for c in sheet.cols:
                 if c not in COLUMNS[s]:
-                    P.append(Problem(file, f"sheet {s} row 1 column {sheet.letters[c]}", c,
+                    P.append(Problem(file, f"{head} column {sheet.letters[c]}", c,
                                      f"unknown column: use one of {COLUMNS[s]}"))
             sh[s] = sheet
     if P:
@@ -159,17 +170,16 @@ class _Reader:
         self.sh, self.problems = sh, problems
         self.data: dict = {}
         self.assessments: dict[str, dict] = {}
-        self.forecasts: list[dict] = []  # rows of forecasts.csv, each with "_where": (sheet, row, column)
-        self.effort_rows: list[dict] = []
-        self.actuals: list[dict] = []
+        # rows of each table by file; a forecast row also has "_where": (sheet, row, column) until read
+        self.rows: dict[str, list[dict]] = {f: [] for f in TABLES}
+        self.forecasts, self.effort_rows = self.rows[FORECASTS_FILE], self.rows[EFFORT_FILE]
         self.counties_by_name: dict[str, dict] = {}
         self.units: dict[str, str] = {}  # indicator -> its 单位, for the percentages of its values
-        self.where: dict = {"forecasts": [], "effort": [], "actuals": [], "indicators": {}, "counties": {},
-                            "letters": {k: v.letters for k, v in sh.items()}}
+        self.where: dict = {"indicators": {}, "counties": {}, "letters": {k: v.letters for k, v in sh.items()},
+                            **{key: [] for _, key in TABLES.values()}}
 
-    def result(self) -> tuple[dict, str | None, str | None, dict, str | None]:
-        return (self.data, _csv_text(self.forecasts, ForecastRow), _csv_text(self.effort_rows, EffortRow), self.where,
-                _csv_text(self.actuals, ActualRow))
+    def result(self) -> tuple[dict, dict[str, str | None], dict]:
+        return self.data, {f: _csv_text(self.rows[f], model) for f, (model, _) in TABLES.items()}, self.where
 
     # ---- 设置
     def settings(self) -> None:
@@ -277,12 +287,15 @@ class _Reader:
             pts = I.number(row, r, "分值")
             if pts is not None:
                 ind["points"] = pts
-            k = I.word(row, r, "类别", {**KIND, **{v: v for v in KIND.values()}})
+            k = I.word(row, r, "类别", KIND)
             if k is not None:
                 ind["kind"] = k
             m = I.word(row, r, "计量", MEASURE)
             if m is not None:
                 ind["measure"] = m
+            scored = _scored(I, row, r, I.text(row, r, "单位") or "")
+            if scored:
+                ind["scored"] = scored
             notes = I.notes(row, r, "假设说明")
             if notes:
                 ind["assumed"] = notes
@@ -334,9 +347,12 @@ class _Reader:
         for row, r in V.rows:
             f: dict = {"county": V.text(row, r, "县市区"), "indicator": V.text(row, r, "指标")}
             unit = self.units.get(f["indicator"], "")
-            bernoulli = V.text(row, r, "分布") == "bernoulli"
+            dist = V.word(row, r, "分布", DIST)
+            bernoulli = dist == "bernoulli"
             for col, key in FORECAST_COLS.items():
-                if key in ("dist", "source", "note"):
+                if key == "dist":
+                    v = dist
+                elif key in ("source", "note"):
                     v = V.text(row, r, col)
                 elif key == "assumption":
                     v = V.flag(row, r, col)
@@ -383,19 +399,46 @@ class _Reader:
                 if dept is not None and b is not None:
                     self.data.setdefault("effort", {}).setdefault("departments", {})[dept] = b
 
-    # ---- 月度实绩
-    def actual_rows(self) -> None:
-        if "月度实绩" not in self.sh:
-            return
-        M = self.sh["月度实绩"]
-        for row, r in M.rows:
-            name = M.text(row, r, "指标")
-            a = {"county": M.text(row, r, "县市区"), "indicator": name, "year": M.number(row, r, "年份", int),
-                 "month": M.number(row, r, "月份", int), "value": M.number(row, r, "数值", unit=self.units.get(name, "")),
-                 "basis": M.word(row, r, "口径", BASIS), "source": M.text(row, r, "来源"), "assumption": M.flag(row, r, "假设"),
-                 "note": M.text(row, r, "说明")}
-            self.actuals.append({k: v for k, v in a.items() if v is not None})
-            self.where["actuals"].append(("月度实绩", row))
+    # ---- 月度实绩, 县市区目标, 满意度调查: one row of the sheet, one row of its table
+    def table_rows(self) -> None:
+        """The rows of each sheet read row for row: 假设 a flag, 口径 a word; counts, years and months whole
+        numbers; 基本任务, 满分, 目标 and 数值 in the row's indicator's unit, 基数 and the 目标 of a completion
+        rate in the unit of its value (:meth:`value_unit`); the rest text."""
+        whole = {"year", "month", "count"}
+        for file, (name, cols) in SHEET_OF.items():
+            if name not in self.sh:
+                continue
+            S = self.sh[name]
+            for row, r in S.rows:
+                ind = S.text(row, r, "指标")
+                own, of_value = self.units.get(ind, ""), self.value_unit(ind)
+                completion = _scored_of(self.indicator(ind)) == "completion"
+                rec = {}
+                for col, key in cols.items():
+                    v = (S.number(row, r, col, int) if key in whole
+                         else S.number(row, r, col, unit=own) if key in ("basic", "full", "value")
+                         else S.number(row, r, col, unit=of_value if completion else own) if key == "target"
+                         else S.number(row, r, col, unit=of_value) if key == "base"
+                         else S.word(row, r, col, BASIS) if key == "basis" else S.flag(row, r, col) if key == "assumption"
+                         else S.text(row, r, col))
+                    if v is not None:
+                        rec[key] = v
+                self.rows[file].append(rec)
+                self.where[TABLES[file][1]].append((name, row))
+
+    def indicator(self, name: str | None) -> dict:
+        """An indicator as read (the 高级 patches applied), or {} for an unknown name."""
+        return next((i for a in self.assessments.values() for i in a["indicators"] if i.get("name") == name), {})
+
+    def value_unit(self, name: str | None) -> str | None:
+        """The unit of an indicator's value (its own 单位, or its source's when it takes the value of another),
+        for reading percentages; None when its 单位 is that of a rate computed from the value (scored of
+        completion or growth): the value's unit is then unknown and a percentage is refused."""
+        ind = self.indicator(name)
+        if _scored_of(ind) in ("completion", "growth"):
+            return None
+        src = ind.get("value_of")
+        return self.units.get(src if isinstance(src, str) else name, "")
 
     def assemble(self) -> None:
         """Counties and assessments into the YAML dict (grades by rank unless a sheet says otherwise)."""
@@ -431,7 +474,7 @@ class _Reader:
 def _rule(I: Sheet, row: int, r, unit: str) -> dict:
     """The rule of one 指标 row: the threshold columns, or 目标 and 规则参数 for the other kinds.
     Targets, steps and zero_at are in the indicator's ``unit``; basic_share is a share; the rest points."""
-    kind = I.word(row, r, "规则", {**RULE, **{v: v for v in RULE.values()}}) or "threshold"
+    kind = I.word(row, r, "规则", RULE) or "threshold"
     rule: dict = {"kind": kind}
     if kind == "threshold":
         for col, key in (("基本任务", "basic"), ("满分", "full"), ("基本分比例", "basic_share")):
@@ -463,7 +506,7 @@ def _rule(I: Sheet, row: int, r, unit: str) -> dict:
         for col in ("基本任务", "满分", "基本分比例", "低于基本", "倒扣步长", "倒扣分", "倒扣下限", "零分值",
                     "超额步长", "超额加分", "超额上限", "超额计入板块"):
             if I.raw(r, col) is not None:
-                I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE_OUT.get(kind, kind)}: clear the cell or put it in 规则参数")
+                I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE.out.get(kind, kind)}: clear the cell or put it in 规则参数")
     t = I.number(row, r, "目标", unit=unit)
     if t is not None:
         rule["target"] = t
@@ -471,6 +514,22 @@ def _rule(I: Sheet, row: int, r, unit: str) -> dict:
     if extra:
         rule = _deep_merge(rule, extra)
     return rule
+
+
+def _scored_of(ind: dict) -> str | None:
+    """What an indicator (a dict as read) scores: value, completion, growth or change."""
+    m = ind.get("scored")
+    return m.get("of", "value") if isinstance(m, dict) else "value"
+
+
+def _scored(I: Sheet, row: int, r, unit: str) -> dict:
+    """What the rule of one 指标 row scores: 计分对象, 取整位数, and 完成率分母 and 基数 in the unit of the
+    value (the indicator's ``unit`` when it scores the value or its change; else a percentage is refused)."""
+    of = I.word(row, r, "计分对象", SCORED_OF)
+    unit = unit if of in (None, "value", "change") else None
+    out = {"of": of, "target": I.number(row, r, "完成率分母", unit=unit), "base": I.number(row, r, "基数", unit=unit),
+           "round": I.number(row, r, "取整位数", int)}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _locate(p: Problem, workbook: str, where: dict) -> Problem:
@@ -482,13 +541,13 @@ def _locate(p: Problem, workbook: str, where: dict) -> Problem:
         return f"sheet {sheet} row {row}" + (f" column {letter}" if letter else "")
 
     m = re.fullmatch(r"row (\d+)", p.where)
-    if p.file in (FORECASTS_FILE, EFFORT_FILE, ACTUALS_FILE) and m:
-        rows = where[{FORECASTS_FILE: "forecasts", EFFORT_FILE: "effort", ACTUALS_FILE: "actuals"}[p.file]]
+    if p.file in TABLES and m:
+        rows = where[TABLES[p.file][1]]
         k = int(m.group(1)) - 2
         if 0 <= k < len(rows):
             sheet, row = rows[k]
             inv = ({v: c for c, v in FORECAST_COLS.items()} if p.file == FORECASTS_FILE else
-                   {v: c for c, v in ACTUAL_COLS.items()} if p.file == ACTUALS_FILE else
+                   {v: c for c, v in SHEET_OF[p.file][1].items()} if p.file in SHEET_OF else
                    {"indicator": "指标", "upto": "推进至", "cost": "单位工作量", "assumption": "假设", "note": "说明"})
             if sheet == "指标":
                 inv = {"mean": "预测值", "sd": "标准差", "indicator": "名称"}
@@ -541,9 +600,10 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
 
     Raises ScenarioError (sheet, row and column of each problem); a scenario problem found
     after reading (e.g. a home county with no forecast) names the scenario file's field."""
-    data, ftext, etext, where, atext = read_workbook(path)
+    data, tables, where = read_workbook(path)
     try:
-        scn = build_scenario(data, ftext, etext, actuals_text=atext)
+        scn = build_scenario(data, tables[FORECASTS_FILE], tables[EFFORT_FILE], actuals_text=tables[ACTUALS_FILE],
+                             targets_text=tables[TARGETS_FILE], surveys_text=tables[SURVEYS_FILE])
     except ScenarioError as err:
         raise ScenarioError([_locate(p, Path(path).name, where) for p in err.problems]) from None
     if out_dir is not None:
@@ -552,14 +612,13 @@ def import_workbook(path: str | Path, out_dir: str | Path | None = None):
         (out / SCENARIO_FILE).write_text(
             f"# imported from {Path(path).name} by kaoping import-excel\n"
             + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
-        (out / FORECASTS_FILE).write_text(ftext or "county,indicator\n", encoding="utf-8")
-        if etext:
-            (out / EFFORT_FILE).write_text(etext, encoding="utf-8")
-        elif (out / EFFORT_FILE).exists():
-            (out / EFFORT_FILE).unlink()
-        if atext:
-            (out / ACTUALS_FILE).write_text(atext, encoding="utf-8")
-        elif (out / ACTUALS_FILE).exists():
-            (out / ACTUALS_FILE).unlink()
+        (out / FORECASTS_FILE).write_text(tables[FORECASTS_FILE] or "county,indicator\n", encoding="utf-8")
+        for file, text in tables.items():
+            if file == FORECASTS_FILE:
+                continue
+            if text:
+                (out / file).write_text(text, encoding="utf-8")
+            else:
+                (out / file).unlink(missing_ok=True)  # --force over a folder that had one
         scn = load_scenario(out)
     return scn

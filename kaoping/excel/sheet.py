@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from models.problems import Problem
 
-from .words import NO, YES
+from .words import NO, TOTAL_ROW, YES, Words
 
 
 PERCENT_UNITS = ("%", "％")
@@ -24,12 +24,17 @@ def _scaled(d: Decimal, kind):
 class Sheet:
     """One sheet as header -> column letter and rows of values, with typed getters that record problems.
 
-    Read as a planner sees it: a range of merged cells gives its value to every row it spans (one
-    that spans several columns is refused); a formula is read from the value Excel saved with it, or,
-    when the workbook was never opened in Excel, evaluated when it is plain arithmetic, else refused
-    with its address; a number formatted as a percentage keeps the percentage (see :meth:`number`)."""
+    Read as a planner sees it: the header is the first row that holds every column the sheet requires
+    (``required``), so title rows above it are passed over; a row whose first text cell is 合计, 小计
+    or 总计 (spaces ignored) sums the rows above and is skipped; every row keeps the spreadsheet's own
+    number. A range of merged cells gives its value to every row it spans (one that spans several
+    columns below the title rows is refused); a formula is read from the value Excel saved with it,
+    or, when the workbook was never opened in Excel, evaluated when it is plain arithmetic, else
+    refused with its address; a number formatted as a percentage keeps the percentage (see
+    :meth:`number`)."""
 
-    def __init__(self, ws, problems: list[Problem], file: str, formulas: dict | None = None):
+    def __init__(self, ws, problems: list[Problem], file: str, formulas: dict | None = None,
+                 required: list[str] = (), known: list[str] = ()):
         from openpyxl.utils import get_column_letter
 
         self.name = ws.title
@@ -37,13 +42,14 @@ class Sheet:
         self.problems = problems
         cells = [list(row) for row in ws.iter_rows()]
         values = [[c.value for c in row] for row in cells]
+        self.header_row = header_row(values, required, known)
         self.percent = {(i, j) for i, row in enumerate(cells, start=1) for j, c in enumerate(row)
                         if isinstance(c.value, (int, float)) and not isinstance(c.value, bool) and "%" in (c.number_format or "")}
         for (i, j), f in (formulas or {}).items():  # formulas without a saved value
-            if i <= len(values) and j < len(values[i - 1]) and values[i - 1][j] is None:
+            if self.header_row <= i <= len(values) and j < len(values[i - 1]) and values[i - 1][j] is None:
                 values[i - 1][j] = self._formula(i, j, f)
         self._merged(ws, values)
-        header = list(values[0]) if values else []
+        header = list(values[self.header_row - 1]) if values else []
         self.cols: dict[str, int] = {}
         self.letters: dict[str, str] = {}
         for j, h in enumerate(header):
@@ -53,8 +59,8 @@ class Sheet:
             self.cols[h] = j
             self.letters[h] = get_column_letter(j + 1)
         self.rows = []
-        for i, r in enumerate(values[1:], start=2):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in r):
+        for i, r in enumerate(values[self.header_row:], start=self.header_row + 1):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in r) or is_total_row(r):
                 continue
             self.rows.append((i, tuple(r)))
 
@@ -75,6 +81,8 @@ class Sheet:
     def _merged(self, ws, values) -> None:
         """Give a vertical merge's value to every row it spans; refuse a merge across columns."""
         for m in ws.merged_cells.ranges:
+            if m.max_row < self.header_row:
+                continue  # a title above the header
             top = values[m.min_row - 1][m.min_col - 1] if m.min_row <= len(values) else None
             if m.min_col != m.max_col:
                 if top is not None:
@@ -158,14 +166,15 @@ class Sheet:
             self.bad(row, col, f"expected a number, found a percentage ({shown}): write the number itself")
         return None
 
-    def word(self, row, r, col, table: dict[str, str]):
+    def word(self, row, r, col, words: Words):
+        """The English value of a word of the enumeration ``words`` (see :class:`~.words.Words`)."""
         v = self.text(row, r, col)
         if v is None:
             return None
-        if v not in table:
-            self.bad(row, col, f"unknown word {v!r}: use one of {sorted(k for k in table if not k.isascii())}")
-            return None
-        return table[v]
+        en = words.read(v)
+        if en is None:
+            self.bad(row, col, f"unknown word {v!r}: use one of {words.choices}")
+        return en
 
     def flag(self, row, r, col):
         v = self.raw(r, col)
@@ -212,6 +221,26 @@ class Sheet:
                 return None
             out[m.group(1)] = m.group(2)
         return out
+
+
+def header_row(values: list[list], required, known) -> int:
+    """The header's row number [1-based]: the first row holding every required column; else the row
+    holding the most known columns (the first of equals), so that a missing column is reported there;
+    else the first row that is not empty."""
+    names = [{str(v).strip() for v in row if v is not None} for row in values]
+    for i, n in enumerate(names, start=1):
+        if required and set(required) <= n:
+            return i
+    hits = [len(n & set(known)) for n in names]
+    if hits and max(hits) > 0:
+        return hits.index(max(hits)) + 1
+    return next((i for i, n in enumerate(names, start=1) if n - {""}), 1)
+
+
+def is_total_row(row) -> bool:
+    """Whether a row's first text cell is 合计, 小计 or 总计 (spaces ignored): a sum, not an item."""
+    first = next((v for v in row if isinstance(v, str) and v.strip()), None)
+    return first is not None and "".join(first.split()) in TOTAL_ROW
 
 
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,

@@ -7,38 +7,46 @@ from pathlib import Path
 import yaml
 
 from models.scenario import build_scenario
-from optimizer.errors import BadInput
+from models.schema import Scored
 
 from .style import cell_value, style_sheet
 from .words import (
     ACTUAL_COLS,
-    BASIS_OUT,
-    BELOW_OUT,
+    BASIS,
+    BELOW,
     COLUMNS,
-    DIRECTION_OUT,
+    DIRECTION,
+    DIST,
     FORECAST_COLS,
-    GRADE_BY_OUT,
+    GRADE_BY,
     KIND,
-    KIND_OUT,
-    MEASURE_OUT,
-    RANKING_OUT,
+    MEASURE,
+    RANKING,
     REQUIRED_SHEETS,
     RULE,
-    RULE_OUT,
+    SCORED_OF,
     SHEETS,
-    TIE_OUT,
+    SURVEY_COLS,
+    TARGET_COLS,
+    TIE,
 )
+
+FLAG = ["是", "否"]
+#: sheets written even when empty, so that a planner sees where each kind of row goes
+ALWAYS = {*REQUIRED_SHEETS, "考核", "板块", "等次", "县市区", "县市区目标", "满意度调查", "月度实绩"}
 
 
 def _choices() -> dict[str, dict[str, list[str]]]:
     """Drop-down lists offered in the workbook (the Chinese words; English ones are accepted too)."""
     return {
-        "指标": {"方向": list(DIRECTION_OUT.values()), "规则": list(RULE), "低于基本": list(BELOW_OUT.values()),
-               "类别": list(KIND), "计量": list(MEASURE_OUT.values())},
-        "考核": {"排名方式": list(RANKING_OUT.values()), "同分处理": list(TIE_OUT.values()), "等次依据": list(GRADE_BY_OUT.values())},
-        "县市区数值": {"分布": ["normal", "triangular", "pert", "fixed", "bernoulli"], "假设": ["是", "否"]},
-        "工作量": {"假设": ["是", "否"]},
-        "月度实绩": {"口径": list(BASIS_OUT.values()), "假设": ["是", "否"]},
+        "指标": {"方向": DIRECTION.choices, "规则": RULE.choices, "低于基本": BELOW.choices, "类别": KIND.choices,
+               "计量": MEASURE.choices, "计分对象": SCORED_OF.choices},
+        "考核": {"排名方式": RANKING.choices, "同分处理": TIE.choices, "等次依据": GRADE_BY.choices},
+        "县市区数值": {"分布": DIST.choices, "假设": FLAG},
+        "县市区目标": {"假设": FLAG},
+        "满意度调查": {"假设": FLAG},
+        "工作量": {"假设": FLAG},
+        "月度实绩": {"口径": BASIS.choices, "假设": FLAG},
     }
 
 
@@ -68,13 +76,17 @@ def _dump(model) -> dict:
     return model.model_dump(mode="json", exclude_defaults=True)
 
 
+def _table_row(row, cols: dict[str, str]) -> dict:
+    """One row of a CSV table (targets, surveys, actuals) as a row of its sheet: 假设 as 是, the fields
+    left at their default left empty."""
+    d = _dump(row)
+    if d.get("assumption"):
+        d["assumption"] = "是"
+    return {c: d.get(k) for c, k in cols.items()}
+
+
 def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
-    """The rows of each sheet of the workbook that represents ``scn`` (see the module docstring).
-    A scenario with targets.csv or surveys.csv is refused: the workbook has no sheet for them yet."""
-    held = [f for f, rows in (("targets.csv", scn.target_rows), ("surveys.csv", scn.survey_rows)) if rows]
-    if held:
-        raise BadInput(f"the workbook has no sheet for {' and '.join(held)} yet: keep the scenario folder "
-                       f"({scn.path or scn.name}) as it is, or drop those tables first")
+    """The rows of each sheet of the workbook that represents ``scn`` (see the module docstring)."""
     spec = scn.spec
     meta = spec.scenario
     sheets: dict[str, list[dict]] = {s: [] for s in SHEETS}
@@ -94,8 +106,8 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
         if f.county == scn.home and set(_dump(f)) <= {"county", "indicator", "mean", "sd"} and f.dist == "normal":
             home_fc[f.indicator] = f
     for a in spec.assessments:
-        sheets["考核"].append({"名称": a.name, "总分": a.total_points, "排名方式": RANKING_OUT[a.ranking],
-                              "同分处理": TIE_OUT[a.tie_break], "等次依据": GRADE_BY_OUT[a.grades.by], "来源": a.source})
+        sheets["考核"].append({"名称": a.name, "总分": a.total_points, "排名方式": RANKING[a.ranking],
+                              "同分处理": TIE[a.tie_break], "等次依据": GRADE_BY[a.grades.by], "来源": a.source})
         for b in a.blocks:
             sheets["板块"].append({"考核": a.name, "名称": b.name, "权重": b.weight, "上限": b.cap, "下限": b.floor, "计入池": b.pool})
         for g in a.grades.levels:
@@ -103,16 +115,19 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
         for ind in a.indicators:
             rule = ind.rule.model_dump(mode="json", exclude_defaults=True)
             rule["kind"] = ind.rule.kind
-            row = {"考核": a.name, "名称": ind.name, "单位": ind.unit or None, "方向": DIRECTION_OUT[ind.direction],
-                   "分值": ind.points, "板块": ind.block, "类别": KIND_OUT[ind.kind], "规则": RULE_OUT[rule.pop("kind")],
+            row = {"考核": a.name, "名称": ind.name, "单位": ind.unit or None, "方向": DIRECTION[ind.direction],
+                   "分值": ind.points, "板块": ind.block, "类别": KIND[ind.kind], "规则": RULE[rule.pop("kind")],
                    "牵头单位": ind.department, "责任领导": ind.leader, "来源": ind.source, "假设说明": _notes_text(ind.assumed),
-                   "计量": MEASURE_OUT.get(ind.measure)}
+                   "计量": MEASURE.out.get(ind.measure)}
+            if ind.scored != Scored():
+                m = ind.scored
+                row.update({"计分对象": SCORED_OF[m.of], "完成率分母": m.target, "基数": m.base, "取整位数": m.round})
             if ind.rule.kind == "threshold":
                 row["基本任务"], row["满分"] = rule.pop("basic"), rule.pop("full")
                 row["基本分比例"] = ind.rule.basic_share
                 rule.pop("basic_share", None)
                 below = rule.pop("below", {})
-                row["低于基本"] = BELOW_OUT[ind.rule.below.mode]
+                row["低于基本"] = BELOW[ind.rule.below.mode]
                 below.pop("mode", None)
                 st = below.pop("steps", {}) if isinstance(below.get("steps"), dict) else {}
                 row["倒扣步长"], row["倒扣分"] = st.pop("per", None), st.pop("points", None)
@@ -138,11 +153,8 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
             if f is not None:
                 row["预测值"], row["标准差"] = f.mean, f.sd
             sheets["指标"].append(row)
-            for key in ("scored", "value_of"):  # what the rule scores; one figure scored twice
-                v = getattr(ind, key)
-                if key in ind.model_fields_set and v is not None:
-                    advanced.append((f"assessments[{a.name}].indicators[{ind.name}].{key}",
-                                     v if isinstance(v, str) else _dump(v)))
+            if ind.value_of is not None:  # one figure scored twice
+                advanced.append((f"assessments[{a.name}].indicators[{ind.name}].value_of", ind.value_of))
         for key in ("pools", "vetoes", "promotion", "assumed"):
             v = getattr(a, key)
             if v:
@@ -165,22 +177,19 @@ def scenario_workbook_rows(scn) -> dict[str, list[dict]]:
         if (f.county == scn.home and f.indicator in home_fc) or (f.county, f.indicator) in projected:
             continue
         d = _dump(f)
-        d["dist"] = f.dist
+        d["dist"] = DIST[f.dist]
         row = {"县市区": d.pop("county"), "指标": d.pop("indicator")}
         for k, v in d.items():
             row[inv[k]] = ("是" if v else "否") if k == "assumption" else v
         sheets["县市区数值"].append(row)
+    sheets["县市区目标"] = [_table_row(t, TARGET_COLS) for t in scn.target_rows]
+    sheets["满意度调查"] = [_table_row(t, SURVEY_COLS) for t in scn.survey_rows]
     for e in scn.effort_rows:
         sheets["工作量"].append({"指标": e.indicator, "推进至": e.upto, "单位工作量": e.cost,
                               "假设": "是" if e.assumption else None, "说明": e.note})
     for d, b in spec.effort.departments.items():
         sheets["部门预算"].append({"牵头单位": d, "预算": b})
-    ainv = {v: k for k, v in ACTUAL_COLS.items()}
-    for a in scn.actuals:
-        row = {ainv[k]: v for k, v in _dump(a).items()}
-        row.update({"年份": a.year, "月份": a.month, "数值": a.value, "口径": BASIS_OUT[a.basis],
-                    "假设": "是" if a.assumption else None})
-        sheets["月度实绩"].append(row)
+    sheets["月度实绩"] = [{**_table_row(a, ACTUAL_COLS), "口径": BASIS[a.basis]} for a in scn.actuals]
     if spec.effort.source is not None:
         advanced.append(("effort.source", spec.effort.source))
     if spec.effort.assumed:
@@ -201,7 +210,7 @@ def export_scenario_workbook(scn, path: str | Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in scenario_workbook_rows(scn).items():
-        if rows or name in REQUIRED_SHEETS or name in ("考核", "板块", "等次", "县市区", "月度实绩"):
+        if rows or name in ALWAYS:
             _rows_to_sheet(wb, name, rows)
     wb.save(path)
 
