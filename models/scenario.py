@@ -214,7 +214,7 @@ def with_patches(scn: Scenario, patches, label: str) -> Scenario:
 
     Forecast rows (those projected from actuals included) change only where a patch names one, so
     draws of the result are those of ``scn`` elsewhere (common random numbers); the actuals and their
-    projections are kept as they are. Raises :class:`ScenarioError` when a patch does not fit."""
+    projections, the per-county targets and the survey counts are kept as they are. Raises :class:`ScenarioError` when a patch does not fit."""
     data = copy.deepcopy(scn.raw)
     declared = dict(data.get("overrides") or {})
     declared[label] = {"description": "patches applied by kaoping", "set": [{"path": p, "value": v} for p, v in patches]}
@@ -231,8 +231,11 @@ def with_patches(scn: Scenario, patches, label: str) -> Scenario:
     except ValidationError as err:
         problems.extend(pydantic_problems(err, SCENARIO_FILE, clean, None))
     atab = Table([(k + 2, r) for k, r in enumerate(scn.actuals)])
+    ttab = Table([(k + 2, r) for k, r in enumerate(scn.target_rows)])
+    stab = Table([(k + 2, r) for k, r in enumerate(scn.survey_rows)])
     problems.extend(cross_check(patched, Table(list(frows)), Table(list(erows)), None, atab))
+    problems.extend(check_own_tables(patched, Table(list(frows)), Table(list(erows)), ttab, stab, None, atab))
     if problems or spec is None:
         raise ScenarioError(sorted_problems(problems))
     return Scenario(spec, tuple(r for _, r in frows), tuple(r for _, r in erows), scn.path, data, tuple(names),
-                    scn.actuals, scn.year_ends)
+                    scn.actuals, scn.year_ends, scn.target_rows, scn.survey_rows)

@@ -92,3 +92,17 @@ def test_workbook_round_trip_keeps_own_bases(scn, tmp_path):
     assert [t.base for t in back.target_rows] == [t.base for t in scn.target_rows]
     a, b = (score_all(central_values(s, compile_scenario(s)), compile_scenario(s))[0] for s in (scn, back))
     assert (a.points + a.over).tolist() == (b.points + b.over).tolist()
+
+
+def test_patches_keep_the_own_targets(scn):
+    """A what-if patch (as the aids and compare apply them) keeps every unit's own bases: a no-op
+    patch scores exactly as the scenario does, and the target rows are all still there."""
+    from models.scenario import with_patches
+
+    name = scn.indicators()[0].name
+    points = scn.indicator(name).points
+    patched = with_patches(scn, [(f"assessments[{scn.assessment().name}].indicators[{name}].points", points)], "no-op")
+    assert patched.target_rows == scn.target_rows and len(patched.target_rows) == 24
+    a = scorecard(scn)[f"{scn.assessment().name}/counties"]
+    b = scorecard(patched)[f"{scn.assessment().name}/counties"]
+    assert np.array_equal(a["总分 [分]"].to_numpy(), b["总分 [分]"].to_numpy())
