@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n import _, listing
 from .locate import did_you_mean, field_path, line_of
 from .problems import ACTUALS_FILE, EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, Problem
 from .reading import Table
@@ -31,7 +32,36 @@ def _names(items) -> tuple[list, bool]:
 
 def _one_of(word, choices) -> str:
     s = did_you_mean(word, choices)
-    return f"did you mean '{s}'?" if s else f"use one of {', '.join(map(str, choices))}"
+    return _("did you mean '{hint}'?").format(hint=s) if s else _("use one of {choices}").format(choices=listing(choices))
+
+
+def first_few(names, n: int = 5) -> str:
+    """The first ``n`` names, and … when there are more."""
+    names = list(names)
+    return listing(names[:n]) + (" …" if len(names) > n else "")
+
+
+def unknown_county(county, counties) -> str:
+    return _("unknown county '{county}': {hint}").format(county=county, hint=_one_of(county, counties))
+
+
+def unknown_indicator(indicator, indicators) -> str:
+    return _("unknown indicator '{indicator}': {hint}").format(indicator=indicator, hint=_one_of(indicator, indicators))
+
+
+def unknown_indicator_in(indicator, assessment, indicators) -> str:
+    return _("unknown indicator '{indicator}' in assessment '{assessment}': {hint}").format(
+        indicator=indicator, assessment=assessment, hint=_one_of(indicator, indicators))
+
+
+def unknown_block(block, blocks) -> str:
+    return _("unknown block '{block}': {hint}").format(block=block, hint=_one_of(block, blocks))
+
+
+def unknown_department(department, known) -> str:
+    return _("no indicator is led by '{department}': {hint}").format(
+        department=department, hint=_one_of(department, known) if known else
+        _("set 'department' on the indicators it leads"))
 
 
 def _peer_relative(rule: dict) -> bool:
@@ -114,21 +144,25 @@ def _check_counties(r: _Refs) -> None:
     for i, c in enumerate(r.counties):
         if isinstance(c, str) and c in r.counties[:i]:
             first = line_of(r.lines, ("counties", r.counties.index(c), "name"))
-            r.yaml(("counties", i, "name"), f"duplicate county '{c}'" + (f" (first on line {first})" if first else "")
-                   + ": list each county once")
+            msg = (_("duplicate county '{county}' (first on line {first}): list each county once") if first
+                   else _("duplicate county '{county}': list each county once"))
+            r.yaml(("counties", i, "name"), msg.format(county=c, first=first))
     if r.counties_ok and isinstance(r.home, str) and r.home not in r.counties:
-        r.yaml(("scenario", "home"), f"home county '{r.home}' is not among the counties: {_one_of(r.home, r.counties)}")
+        r.yaml(("scenario", "home"), _("home county '{county}' is not among the counties: {hint}").format(
+            county=r.home, hint=_one_of(r.home, r.counties)))
     home_item = next((c for c in _l(cl) if isinstance(c, dict) and c.get("name") == r.home), None)
     if home_item is not None and isinstance(home_item.get("peer_class"), str):
         rivals = [c for c in _l(cl) if isinstance(c, dict) and c.get("peer_class") == home_item["peer_class"]]
         if len(rivals) < 2:
-            r.yaml(("counties",), f"the home county's peer class '{home_item['peer_class']}' has no rival: add rivals of that class")
+            r.yaml(("counties",), _("the home county's peer class '{peer_class}' has no rival: add rivals of that "
+                                    "class").format(peer_class=home_item["peer_class"]))
 
 
 def _check_assessment(r: _Refs, ai: int, a: dict) -> None:
     aname = a.get("name")
     if isinstance(aname, str) and aname in r.anames[:ai]:
-        r.yaml(("assessments", ai, "name"), f"duplicate assessment '{aname}': each assessment once")
+        r.yaml(("assessments", ai, "name"), _("duplicate assessment '{assessment}': each assessment once").format(
+            assessment=aname))
     blocks, blocks_ok = _check_blocks(r, ai, a)
     names_here = _check_indicators(r, ai, a, blocks, blocks_ok)
     r.per_assessment.append((aname, names_here))
@@ -138,7 +172,7 @@ def _check_assessment(r: _Refs, ai: int, a: dict) -> None:
     prom = _d(a.get("promotion")).get("indicator")
     inames = [n for n, _ in names_here]
     if inds_ok and isinstance(prom, str) and prom not in inames:
-        r.yaml(("assessments", ai, "promotion", "indicator"), f"unknown indicator '{prom}': {_one_of(prom, inames)}")
+        r.yaml(("assessments", ai, "promotion", "indicator"), unknown_indicator(prom, inames))
 
 
 def _check_blocks(r: _Refs, ai: int, a: dict) -> tuple[list, bool]:
@@ -149,14 +183,16 @@ def _check_blocks(r: _Refs, ai: int, a: dict) -> tuple[list, bool]:
         if not isinstance(b, dict):
             continue
         if isinstance(b.get("name"), str) and b["name"] in blocks[:bi]:
-            r.yaml(("assessments", ai, "blocks", bi, "name"), f"duplicate block '{b['name']}': each block once")
+            r.yaml(("assessments", ai, "blocks", bi, "name"), _("duplicate block '{block}': each block once").format(
+                block=b["name"]))
         pool = b.get("pool")
         if pools_ok and isinstance(pool, str) and pool not in pools:
-            r.yaml(("assessments", ai, "blocks", bi, "pool"), f"unknown pool '{pool}': "
-                   + (_one_of(pool, pools) if pools else "define it under 'pools'"))
+            r.yaml(("assessments", ai, "blocks", bi, "pool"), _("unknown pool '{pool}': {hint}").format(
+                pool=pool, hint=_one_of(pool, pools) if pools else _("define it under 'pools'")))
         cap, floor = b.get("cap"), b.get("floor")
         if all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (cap, floor)) and cap < floor:
-            r.yaml(("assessments", ai, "blocks", bi, "cap"), f"cap ({cap}) is below floor ({floor}): swap them")
+            r.yaml(("assessments", ai, "blocks", bi, "cap"), _("cap ({cap}) is below floor ({floor}): swap them").format(
+                cap=cap, floor=floor))
     return blocks, blocks_ok
 
 
@@ -175,17 +211,19 @@ def _check_indicators(r: _Refs, ai: int, a: dict, blocks: list, blocks_ok: bool)
         rule = _d(ind.get("rule"))
         if name in r.ind_home:
             first = r.line(r.ind_home[name] + ("name",))
-            r.yaml(loc + ("name",), f"duplicate indicator '{name}'" + (f" (first on line {first})" if first else "")
-                   + ": indicator names must be unique; rename or remove one")
+            msg = (_("duplicate indicator '{indicator}' (first on line {first}): indicator names must be unique; rename "
+                     "or remove one") if first else
+                   _("duplicate indicator '{indicator}': indicator names must be unique; rename or remove one"))
+            r.yaml(loc + ("name",), msg.format(indicator=name, first=first))
         else:
             r.ind_home[name] = loc
         names_here.append((name, rule))
         block = ind.get("block")
         if blocks_ok and isinstance(block, str) and block not in blocks:
-            r.yaml(loc + ("block",), f"unknown block '{block}': {_one_of(block, blocks)}")
+            r.yaml(loc + ("block",), unknown_block(block, blocks))
         opool = _d(rule.get("over")).get("pool") if rule.get("kind") == "threshold" else None
         if blocks_ok and isinstance(opool, str) and opool not in blocks:
-            r.yaml(loc + ("rule", "over", "pool"), f"unknown block '{opool}': {_one_of(opool, blocks)}")
+            r.yaml(loc + ("rule", "over", "pool"), unknown_block(opool, blocks))
     return names_here
 
 
@@ -202,15 +240,16 @@ def _check_vetoes(r: _Refs, ai: int, a: dict, names_here: list, inds_ok: bool) -
         vloc = ("assessments", ai, "vetoes", vi)
         vind = v.get("indicator")
         if inds_ok and isinstance(vind, str) and vind not in inames:
-            r.yaml(vloc + ("indicator",), f"unknown indicator '{vind}' in assessment '{aname}': {_one_of(vind, inames)}")
+            r.yaml(vloc + ("indicator",), unknown_indicator_in(vind, aname, inames))
         elif isinstance(vind, str) and v.get("when", "misses_basic") == "misses_basic":
             vrule = dict(names_here).get(vind, {})
             if vrule and vrule.get("kind") != "threshold" and vrule.get("kind") not in TARGETED:
                 r.yaml(vloc + ("when",) if "when" in v else vloc + ("indicator",),
-                       f"misses_basic needs a rule with a target ('{vind}' is {vrule.get('kind')}): use when: below/above with a value")
+                       _("misses_basic needs a rule with a target ('{indicator}' is {kind}): use when: below/above with "
+                         "a value").format(indicator=vind, kind=vrule.get("kind")))
         g = v.get("grade")
         if gnames_ok and isinstance(g, str) and g not in gnames:
-            r.yaml(vloc + ("grade",), f"unknown grade '{g}': {_one_of(g, gnames)}")
+            r.yaml(vloc + ("grade",), _("unknown grade '{grade}': {hint}").format(grade=g, hint=_one_of(g, gnames)))
 
 
 def _check_totals(r: _Refs) -> None:
@@ -218,7 +257,8 @@ def _check_totals(r: _Refs) -> None:
     for ci, c in enumerate(_l(r.data.get("counties"))):
         for an in _d(_d(c).get("totals")):
             if r.anames_ok and an not in r.anames:
-                r.yaml(("counties", ci, "totals", an), f"unknown assessment '{an}': {_one_of(an, r.anames)}")
+                r.yaml(("counties", ci, "totals", an), _("unknown assessment '{assessment}': {hint}").format(
+                    assessment=an, hint=_one_of(an, r.anames)))
 
 
 def _this_year(r: _Refs, atab: Table) -> set[tuple]:
@@ -238,13 +278,14 @@ def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset())
     seen: dict[tuple, int] = {}
     for row, f in ftab.rows:
         if r.counties_ok and f.county not in r.counties:
-            P.append(Problem(F, f"row {row}", "county", f"unknown county '{f.county}': {_one_of(f.county, r.counties)}"))
+            P.append(Problem(F, f"row {row}", "county", unknown_county(f.county, r.counties)))
         if r.all_inds_ok and f.indicator not in r.ind_home:
-            P.append(Problem(F, f"row {row}", "indicator", f"unknown indicator '{f.indicator}': {_one_of(f.indicator, inds)}"))
+            P.append(Problem(F, f"row {row}", "indicator", unknown_indicator(f.indicator, inds)))
         key = (f.county, f.indicator)
         if key in seen:
-            P.append(Problem(F, f"row {row}", "indicator", f"duplicate forecast for {f.county}/{f.indicator} "
-                             f"(first on row {seen[key]}): keep one"))
+            P.append(Problem(F, f"row {row}", "indicator", _("duplicate forecast for {county}/{indicator} (first on row "
+                                                             "{first}): keep one").format(
+                county=f.county, indicator=f.indicator, first=seen[key])))
         seen.setdefault(key, row)
     covered = set(seen) | {(d.get("county"), d.get("indicator")) for _, d in ftab.bad} | set(projected)
     own = own_value_indicators(r.data)  # scored from another indicator's value or from survey counts
@@ -256,19 +297,23 @@ def _check_forecasts(r: _Refs, ftab: Table, projected: set[tuple] = frozenset())
             missing = [n for n, _ in names_here if (c["name"], n) not in covered]
             if not missing:
                 continue
-            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            shown = first_few(missing)
             if c["name"] == r.home:
-                P.append(Problem(F, "", "", f"home county {r.home} has no forecast for {shown}: add rows "
-                                 f"(or this year's actuals to {ACTUALS_FILE})"))
+                P.append(Problem(F, "", "", _("home county {county} has no forecast for {indicators}: add rows (or this "
+                                              "year's actuals to {file})").format(
+                    county=r.home, indicators=shown, file=ACTUALS_FILE)))
             elif aname not in _d(c.get("totals")):
-                P.append(Problem(F, "", "", f"{c['name']} has no forecast for {len(missing)} indicator(s) of {aname} "
-                                 f"({shown}) and no total forecast: add rows, or 'totals' for the county in scenario.yaml"))
+                P.append(Problem(F, "", "", _("{county} has no forecast for {n} indicator(s) of {assessment} "
+                                              "({indicators}) and no total forecast: add rows, or 'totals' for the county "
+                                              "in scenario.yaml").format(
+                    county=c["name"], n=len(missing), assessment=aname, indicators=shown)))
             else:
                 lacking = set(missing)  # a set: a list here made validation quadratic in the indicators
                 peer = [n for n, rule in names_here if n in lacking and _peer_relative(rule)]
                 if peer:
-                    P.append(Problem(F, "", "", f"{c['name']} needs forecasts for the class-relative indicator(s) "
-                                     f"{', '.join(peer)} of {aname}: add rows"))
+                    P.append(Problem(F, "", "", _("{county} needs forecasts for the class-relative indicator(s) "
+                                                  "{indicators} of {assessment}: add rows").format(
+                        county=c["name"], indicators=listing(peer), assessment=aname)))
 
 
 PERCENT = ("%", "％")
@@ -297,10 +342,11 @@ def _check_percent_scale(r: _Refs, ftab: Table) -> None:
             continue
         ratio = v / t
         if (30 <= ratio <= 300 and t <= 1.5) or (30 <= 1 / ratio <= 300 and v <= 1.5):
-            r.problems.append(Problem(FORECASTS_FILE, f"row {row}", key, f"{f.county}'s forecast {getattr(f, key):g} of "
-                                      f"{f.indicator} and its target {t:g} differ about {max(ratio, 1 / ratio):.0f}×, "
-                                      "but the unit is %: a percentage is written in percent (70 % is 70, not 0.7); "
-                                      f"write every value of {f.indicator} in percent"))
+            r.problems.append(Problem(FORECASTS_FILE, f"row {row}", key, _(
+                "{county}'s forecast {value:g} of {indicator} and its target {target:g} differ about {ratio:.0f}×, but "
+                "the unit is %: a percentage is written in percent (write 70 for 70 %, not 0.7); write every value of "
+                "{indicator} in percent").format(county=f.county, value=getattr(f, key), indicator=f.indicator, target=t,
+                                                  ratio=max(ratio, 1 / ratio))))
 
 
 def _check_effort(r: _Refs, etab: Table) -> None:
@@ -310,16 +356,19 @@ def _check_effort(r: _Refs, etab: Table) -> None:
     last: dict[str, tuple[float, float, int]] = {}
     for row, e in etab.rows:
         if r.all_inds_ok and e.indicator not in r.ind_home:
-            P.append(Problem(E, f"row {row}", "indicator", f"unknown indicator '{e.indicator}': {_one_of(e.indicator, list(r.ind_home))}"))
+            P.append(Problem(E, f"row {row}", "indicator", unknown_indicator(e.indicator, list(r.ind_home))))
             continue
         if e.indicator in last:
             up, cost, prow = last[e.indicator]
             if e.upto <= up:
-                P.append(Problem(E, f"row {row}", "upto", f"segments of {e.indicator} must grow: upto {e.upto} after {up} "
-                                 f"(row {prow}): order the rows by upto"))
+                P.append(Problem(E, f"row {row}", "upto", _("segments of {indicator} must grow: upto {upto} after "
+                                                            "{previous} (row {row}): order the rows by upto").format(
+                    indicator=e.indicator, upto=e.upto, previous=up, row=prow)))
             if e.cost < cost:
-                P.append(Problem(E, f"row {row}", "cost", f"the cost curve of {e.indicator} must be convex: cost per unit {e.cost} "
-                                 f"after {cost} (row {prow}); each segment must cost at least as much per unit as the one before"))
+                P.append(Problem(E, f"row {row}", "cost", _("the cost curve of {indicator} must be convex: cost per unit "
+                                                            "{cost} after {previous} (row {row}); each segment must cost at "
+                                                            "least as much per unit as the one before").format(
+                    indicator=e.indicator, cost=e.cost, previous=cost, row=prow)))
         last[e.indicator] = (e.upto, e.cost, row)
 
 
@@ -333,8 +382,7 @@ def _check_departments(r: _Refs) -> None:
     for d in _d(_d(r.data.get("effort")).get("departments")):
         if d not in depts:
             known = sorted(x for x in depts if isinstance(x, str))
-            r.yaml(("effort", "departments", d), f"no indicator is led by '{d}': "
-                   + (_one_of(d, known) if known else "set 'department' on the indicators it leads"))
+            r.yaml(("effort", "departments", d), unknown_department(d, known))
 
 
 def _check_actuals(r: _Refs, atab: Table, ftab: Table) -> None:
@@ -351,33 +399,37 @@ def _check_actuals(r: _Refs, atab: Table, ftab: Table) -> None:
     told: set[str] = set()
     for row, a in atab.rows:
         if r.counties_ok and a.county not in r.counties:
-            P.append(Problem(A, f"row {row}", "county", f"unknown county '{a.county}': {_one_of(a.county, r.counties)}"))
+            P.append(Problem(A, f"row {row}", "county", unknown_county(a.county, r.counties)))
         if r.all_inds_ok and a.indicator not in r.ind_home:
-            P.append(Problem(A, f"row {row}", "indicator", f"unknown indicator '{a.indicator}': "
-                             f"{_one_of(a.indicator, list(r.ind_home))}"))
+            P.append(Problem(A, f"row {row}", "indicator", unknown_indicator(a.indicator, list(r.ind_home))))
             continue
         m = measure.get(a.indicator)
         if m is None and a.indicator in measure and a.indicator not in told:
             told.add(a.indicator)
             ln = r.line(r.ind_home[a.indicator] + ("name",)) if a.indicator in r.ind_home else None
-            P.append(Problem(A, f"row {row}", "indicator", f"indicator '{a.indicator}' has actuals but no 'measure'"
-                             + (f" (scenario.yaml line {ln})" if ln else "")
-                             + ": add measure: flow, stock, rate or count to it"))
+            msg = (_("indicator '{indicator}' has actuals but no 'measure' (scenario.yaml line {line}): add measure: "
+                     "flow, stock, rate or count to it") if ln else
+                   _("indicator '{indicator}' has actuals but no 'measure': add measure: flow, stock, rate or count to it"))
+            P.append(Problem(A, f"row {row}", "indicator", msg.format(indicator=a.indicator, line=ln)))
         if a.basis == "monthly" and m in ("stock", "rate"):
-            P.append(Problem(A, f"row {row}", "basis", f"monthly amounts do not add up for a {m} ({a.indicator}): "
-                             "give its level at the end of each month (basis cumulative)"))
+            P.append(Problem(A, f"row {row}", "basis", _("monthly amounts do not add up for a {measure} ({indicator}): "
+                                                         "give its level at the end of each month (basis cumulative)").format(
+                measure=m, indicator=a.indicator)))
         if isinstance(year, int) and a.year > year:
-            P.append(Problem(A, f"row {row}", "year", f"year {a.year} is after the scenario's year {year}: "
-                             "actuals are this year's or past years'"))
+            P.append(Problem(A, f"row {row}", "year", _("year {year} is after the scenario's year {scenario_year}: "
+                                                        "actuals are this year's or past years'").format(
+                year=a.year, scenario_year=year)))
         key = (a.county, a.indicator, a.year, a.month)
         if key in seen:
-            P.append(Problem(A, f"row {row}", "month", f"duplicate actual for {a.county}/{a.indicator} {a.year}-{a.month:02d} "
-                             f"(first on row {seen[key]}): keep one"))
+            P.append(Problem(A, f"row {row}", "month", _("duplicate actual for {county}/{indicator} {year}-{month:02d} "
+                                                         "(first on row {first}): keep one").format(
+                county=a.county, indicator=a.indicator, year=a.year, month=a.month, first=seen[key])))
         seen.setdefault(key, row)
         series = key[:3]
         if series in basis and basis[series][0] != a.basis:
-            P.append(Problem(A, f"row {row}", "basis", f"{a.county}/{a.indicator} {a.year} mixes cumulative and monthly "
-                             f"values (row {basis[series][1]} is {basis[series][0]}): use one basis per year"))
+            P.append(Problem(A, f"row {row}", "basis", _("{county}/{indicator} {year} mixes cumulative and monthly values "
+                                                         "(row {row} is {basis}): use one basis per year").format(
+                county=a.county, indicator=a.indicator, year=a.year, row=basis[series][1], basis=basis[series][0])))
         basis.setdefault(series, (a.basis, row))
     for (county, ind, y), (b, row) in basis.items():
         if b != "monthly":
@@ -385,15 +437,18 @@ def _check_actuals(r: _Refs, atab: Table, ftab: Table) -> None:
         months = sorted(k[3] for k in seen if k[:3] == (county, ind, y))
         gaps = [m for m in range(1, months[-1] + 1) if m not in months]
         if gaps:
-            P.append(Problem(A, f"row {row}", "month", f"monthly amounts of {county}/{ind} {y} miss month(s) "
-                             f"{', '.join(map(str, gaps))}: they are summed from January, so give every month"))
+            P.append(Problem(A, f"row {row}", "month", _("monthly amounts of {county}/{indicator} {year} miss month(s) "
+                                                         "{months}: they are summed from January, so give every "
+                                                         "month").format(
+                county=county, indicator=ind, year=y, months=listing(gaps))))
     latest = {(c, i): ms[max(ms)] for (c, i, y), ms in cumulative([a for _, a in atab.rows]).items() if y == year and ms}
     for row, f in ftab.rows:
         now = latest.get((f.county, f.indicator))
         if f.actual is not None and now is not None and abs(f.actual - now) > 1e-9 * max(1.0, abs(now)):
-            P.append(Problem(FORECASTS_FILE, f"row {row}", "actual", f"actual {f.actual:g} of {f.county}/{f.indicator} "
-                             f"disagrees with {ACTUALS_FILE} ({now:g} at this year's latest month): make them agree, "
-                             "or leave this cell empty"))
+            P.append(Problem(FORECASTS_FILE, f"row {row}", "actual", _(
+                "actual {actual:g} of {county}/{indicator} disagrees with {file} ({latest:g} at this year's latest "
+                "month): make them agree, or leave this cell empty").format(
+                actual=f.actual, county=f.county, indicator=f.indicator, file=ACTUALS_FILE, latest=now)))
 
 
 def _check_past(r: _Refs) -> None:
@@ -405,8 +460,8 @@ def _check_past(r: _Refs) -> None:
             for name in _d(_d(h).get("indicators")):
                 if name not in r.ind_home:
                     r.yaml(("counties", ci, "history", hi, "indicators", name),
-                           f"unknown indicator '{name}': {_one_of(name, list(r.ind_home))} (past years are matched "
-                           "to this year's indicators by name)")
+                           _("unknown indicator '{indicator}': {hint} (past years are matched to this year's "
+                             "indicators by name)").format(indicator=name, hint=_one_of(name, list(r.ind_home))))
 
 
 TARGET_KINDS = ("threshold", "binary", "ratio", "base_step")  # rules with a basic target (保基本分)
@@ -426,17 +481,17 @@ def _check_constraint_sets(r: _Refs) -> None:
         for key in ("lock", "basic"):
             for k, ind in enumerate(_l(cset.get(key))):
                 if isinstance(ind, str) and ind not in rules:
-                    r.yaml(loc + (key, k), f"unknown indicator '{ind}': {_one_of(ind, inds)}")
+                    r.yaml(loc + (key, k), unknown_indicator(ind, inds))
                 elif key == "basic" and isinstance(ind, str) and rules[ind].get("kind") not in TARGET_KINDS:
-                    r.yaml(loc + (key, k), f"'{ind}' has no basic target (rule {rules[ind].get('kind')}): "
-                           f"保基本分 needs a rule of kind {', '.join(TARGET_KINDS)}")
+                    r.yaml(loc + (key, k), _("'{indicator}' has no basic target (rule {kind}): keeping the basic points "
+                                             "(basic:) needs a rule of kind {kinds}").format(indicator=ind, kind=rules[ind].get("kind"),
+                                                                    kinds=listing(TARGET_KINDS)))
         for ind in _d(cset.get("force")):
             if ind not in rules:
-                r.yaml(loc + ("force", ind), f"unknown indicator '{ind}': {_one_of(ind, inds)}")
+                r.yaml(loc + ("force", ind), unknown_indicator(ind, inds))
         for d in _d(cset.get("department_share")):
             if d not in depts:
-                r.yaml(loc + ("department_share", d), f"no indicator is led by '{d}': " + (_one_of(d, depts) if depts else
-                       "set 'department' on the indicators it leads"))
+                r.yaml(loc + ("department_share", d), unknown_department(d, depts))
 
 
 def _number(x) -> bool:
@@ -460,6 +515,7 @@ def total_points_problems(data: dict, lines) -> list[Problem]:
         counted = sum(w * p for w, p in parts)
         if abs(counted - tp) > 1e-9 * max(1.0, abs(tp)):
             r.yaml(("assessments", ai, "total_points"),
-                   f"total_points ({tp:g}) is not the sum of the points of the indicators ({counted:g}, block weights "
-                   "applied; kinds bonus and deduction not counted): correct total_points or the points")
+                   _("total_points ({total:g}) is not the sum of the points of the indicators ({counted:g}, block "
+                     "weights applied; kinds bonus and deduction not counted): correct total_points or the "
+                     "points").format(total=tp, counted=counted))
     return r.problems

@@ -58,6 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import sampling
+from .i18n import _
 from .scenario import Scenario
 from .scoring import CompiledScenario, compile_scenario
 from .survey import draw_indices, survey_table
@@ -118,11 +119,13 @@ def forecast_table(scn: Scenario, cs: CompiledScenario | None = None) -> Forecas
         lo = -np.inf if f.min is None else f.min
         hi = np.inf if f.max is None else f.max
         if f.dist in ("triangular", "pert") and not max(lo, f.low) < min(hi, f.high):
-            raise ValueError(f"forecast {f.county}/{f.indicator}: the range [min, max] = [{f.min}, {f.max}] leaves "
-                             f"nothing of [low, high] = [{f.low}, {f.high}]: widen it or drop min/max")
+            raise ValueError(_("forecast {county}/{indicator}: the range [min, max] = [{min}, {max}] leaves nothing of "
+                               "[low, high] = [{low}, {high}]: widen it or drop min/max").format(
+                county=f.county, indicator=f.indicator, min=f.min, max=f.max, low=f.low, high=f.high))
         if f.dist == "normal" and f.sd == 0 and not lo <= f.mean <= hi:
-            raise ValueError(f"forecast {f.county}/{f.indicator}: mean {f.mean} with sd 0 lies outside "
-                             f"[min, max] = [{f.min}, {f.max}]")
+            raise ValueError(_("forecast {county}/{indicator}: mean {mean} with sd 0 lies outside [min, max] = "
+                               "[{min}, {max}]").format(county=f.county, indicator=f.indicator, mean=f.mean, min=f.min,
+                                                        max=f.max))
         nan = np.nan
         rows.append((c * I + i, c, cs.sign[i], f.dist, nan if f.mean is None else f.mean,
                      nan if f.sd is None else f.sd, nan if f.low is None else f.low,
@@ -204,13 +207,18 @@ def block_noise(ft: ForecastTable, seed: int, stream: int, b: int) -> Noise:
     return noise
 
 
+def seed_message(seed: int, stream: int) -> str:
+    return _("seed and stream must be non-negative integers (got seed={seed}, stream={stream})").format(
+        seed=seed, stream=stream)
+
+
 def _blocks(ft: ForecastTable, n: int, seed: int, stream: int, start: int):
     """Walk draws [start, start + n) block by block: yields ``(out, noise)``, the output rows and
     the block's normals for them."""
     if n < 0 or start < 0:
-        raise ValueError(f"need n ≥ 0 and start ≥ 0 (got n={n}, start={start})")
+        raise ValueError(_("need n ≥ 0 and start ≥ 0 (got n={n}, start={start})").format(n=n, start=start))
     if seed < 0 or stream < 0:
-        raise ValueError(f"seed and stream must be non-negative integers (got seed={seed}, stream={stream})")
+        raise ValueError(seed_message(seed, stream))
     pos, end, B = start, start + n, ft.block
     while pos < end:
         b = pos // B

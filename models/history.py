@@ -4,12 +4,14 @@
 Read from ``counties[].history`` in scenario.yaml (``models.schema.History``): a year, an
 assessment, its score, rank and grade, and per indicator the points earned and lost that year
 (``indicators: {name: {points, lost}}``). Past indicators are matched to this year's by name.
-Pure functions over the scenario; DataFrames with Chinese headers.
+Pure functions over the scenario; DataFrames with headers in the language in use.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from .i18n import _
 
 LOST_STREAK = 2  # lost points in this many years running or more: 年年扣分
 
@@ -38,11 +40,9 @@ def past_indicators(scn, county: str | None = None) -> pd.DataFrame:
         rec = next((h.indicators[ind.name] for h in scn.county(county).history
                     if h.year == last and ind.name in h.indicators), None)
         streak = lost_streak(scn, county, ind.name)
-        rows.append({"指标": ind.name,
-                     "去年得分 [分]": np.nan if rec is None or rec.points is None else rec.points,
-                     "去年失分 [分]": np.nan if rec is None or rec.lost is None else rec.lost,
-                     "连续失分年数": streak, "年年扣分": streak >= LOST_STREAK})
-    return pd.DataFrame(rows, columns=["指标", "去年得分 [分]", "去年失分 [分]", "连续失分年数", "年年扣分"])
+        rows.append((ind.name, np.nan if rec is None or rec.points is None else rec.points,
+                     np.nan if rec is None or rec.lost is None else rec.lost, streak, streak >= LOST_STREAK))
+    return pd.DataFrame(rows, columns=[_("指标"), _("去年得分 [分]"), _("去年失分 [分]"), _("连续失分年数"), _("年年扣分")])
 
 
 def rank_history(scn, current: dict[tuple[str, str], tuple[int, str]] | None = None) -> pd.DataFrame:
@@ -56,10 +56,12 @@ def rank_history(scn, current: dict[tuple[str, str], tuple[int, str]] | None = N
     for (c, a), (r, g) in (current or {}).items():
         if (c, a) in named:
             rows.append((c, a, year, None, r, g))
-    df = pd.DataFrame(rows, columns=["县市区", "考核", "年份", "得分 [分]", "排名", "等次"])
-    df = df.sort_values(["县市区", "考核", "年份"], kind="stable").reset_index(drop=True)
-    df["排名"] = df["排名"].astype(float)
-    df["名次变化"] = 0.0 - df.groupby(["县市区", "考核"])["排名"].diff()
-    df["得分 [分]"] = df["得分 [分]"].astype(float)
-    df["等次"] = df["等次"].fillna("")
-    return df[["县市区", "考核", "年份", "得分 [分]", "排名", "名次变化", "等次"]]
+    county, assessment, yr, score, rank, grade = _("县市区"), _("考核"), _("年份"), _("得分 [分]"), _("排名"), _("等次")
+    df = pd.DataFrame(rows, columns=[county, assessment, yr, score, rank, grade])
+    df = df.sort_values([county, assessment, yr], kind="stable").reset_index(drop=True)
+    df[rank] = df[rank].astype(float)
+    change = _("名次变化")
+    df[change] = 0.0 - df.groupby([county, assessment])[rank].diff()
+    df[score] = df[score].astype(float)
+    df[grade] = df[grade].fillna("")
+    return df[[county, assessment, yr, score, rank, change, grade]]

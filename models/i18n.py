@@ -10,7 +10,8 @@ so that a translation may put them in another order.
 
 Translate at the moment of use, never at import: a module-level constant would freeze the
 language of the moment it was imported. Mark such strings with :func:`N_` and pass them through
-``_`` where they are shown.
+``translate`` (``_`` by another name: ``_`` itself takes literals only, so that the catalogue has
+every string it is given) where they are shown.
 """
 from __future__ import annotations
 
@@ -63,6 +64,11 @@ def catalogue(package_dir: Path, domain: str) -> Callable[[str], str]:
     return _
 
 
+def listing(items) -> str:
+    """Items named in a message, separated as the language in use separates them ('a, b' or 'a、b')."""
+    return _(", ").join(str(i) for i in items)
+
+
 def N_(msgid: str) -> str:
     """Marks ``msgid`` for the catalogue without translating it now (translate it with ``_``
     where it is shown)."""
@@ -70,3 +76,4 @@ def N_(msgid: str) -> str:
 
 
 _ = catalogue(Path(__file__).resolve().parent, "models")
+translate = _  # the same, for a msgid held in a variable (marked with N_ where it is written): ``_`` takes literals only

@@ -15,6 +15,7 @@ import typing
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .i18n import N_, _, listing, translate
 from .problems import SCENARIO_FILE, Problem
 from .schema import Indicator, ScenarioFile
 
@@ -89,8 +90,8 @@ class TooManyValues(ValueError):
 
     def __init__(self, line: int | None):
         self.line = line
-        super().__init__(f"its aliases (*name) expand to more than {MAX_VALUES:,} values (or refer to themselves): "
-                         "write the values out, or use fewer aliases")
+        super().__init__(_("its aliases (*name) expand to more than {limit:,} values (or refer to themselves): "
+                           "write the values out, or use fewer aliases").format(limit=MAX_VALUES))
 
 
 def expanded_size(root, limit: int = MAX_VALUES) -> int:
@@ -277,19 +278,33 @@ def _subfield(root, loc: tuple, msg: str, data) -> tuple:
 
 
 def describe(v) -> str:
+    """A value as a message names it ("the number 3", "the text 'abc'")."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if v is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(v, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(v, list):
-        return "a list"
+        return _("a list")
     if isinstance(v, (int, float)):
-        return f"the number {v}"
+        return _("the number {value}").format(value=v)
     if isinstance(v, str):
-        return f"the text '{v[:40]}{'…' if len(v) > 40 else ''}'"
+        return _("the text '{text}'").format(text=v[:40] + ("…" if len(v) > 40 else ""))
     return f"{type(v).__name__} {v}"
+
+
+def translated(ctx: dict) -> str:
+    """The message of a validator's error (``models.schema.invalid``) in the language in use."""
+    return translate(ctx["_template"]).format(**{k: v for k, v in ctx.items() if not k.startswith("_")})
+
+
+def alternatives(choices) -> str:
+    """'a', 'b' or 'c' in the language in use."""
+    choices = [str(c) for c in choices]
+    if len(choices) < 2:
+        return "".join(choices)
+    return _("{choices} or {last}").format(choices=listing(choices[:-1]), last=choices[-1])
 
 
 def _is_number(text: str) -> bool:
@@ -305,64 +320,82 @@ def did_you_mean(word, choices) -> str | None:
     return hits[0] if hits else None
 
 
+_BOUNDS = {"gt": N_("must be greater than {limit}, found {value}"), "ge": N_("must be at least {limit}, found {value}"),
+           "lt": N_("must be less than {limit}, found {value}"), "le": N_("must be at most {limit}, found {value}")}
+
+
 def _message(e: dict, root, data) -> str:
-    """What went wrong and what to do, in the scenario author's words."""
+    """What went wrong and what to do, in the scenario author's words (in the language in use)."""
     t, loc, v = e["type"], tuple(e["loc"]), e.get("input")
     msg = e["msg"].removeprefix("Value error, ")
     ctx = e.get("ctx") or {}
+    if t == "kaoping":
+        return translated(ctx)
     if t == "missing":
-        return f"required field '{loc[-1]}' is missing: add it"
+        return _("required field '{field}' is missing: add it").format(field=loc[-1])
     if t == "extra_forbidden":
         key = loc[-1]
         model = _model_at(root, loc[:-1])
         allowed = sorted(model.model_fields) if model else []
         tag = loc[-2] if len(loc) >= 2 and loc[-2] in _RULES and model is _RULES.get(loc[-2]) else None
-        for_what = f" for rule kind '{tag}'" if tag else ""
         s = did_you_mean(key, allowed)
-        out = f"unknown key '{key}'{for_what}"
         if s:
-            out += f": did you mean '{s}'?"
-        elif tag:
+            return (_("unknown key '{key}' for rule kind '{kind}': did you mean '{hint}'?") if tag else
+                    _("unknown key '{key}': did you mean '{hint}'?")).format(key=key, kind=tag, hint=s)
+        if tag:
             others = [k for k, m in _RULES.items() if key in m.model_fields]
-            out += f" (rule kind '{tag}' takes {', '.join(allowed)}"
-            out += f"; '{key}' belongs to {', '.join(others)})" if others else ")"
-            out += ": remove it, or change 'kind'"
-        else:
-            out += f": remove it (allowed here: {', '.join(allowed)})"
-        return out
+            if others:
+                return _("unknown key '{key}' for rule kind '{kind}' (rule kind '{kind}' takes {allowed}; '{key}' "
+                         "belongs to {others}): remove it, or change 'kind'").format(
+                    key=key, kind=tag, allowed=listing(allowed), others=listing(others))
+            return _("unknown key '{key}' for rule kind '{kind}' (rule kind '{kind}' takes {allowed}): remove it, or "
+                     "change 'kind'").format(key=key, kind=tag, allowed=listing(allowed))
+        return _("unknown key '{key}': remove it (allowed here: {allowed})").format(key=key, allowed=listing(allowed))
     if t == "union_tag_invalid":
         tag = ctx.get("tag", v)
         s = did_you_mean(tag, _RULES)
-        return f"unknown rule kind '{tag}'" + (f": did you mean '{s}'?" if s else "") + f" (one of {', '.join(_RULES)})"
+        if s:
+            return _("unknown rule kind '{kind}': did you mean '{hint}'? (one of {kinds})").format(
+                kind=tag, hint=s, kinds=listing(_RULES))
+        return _("unknown rule kind '{kind}' (one of {kinds})").format(kind=tag, kinds=listing(_RULES))
     if t == "union_tag_not_found":
-        return f"the rule has no 'kind': add kind: with one of {', '.join(_RULES)}"
+        return _("the rule has no 'kind': add kind: with one of {kinds}").format(kinds=listing(_RULES))
     if t in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping (key: value lines), found {describe(v)}"
+        return _("expected a mapping (key: value lines), found {value}").format(value=describe(v))
     if t == "list_type":
-        return f"expected a list (lines starting with '- ', or [a, b]), found {describe(v)}"
+        return _("expected a list (lines starting with '- ', or [a, b]), found {value}").format(value=describe(v))
     if t in ("float_type", "float_parsing", "int_type", "int_parsing", "int_from_float", "int_parsing_size"):
-        what = "a whole number" if t.startswith("int") else "a number"
-        out = f"expected {what}, found {describe(v)}"
+        whole = t.startswith("int")
         if isinstance(v, bool):
-            out += " (YAML reads yes, no, on, off as true or false)"
+            out = (_("expected a whole number, found {value} (YAML reads yes, no, on, off as true or false)") if whole
+                   else _("expected a number, found {value} (YAML reads yes, no, on, off as true or false)"))
         elif t.endswith("_type") and isinstance(v, str) and _is_number(v):
-            out += ": write it without quotes"
-        return out
+            out = (_("expected a whole number, found {value}: write it without quotes") if whole
+                   else _("expected a number, found {value}: write it without quotes"))
+        else:
+            out = _("expected a whole number, found {value}") if whole else _("expected a number, found {value}")
+        return out.format(value=describe(v))
     if t in ("string_type",):
-        return f"expected text, found {describe(v)}: put it in quotes"
+        return _("expected text, found {value}: put it in quotes").format(value=describe(v))
     if t in ("bool_type", "bool_parsing"):
-        return f"expected true or false, found {describe(v)}"
+        return _("expected true or false, found {value}").format(value=describe(v))
     if t == "literal_error":
-        return f"{describe(v)} is not allowed: use {ctx.get('expected', msg)}"
+        expected = ctx.get("expected")
+        choices = re.findall(r"'[^']*'|[^\s',]+", expected.replace(" or ", ", ")) if isinstance(expected, str) else []
+        return _("{value} is not allowed: use {choices}").format(value=describe(v),
+                                                                  choices=alternatives(choices) if choices else msg)
     if t in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         op, lim = next(((k, x) for k, x in ctx.items() if k in ("gt", "ge", "lt", "le")), ("", ""))
-        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
         lim = f"{lim:g}" if isinstance(lim, (int, float)) else lim
-        return f"must be {words.get(op, op)} {lim}, found {v}" if op else f"{msg} (found {v})"
+        return translate(_BOUNDS[op]).format(limit=lim, value=v) if op else _("{message} (found {value})").format(message=msg, value=v)
     if t == "string_pattern_mismatch":
-        return f"{describe(v)} is not allowed: use ASCII letters, digits, '_', '.' or '-'"
-    if t in ("too_short", "too_long"):
-        return f"{msg}: {'add' if t == 'too_short' else 'remove'} items"
+        return _("{value} is not allowed: use ASCII letters, digits, '_', '.' or '-'").format(value=describe(v))
+    if t == "too_short":
+        return _("needs at least {n} item(s), found {found}: add items").format(
+            n=ctx.get("min_length", 1), found=ctx.get("actual_length", 0))
+    if t == "too_long":
+        return _("takes at most {n} item(s), found {found}: remove items").format(
+            n=ctx.get("max_length", 0), found=ctx.get("actual_length", 0))
     return msg
 
 
@@ -387,8 +420,8 @@ def pydantic_problems(err: ValidationError, file: str, data, lines=None, row: in
         if e["type"] == "missing" and loc in absorbed:
             continue
         msg = _message(e, root, data)
-        if e["type"] == "value_error":
-            loc = _subfield(root, loc, msg, data)
+        if e["type"] in ("value_error", "kaoping"):  # narrowed by the English text, whatever the language shown
+            loc = _subfield(root, loc, e["msg"].removeprefix("Value error, "), data)
         if row is not None:
             where = f"row {row}"
         else:
@@ -399,7 +432,7 @@ def pydantic_problems(err: ValidationError, file: str, data, lines=None, row: in
         if key in seen:  # the branches of a union (e.g. 'class' or a number): one problem
             i = seen[key]
             if msg not in out[i].message:
-                out[i] = Problem(file, where, fld, f"{out[i].message}; or {msg}")
+                out[i] = Problem(file, where, fld, _("{first}; or {second}").format(first=out[i].message, second=msg))
             continue
         seen[key] = len(out)
         out.append(Problem(file, where, fld, msg))
@@ -414,7 +447,7 @@ def not_finite(data, lines, file: str = SCENARIO_FILE) -> tuple[object, list[Pro
         if isinstance(x, float) and not math.isfinite(x):
             ln = line_of(lines, loc) if lines is not None else None
             probs.append(Problem(file, f"line {ln}" if ln else "", field_path(loc, data),
-                                 f"{x} is not a finite number: write a number"))
+                                 _("{value} is not a finite number: write a number").format(value=x)))
             return NOT_FINITE
         if isinstance(x, dict):
             return {k: go(v, loc + (k,)) for k, v in x.items()}
@@ -425,7 +458,7 @@ def not_finite(data, lines, file: str = SCENARIO_FILE) -> tuple[object, list[Pro
     try:
         return go(data, ()), probs
     except RecursionError:
-        return data, [Problem(file, "", "", "nests too deeply (a YAML alias that refers to itself?): simplify it")]
+        return data, [Problem(file, "", "", _("nests too deeply (a YAML alias that refers to itself?): simplify it"))]
 
 
 def duplicate_keys(root, file: str = SCENARIO_FILE) -> list[Problem]:
@@ -448,7 +481,8 @@ def duplicate_keys(root, file: str = SCENARIO_FILE) -> list[Problem]:
                 ln = k.start_mark.line + 1
                 if k.value in first:
                     out.append(Problem(file, f"line {ln}", here,
-                                       f"duplicate key '{k.value}' (first on line {first[k.value]}): keep one"))
+                                       _("duplicate key '{key}' (first on line {first}): keep one").format(
+                                           key=k.value, first=first[k.value])))
                 else:
                     first[k.value] = ln
                 stack.append((v, here))

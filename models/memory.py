@@ -23,6 +23,8 @@ import math
 import os
 import re
 
+from .i18n import _
+
 PER_TOTAL = 24  # [bytes per draw × county × assessment] kept by the Monte Carlo
 PER_CELL_IN_FLIGHT = 32  # [bytes per draw × county × indicator] of a chunk being scored
 PER_CELL_OPTIONS = 480  # [bytes per draw × county × indicator] of the option tables and the MILP
@@ -74,7 +76,7 @@ def optimization_bytes(scn, draws: int) -> tuple[int, int]:
 def _human(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            return _("{n:.0f} bytes").format(n=n) if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n:.1f} TB"
 
@@ -88,8 +90,8 @@ def require(need: int, per_draw: int, draws: int, what: str, available: int | No
         return
     fixed = need - draws * per_draw
     most = max(int((avail - fixed) // per_draw), 0)
-    raise TooLarge(f"{what} needs about {_human(need)} of memory, more than the {_human(avail)} available on this "
-                   f"machine: use at most {most} draws")
+    raise TooLarge(_("{what} needs about {need} of memory, more than the {available} available on this machine: use at "
+                     "most {most} draws").format(what=what, need=_human(need), available=_human(avail), most=most))
 
 
 # --------------------------------------------------------------------------- the budget of a run
@@ -113,11 +115,12 @@ def parse_size(text: str | int | float) -> int:
     else:
         m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([A-Za-z]*)\s*", str(text))
         if not m or m.group(2).lower() not in _UNITS:
-            raise ValueError(f"cannot read the size '{text}': write a number with a unit, e.g. 2GiB, 500MB or 1.5GB")
+            raise ValueError(_("cannot read the size '{size}': write a number with a unit, e.g. 2GiB, 500MB or "
+                               "1.5GB").format(size=text))
         value, unit = float(m.group(1)), m.group(2).lower()
     size = value * _UNITS[unit]
     if not math.isfinite(size) or size <= 0:
-        raise ValueError(f"the size '{text}' must be a positive amount of memory, e.g. 2GiB")
+        raise ValueError(_("the size '{size}' must be a positive amount of memory, e.g. 2GiB").format(size=text))
     return int(size)
 
 

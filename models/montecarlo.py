@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .draws import ForecastTable, fill_draws, fill_surveys, generate_noise, total_only_assessments
+from .i18n import _
 from .scoring import CompiledScenario, score_all
 from .summaries import Bins, Tally, merge, tally_block
 
@@ -151,7 +152,8 @@ def run(job: Job, chunk_blocks: int, mapper: Mapper | None = None,
     expect = 0
     for part in mapper(_Scorer(job), ranges(job, chunk_blocks)):
         if part.first != expect:
-            raise RuntimeError(f"the map returned blocks from {part.first}, expected {expect}: it must keep the order")
+            raise RuntimeError(_("the map returned blocks from {first}, expected {expected}: it must keep the "
+                                 "order").format(first=part.first, expected=expect))
         expect = part.last
         merged = list(part.tallies) if merged is None else [m.merge(t) for m, t in zip(merged, part.tallies)]
         start, stop = job.span(part.first, part.last)
@@ -163,7 +165,7 @@ def run(job: Job, chunk_blocks: int, mapper: Mapper | None = None,
         if progress is not None:
             progress(stop - start)
     if expect != job.n_blocks:
-        raise RuntimeError(f"the map returned {expect} of {job.n_blocks} blocks")
+        raise RuntimeError(_("the map returned {n} of {blocks} blocks").format(n=expect, blocks=job.n_blocks))
     if kept is None:
         return Result(tuple(merged), None, None, None)
     return Result(tuple(merged), *(tuple(x) for x in kept))

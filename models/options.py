@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .breakpoints import breakpoints, count_levels, whole_values
+from .i18n import N_, translate
 from .scoring import (
     GRADE_EFFECTS,
     CompiledAssessment,
@@ -43,6 +44,13 @@ from .scoring import (
 )
 
 TOL = 1e-9
+KIND_WORDS = {"status quo": N_("现状"), "breakpoint": N_("规则断点"), "grid": N_("断点间档位"), "max": N_("可达上限")}
+
+
+def kind_word(kind: str) -> str:
+    """A push level's kind (``OptionLevels.kind``: a code such as 'breakpoint') as a table shows it, in
+    the language in use; a kind this module does not make passes unchanged."""
+    return translate(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ field) and none raised alone; a check is skipped when what it relies on is malfo
 """
 from __future__ import annotations
 
-from .crosscheck import _d, _l, _names, _one_of
+from .crosscheck import _d, _l, _names, _one_of, first_few, unknown_block, unknown_county, unknown_indicator, \
+    unknown_indicator_in
+from .i18n import _
 from .locate import field_path, line_of
 from .problems import EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, SURVEYS_FILE, TARGETS_FILE, Problem
 from .reading import Table
@@ -32,7 +34,7 @@ class _Ctx:
 
     def known_county(self, file: str, where: str, county: str) -> None:
         if self.counties_ok and county not in self.counties:
-            self.problems.append(Problem(file, where, "county", f"unknown county '{county}': {_one_of(county, self.counties)}"))
+            self.problems.append(Problem(file, where, "county", unknown_county(county, self.counties)))
 
     def rule(self, name) -> dict:
         return _d(self.inds[name][2].get("rule")) if name in self.inds else {}
@@ -77,17 +79,20 @@ def _check_value_of(x: _Ctx, ftab: Table, etab: Table) -> None:
         derived.add(name)
         loc = ("assessments", ai, "indicators", ii, "value_of")
         if src not in x.inds:
-            x.yaml(loc, f"unknown indicator '{src}': {_one_of(src, list(x.inds))}")
+            x.yaml(loc, unknown_indicator(src, list(x.inds)))
         elif isinstance(x.inds[src][2].get("value_of"), str):
-            x.yaml(loc, f"'{src}' itself takes the value of '{x.inds[src][2]['value_of']}': name that one instead")
+            x.yaml(loc, _("'{indicator}' itself takes the value of '{source}': name that one instead").format(
+                indicator=src, source=x.inds[src][2]["value_of"]))
     for row, f in ftab.rows:
         if f.indicator in derived:
-            x.problems.append(Problem(FORECASTS_FILE, f"row {row}", "indicator", f"{f.indicator} takes the value of "
-                                      f"{_source(x, f.indicator)} (value_of): forecast that one and remove this row"))
+            x.problems.append(Problem(FORECASTS_FILE, f"row {row}", "indicator", _(
+                "{indicator} takes the value of {source} (value_of): forecast that one and remove this row").format(
+                indicator=f.indicator, source=_source(x, f.indicator))))
     for row, e in etab.rows:
         if e.indicator in derived:
-            x.problems.append(Problem(EFFORT_FILE, f"row {row}", "indicator", f"{e.indicator} takes the value of "
-                                      f"{_source(x, e.indicator)} (value_of): give the cost curve to that one"))
+            x.problems.append(Problem(EFFORT_FILE, f"row {row}", "indicator", _(
+                "{indicator} takes the value of {source} (value_of): give the cost curve to that one").format(
+                indicator=e.indicator, source=_source(x, e.indicator))))
 
 
 def _check_condition_targets(x: _Ctx) -> None:
@@ -102,9 +107,9 @@ def _check_condition_targets(x: _Ctx) -> None:
             tgt, eff = v.get("target"), v.get("effect")
             loc = ("assessments", ai, "vetoes", vi)
             if isinstance(tgt, str) and eff == "zero_indicator" and inds_ok and tgt not in inames:
-                x.yaml(loc + ("target",), f"unknown indicator '{tgt}' in assessment '{a.get('name')}': {_one_of(tgt, inames)}")
+                x.yaml(loc + ("target",), unknown_indicator_in(tgt, a.get("name"), inames))
             if isinstance(tgt, str) and eff in ("zero_block", "cap_block") and blocks_ok and tgt not in blocks:
-                x.yaml(loc + ("target",), f"unknown block '{tgt}': {_one_of(tgt, blocks)}")
+                x.yaml(loc + ("target",), unknown_block(tgt, blocks))
             ind = v.get("indicator")
             if v.get("when") == "below_base" and isinstance(ind, str) and ind in x.inds:
                 x.below_base.add(ind)
@@ -127,13 +132,13 @@ def _check_targets(x: _Ctx, valued: set, ttab: Table) -> None:
         x.known_county(T, where, t.county)
         if t.indicator not in x.inds:
             if x.inds:
-                x.problems.append(Problem(T, where, "indicator", f"unknown indicator '{t.indicator}': "
-                                          f"{_one_of(t.indicator, list(x.inds))}"))
+                x.problems.append(Problem(T, where, "indicator", unknown_indicator(t.indicator, list(x.inds))))
             continue
         key = (t.county, t.indicator)
         if key in seen:
-            x.problems.append(Problem(T, where, "indicator", f"duplicate targets for {t.county}/{t.indicator} "
-                                      f"(first on row {seen[key]}): keep one"))
+            x.problems.append(Problem(T, where, "indicator", _("duplicate targets for {county}/{indicator} (first on row "
+                                                               "{first}): keep one").format(
+                county=t.county, indicator=t.indicator, first=seen[key])))
             continue
         seen[key] = row
         given[key] = t
@@ -142,24 +147,29 @@ def _check_targets(x: _Ctx, valued: set, ttab: Table) -> None:
         kind = rule.get("kind")
         if (t.basic is not None or t.full is not None) and kind != "threshold":
             x.problems.append(Problem(T, where, "basic" if t.basic is not None else "full",
-                                      f"{t.indicator} has a {kind} rule: basic and full are targets of a threshold rule"))
+                                      _("{indicator} has a {kind} rule: basic and full are targets of a threshold "
+                                        "rule").format(indicator=t.indicator, kind=kind)))
         if t.target is not None and kind not in TARGETED and m.get("of") != "completion":
-            x.problems.append(Problem(T, where, "target", f"{t.indicator} has no target to replace ({kind} rule, scored "
-                                      f"of {m.get('of', 'value')}): leave the cell empty"))
+            x.problems.append(Problem(T, where, "target", _("{indicator} has no target to replace ({kind} rule, scored "
+                                                            "of {of}): leave the cell empty").format(
+                indicator=t.indicator, kind=kind, of=m.get("of", "value"))))
         if t.base is not None and not _has_base(x, t.indicator):
-            x.problems.append(Problem(T, where, "base", f"{t.indicator} does not use a base: score it of growth or "
-                                      "change (scored: {of: growth}), give a condition when: below_base, or leave the cell empty"))
+            x.problems.append(Problem(T, where, "base", _("{indicator} does not use a base: score it of growth or change "
+                                                          "(scored: {{of: growth}}), give a condition when: below_base, or "
+                                                          "leave the cell empty").format(indicator=t.indicator)))
         if t.base == 0 and m.get("of") == "growth":
-            x.problems.append(Problem(T, where, "base", "a growth rate needs a non-zero base"))
+            x.problems.append(Problem(T, where, "base", _("a growth rate needs a non-zero base")))
         if kind == "threshold":
             b = rule.get("basic") if t.basic is None else t.basic
             f = rule.get("full") if t.full is None else t.full
             if all(isinstance(v, (int, float)) for v in (b, f)):
                 higher = ind.get("direction", "higher") == "higher"
                 if (higher and not b < f) or (not higher and not b > f):
+                    msg = (_("{county}'s basic ({basic}) must be below its full ({full}) for a higher-is-better "
+                             "indicator") if higher else
+                           _("{county}'s basic ({basic}) must be above its full ({full}) for a lower-is-better indicator"))
                     x.problems.append(Problem(T, where, "basic" if t.basic is not None else "full",
-                                              f"{t.county}'s basic ({b}) must be {'below' if higher else 'above'} its full "
-                                              f"({f}) for a {'higher' if higher else 'lower'}-is-better indicator"))
+                                              msg.format(county=t.county, basic=b, full=f)))
     # counties scored from values need what their scored quantity needs
     have = valued
     for name, (ai, ii, ind, aname) in x.inds.items():
@@ -174,8 +184,9 @@ def _check_targets(x: _Ctx, valued: set, ttab: Table) -> None:
                    and getattr(given.get((c, name)), need, None) is None]
         if missing:
             x.yaml(("assessments", ai, "indicators", ii, "name"),
-                   f"{name} needs each county's own {need} (scored of {m.get('of', 'value')}): add {need} to targets.csv "
-                   f"for {', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}, or a default under scored")
+                   _("{indicator} needs each county's own {need} (scored of {of}): add {need} to targets.csv for "
+                     "{counties}, or a default under scored").format(indicator=name, need=need, of=m.get("of", "value"),
+                                                                      counties=first_few(missing)))
 
 
 def _check_surveys(x: _Ctx, ftab: Table, stab: Table) -> None:
@@ -185,32 +196,34 @@ def _check_surveys(x: _Ctx, ftab: Table, stab: Table) -> None:
     counted = {n for n in x.inds if x.rule(n).get("kind") == "survey" and isinstance(x.rule(n).get("answers"), dict)}
     for row, f in ftab.rows:
         if f.indicator in counted:
-            x.problems.append(Problem(FORECASTS_FILE, f"row {row}", "indicator", f"{f.indicator} is a survey from answer "
-                                      "counts: give its counts in surveys.csv and remove this row"))
+            x.problems.append(Problem(FORECASTS_FILE, f"row {row}", "indicator", _(
+                "{indicator} is a survey from answer counts: give its counts in surveys.csv and remove this row").format(
+                indicator=f.indicator)))
     seen: dict[tuple, int] = {}
     total: dict[tuple, int] = {}
     for row, r in stab.rows:
         where = f"row {row}"
         x.known_county(S, where, r.county)
         if r.indicator not in counted:
-            x.problems.append(Problem(S, where, "indicator", f"'{r.indicator}' is no survey with answers: "
-                                      + (_one_of(r.indicator, sorted(counted)) if counted
-                                         else "give the survey rule its answers and weights first")))
+            x.problems.append(Problem(S, where, "indicator", _("'{indicator}' is no survey with answers: {hint}").format(
+                indicator=r.indicator, hint=_one_of(r.indicator, sorted(counted)) if counted
+                else _("give the survey rule its answers and weights first"))))
             continue
         rule = x.rule(r.indicator)
         channels = list(_d(rule.get("channels"))) or [""]
         answers = list(_d(rule.get("answers"))) + [a for a in _l(rule.get("excluded")) if isinstance(a, str)]
         if r.channel not in channels:
-            x.problems.append(Problem(S, where, "channel", f"unknown channel '{r.channel}' of {r.indicator}: "
-                                      + ("leave it empty (the rule has one channel)" if channels == [""]
-                                         else _one_of(r.channel, channels))))
+            x.problems.append(Problem(S, where, "channel", _("unknown channel '{channel}' of {indicator}: {hint}").format(
+                channel=r.channel, indicator=r.indicator, hint=_("leave it empty (the rule has one channel)")
+                if channels == [""] else _one_of(r.channel, channels))))
         if r.answer not in answers:
-            x.problems.append(Problem(S, where, "answer", f"unknown answer '{r.answer}' of {r.indicator}: "
-                                      f"{_one_of(r.answer, answers)}"))
+            x.problems.append(Problem(S, where, "answer", _("unknown answer '{answer}' of {indicator}: {hint}").format(
+                answer=r.answer, indicator=r.indicator, hint=_one_of(r.answer, answers))))
         key = (r.county, r.indicator, r.channel, r.answer)
         if key in seen:
-            x.problems.append(Problem(S, where, "answer", f"duplicate count for {'/'.join(k for k in key if k)} "
-                                      f"(first on row {seen[key]}): keep one"))
+            x.problems.append(Problem(S, where, "answer", _("duplicate count for {cell} (first on row {first}): keep "
+                                                            "one").format(cell="/".join(k for k in key if k),
+                                                                          first=seen[key])))
         seen.setdefault(key, row)
         total[key[:3]] = total.get(key[:3], 0) + r.count
     if not x.counties_ok:
@@ -222,5 +235,5 @@ def _check_surveys(x: _Ctx, ftab: Table, stab: Table) -> None:
                    for ch in channels if total.get((c, name, ch), 0) <= 0]
         if missing:
             x.yaml(("assessments", ai, "indicators", ii, "name"),
-                   f"{name} needs answer counts in surveys.csv for {', '.join(missing[:5])}"
-                   f"{' …' if len(missing) > 5 else ''} (at least one answer per channel)")
+                   _("{indicator} needs answer counts in surveys.csv for {counties} (at least one answer per "
+                     "channel)").format(indicator=name, counties=first_few(missing)))

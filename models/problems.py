@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import _
+
 SCENARIO_FILE = "scenario.yaml"
 FORECASTS_FILE = "forecasts.csv"
 EFFORT_FILE = "effort.csv"
@@ -36,14 +38,23 @@ class Problem:
         """The row of a CSV table [1-based, header = 1], or None."""
         return int(self.where[4:]) if self.where.startswith("row ") else None
 
+    @property
+    def place(self) -> str:
+        """``where`` in the language in use ("第 12 行", "line 12")."""
+        if self.line is not None:
+            return _("line {n}").format(n=self.line)
+        if self.row is not None:
+            return _("row {n}").format(n=self.row)
+        return self.where
+
     def to_dict(self) -> dict:
         """JSON-ready: file, line, row, field, message (line or row is null when not applicable)."""
         return {"file": self.file, "line": self.line, "row": self.row, "field": self.field, "message": self.message}
 
     def __str__(self) -> str:
-        place = " ".join(p for p in (self.file, self.where) if p)
+        place = " ".join(p for p in (self.file, self.place) if p)
         fld = f" [{self.field}]" if self.field else ""
-        return f"{place}{fld}: {self.message}"
+        return _("{place}: {message}").format(place=place + fld, message=self.message)
 
 
 class ScenarioError(Exception):

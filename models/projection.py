@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .draws import BLOCK, Draws, ForecastTable, draw, draw_from_table, forecast_table  # noqa: F401 (the public API)
+from .draws import BLOCK, Draws, ForecastTable, draw, draw_from_table, forecast_table, seed_message  # noqa: F401 (the public API)
+from .i18n import _, listing
 from .scenario import Scenario
 from . import memory as mem
 from . import montecarlo, summaries
@@ -41,9 +42,10 @@ def apply_push(values: np.ndarray, cs: CompiledScenario, push: np.ndarray) -> np
     ≥ 0] in each indicator's good direction: x_home + sign·push."""
     push = np.asarray(push, dtype=float)
     if push.shape != (len(cs.indicators),):
-        raise ValueError(f"push must have shape ({len(cs.indicators)},), one entry per indicator; got {push.shape}")
+        raise ValueError(_("push must have shape ({n},), one entry per indicator; got {shape}").format(
+            n=len(cs.indicators), shape=push.shape))
     if (push < 0).any():
-        raise ValueError("push must be ≥ 0 (it is measured in the indicator's good direction)")
+        raise ValueError(_("push must be ≥ 0 (it is measured in the indicator's good direction)"))
     out = np.array(values, dtype=float, copy=True)
     out[..., cs.home, :] += cs.sign * push
     return out
@@ -85,7 +87,7 @@ class AssessmentProjection:
 
     def rank_matrix(self) -> pd.DataFrame:
         """Rank acceptability matrix: county × rank → P(排名 = r) [0–1]."""
-        return self.rank_probs.pivot(index="县市区", columns="排名", values="概率").reindex(list(self.counties))
+        return self.rank_probs.pivot(index=_("县市区"), columns=_("排名"), values=_("概率")).reindex(list(self.counties))
 
     def home_rank_probs(self) -> np.ndarray:
         """(R,) P(home rank = r) for r = 1 … R (R = size of the home county's ranking class)."""
@@ -130,7 +132,11 @@ class Projection:
         for a in self.assessments:
             if a.name == name:
                 return a
-        raise KeyError(f"no assessment '{name}': one of {[a.name for a in self.assessments]}")
+        raise KeyError(no_assessment(name, [a.name for a in self.assessments]))
+
+
+def no_assessment(name, names) -> str:
+    return _("no assessment '{assessment}': one of {choices}").format(assessment=name, choices=listing(names))
 
 
 def mc_se(p, n: int):
@@ -167,11 +173,17 @@ def plan_run(scn: Scenario, draws: int, *, memory: int | str | None = None, chun
         chunk = max(1, math.ceil(int(chunk) / B)) * B
     need = mem.BASE_BYTES + held + max(workers, 1) * min(chunk, math.ceil(draws / B) * B) * per
     if need > budget:
-        raise ValueError(f"{draws} draws of {C} counties × {I} indicators need about {mem.format_size(need)} "
-                         f"({'every draw kept: ' + mem.format_size(held) + ', ' if held else ''}"
-                         f"{max(workers, 1)} chunk(s) of {chunk} draws), more than the memory budget of "
-                         f"{mem.format_size(budget)}: raise --memory, or ask for fewer draws"
-                         f"{'' if keep is False else ' or a run that does not keep every draw'}")
+        if held:
+            held_words = _("every draw kept: {kept}, {chunks} chunk(s) of {chunk} draws").format(
+                kept=mem.format_size(held), chunks=max(workers, 1), chunk=chunk)
+        else:
+            held_words = _("{chunks} chunk(s) of {chunk} draws").format(chunks=max(workers, 1), chunk=chunk)
+        advice = (_("raise --memory, or ask for fewer draws") if keep is False
+                  else _("raise --memory, or ask for fewer draws or a run that does not keep every draw"))
+        raise ValueError(_("{draws} draws of {counties} counties × {indicators} indicators need about {need} ({held}), "
+                           "more than the memory budget of {budget}: {advice}").format(
+            draws=draws, counties=C, indicators=I, need=mem.format_size(need), held=held_words,
+            budget=mem.format_size(budget), advice=advice))
     return chunk, keep
 
 
@@ -199,9 +211,10 @@ def simulate(scn: Scenario, *, draws: int | None = None, seed: int | None = None
     seed = sim.seed if seed is None else int(seed)
     chunk = sim.chunk if chunk is None else chunk
     if S < 1 or (chunk is not None and int(chunk) < 1):
-        raise ValueError(f"draws and chunk must be at least 1 (got draws={S}, chunk={chunk})")
+        raise ValueError(_("draws and chunk must be at least 1 (got draws={draws}, chunk={chunk})").format(
+            draws=S, chunk=chunk))
     if seed < 0 or stream < 0:
-        raise ValueError(f"seed and stream must be non-negative integers (got seed={seed}, stream={stream})")
+        raise ValueError(seed_message(seed, stream))
     cs = cs or compile_scenario(scn)
     ft = forecast_table(scn, cs)
     chunk, keep = plan_run(scn, S, memory=memory, chunk=chunk, workers=workers, keep=keep, cs=cs, ft=ft)

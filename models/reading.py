@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from .i18n import _, listing
 from .locate import (
     NOT_FINITE,
     TooManyValues,
@@ -34,21 +35,23 @@ def read_text(path: Path, problems: list[Problem], required: bool = True) -> str
     if not path.exists():
         if required:
             near = sorted(p.name for p in path.parent.glob(path.stem + ".*")) if path.parent.is_dir() else []
-            hint = f" (found {near[0]}: rename it to {name})" if near else ""
-            problems.append(Problem(name, "", "", f"file is missing: create {name} in the scenario folder{hint}"))
+            msg = (_("file is missing: create {name} in the scenario folder (found {found}: rename it to {name})") if near
+                   else _("file is missing: create {name} in the scenario folder"))
+            problems.append(Problem(name, "", "", msg.format(name=name, found=near[0] if near else "")))
         return None
     if path.is_dir():
-        problems.append(Problem(name, "", "", "is a folder, expected a file"))
+        problems.append(Problem(name, "", "", _("is a folder, expected a file")))
         return None
     folder = path.parent.resolve()
     if path.resolve().parent != folder:
-        problems.append(Problem(name, "", "", "is a link to a file outside the scenario folder, which kaoping does not "
-                                "read: copy the file into the scenario folder"))
+        problems.append(Problem(name, "", "", _("is a link to a file outside the scenario folder, which kaoping does not "
+                                                "read: copy the file into the scenario folder")))
         return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(name, "", "", f"cannot be read ({exc.strerror or exc}): check the file's permissions"))
+        problems.append(Problem(name, "", "", _("cannot be read ({reason}): check the file's permissions").format(
+            reason=exc.strerror or exc)))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -56,16 +59,17 @@ def read_text(path: Path, problems: list[Problem], required: bool = True) -> str
         line = raw[: exc.start].count(b"\n") + 1
         try:
             raw.decode("gbk")
-            enc = " (it looks like GBK, as Excel saves 'CSV' on Chinese Windows)"
+            msg = _("is not UTF-8 text (it looks like GBK, as Excel saves 'CSV' on Chinese Windows): save the file as "
+                    "UTF-8 (Excel: 'CSV UTF-8')")
         except UnicodeDecodeError:
-            enc = ""
-        problems.append(Problem(name, f"{unit} {line}", "",
-                                f"is not UTF-8 text{enc}: save the file as UTF-8 (Excel: 'CSV UTF-8')"))
+            msg = _("is not UTF-8 text: save the file as UTF-8 (Excel: 'CSV UTF-8')")
+        problems.append(Problem(name, f"{unit} {line}", "", msg))
         return None
     if not text.strip():
-        what = ("write the header row (county,indicator,dist,mean,sd) and one row per county and indicator"
-                if unit == "row" else "write the scenario (see tests/data/tiny/scenario.yaml for an example)")
-        problems.append(Problem(name, "", "", f"file is empty: {what}"))
+        msg = (_("file is empty: write the header row (county,indicator,dist,mean,sd) and one row per county and "
+                 "indicator") if unit == "row"
+               else _("file is empty: write the scenario (see tests/data/tiny/scenario.yaml for an example)"))
+        problems.append(Problem(name, "", "", msg))
         return None
     return text
 
@@ -108,11 +112,12 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
             else:
                 records.append((start, rec))
     except csv.Error as exc:
-        problems.append(Problem(file, f"row {reader.line_num}", "", f"cannot be read as CSV ({exc}): check the quotes"))
+        problems.append(Problem(file, f"row {reader.line_num}", "",
+                                _("cannot be read as CSV ({reason}): check the quotes").format(reason=exc)))
         table.usable = False
         return table
     if header is None:
-        problems.append(Problem(file, "", "", "has no header row: add county,indicator,… as the first row"))
+        problems.append(Problem(file, "", "", _("has no header row: add county,indicator,… as the first row")))
         table.usable = False
         return table
     allowed = list(model.model_fields)
@@ -120,18 +125,21 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
     for j, h in enumerate(header):
         if h == "":
             if any(j < len(r) and r[j].strip() for _, r in records):
-                problems.append(Problem(file, f"row {hrow}", f"column {j + 1}", "column has no name: name it or delete it"))
+                problems.append(Problem(file, f"row {hrow}", _("column {n}").format(n=j + 1),
+                                        _("column has no name: name it or delete it")))
         elif h in cols:
-            problems.append(Problem(file, f"row {hrow}", h, f"duplicate column '{h}' (columns {cols[h] + 1} and {j + 1}): keep one"))
+            problems.append(Problem(file, f"row {hrow}", h, _("duplicate column '{column}' (columns {first} and {second}): "
+                                                              "keep one").format(column=h, first=cols[h] + 1, second=j + 1)))
         elif h not in allowed:
             s = did_you_mean(h, allowed)
-            problems.append(Problem(file, f"row {hrow}", h, f"unknown column '{h}'"
-                                    + (f": did you mean '{s}'?" if s else f": remove it (allowed: {', '.join(allowed)})")))
+            msg = (_("unknown column '{column}': did you mean '{hint}'?") if s
+                   else _("unknown column '{column}': remove it (allowed: {allowed})"))
+            problems.append(Problem(file, f"row {hrow}", h, msg.format(column=h, hint=s, allowed=listing(allowed))))
         else:
             cols[h] = j
     for f in (n for n, f in model.model_fields.items() if f.is_required()):
         if f not in cols:
-            problems.append(Problem(file, f"row {hrow}", f, f"required column '{f}' is missing: add it"))
+            problems.append(Problem(file, f"row {hrow}", f, _("required column '{column}' is missing: add it").format(column=f)))
             table.usable = False
     if not table.usable:
         return table
@@ -146,11 +154,13 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
             table.usable = False  # the rows it swallowed are missing: no "has no forecast" on top
             continue
         if len(rec) > len(header) and any(c.strip() for c in rec[len(header):]):
-            problems.append(Problem(file, where, "", f"{len(rec)} cells but {len(header)} columns in the header: "
-                                    "remove the extra cells (or quote a cell that holds a comma)"))
+            problems.append(Problem(file, where, "", _("{cells} cells but {columns} columns in the header: remove the "
+                                                       "extra cells (or quote a cell that holds a comma)").format(
+                cells=len(rec), columns=len(header))))
             table.bad.append((row, {h: rec[j].strip() for h, j in cols.items() if j < len(rec)}))
             continue
-        short = f" (this row has {len(rec)} cells, the header {len(header)})" if len(rec) < len(header) else ""
+        short = (_(" (this row has {cells} cells, the header {columns})").format(cells=len(rec), columns=len(header))
+                 if len(rec) < len(header) else "")
         data = {h: rec[j].strip() for h, j in cols.items() if j < len(rec) and rec[j].strip() != ""}
         own: list[Problem] = []
         for h in boolean & data.keys():
@@ -158,7 +168,8 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
             if low in _TRUE | _FALSE:
                 data[h] = low in _TRUE
             else:
-                own.append(Problem(file, where, h, f"expected true or false, found the text '{data[h]}'{short}"))
+                own.append(Problem(file, where, h, _("expected true or false, found the text '{text}'").format(text=data[h])
+                                   + short))
                 del data[h]
         for h in numeric & data.keys():
             try:
@@ -166,13 +177,15 @@ def read_csv(text: str, file: str, model, problems: list[Problem]) -> Table:
             except ValueError:
                 continue  # the schema says so, below
             if not math.isfinite(x):
-                own.append(Problem(file, where, h, f"'{data[h]}' is not a finite number: write a number{short}"))
+                own.append(Problem(file, where, h, _("'{text}' is not a finite number: write a number").format(text=data[h])
+                                   + short))
                 data[h] = NOT_FINITE
         try:
             ok = model.model_validate(data)
         except ValidationError as err:
             for p in pydantic_problems(err, file, data, row=row, root=model):
-                absent = f" (the table has no '{p.field}' column: add it)" if p.field in allowed and p.field not in cols else ""
+                absent = (_(" (the table has no '{column}' column: add it)").format(column=p.field)
+                          if p.field in allowed and p.field not in cols else "")
                 own.append(Problem(p.file, p.where, p.field, p.message + absent + short))
             ok = None
         problems.extend(own)
@@ -193,15 +206,17 @@ def _unclosed_quote(row: int, rec: list[str], header: list[str], numbers: set[st
     line = row
     for j, cell in enumerate(rec):
         if "\n" in cell or "\r" in cell:
-            col = header[j] if j < len(header) else f"column {j + 1}"
+            col = header[j] if j < len(header) else _("column {n}").format(n=j + 1)
             rest = cell.splitlines()[1:]
             swallowed = [ln for ln in rest if "," in ln]
             if swallowed or col not in FREE_TEXT:
                 n = len(rest)
-                what = (f"swallows the next {n} line(s) (lines {line + 1}–{line + n}) into one cell of '{col}'"
-                        if swallowed else f"puts a line break into '{col}'")
-                return col, (f"the quote opened on line {line} is not closed where it should be: it {what}; "
-                             'close the quote ("…") or remove it')
+                msg = (_("the quote opened on line {line} is not closed where it should be: it swallows the next {n} "
+                         "line(s) (lines {first}–{last}) into one cell of '{column}'; close the quote (\"…\") or remove it")
+                       if swallowed else
+                       _("the quote opened on line {line} is not closed where it should be: it puts a line break into "
+                         "'{column}'; close the quote (\"…\") or remove it"))
+                return col, msg.format(line=line, n=n, first=line + 1, last=line + n, column=col)
             line += cell.count("\n")
     return None
 
@@ -237,7 +252,8 @@ def read_scenario_dict(path: Path) -> tuple[dict | None, list[Problem], object]:
     try:
         data, lines = parse_yaml(text)
     except TooManyValues as exc:
-        problems.append(Problem(SCENARIO_FILE, f"line {exc.line}" if exc.line else "", "", f"cannot be read: {exc}"))
+        problems.append(Problem(SCENARIO_FILE, f"line {exc.line}" if exc.line else "", "",
+                                _("cannot be read: {reason}").format(reason=exc)))
         return None, problems, None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -247,28 +263,30 @@ def read_scenario_dict(path: Path) -> tuple[dict | None, list[Problem], object]:
         if cmark is not None and mark is not None and cmark.line != mark.line:
             if ctx.startswith(("while parsing a flow", "while scanning a quoted", "while scanning a simple key")):
                 # an unclosed bracket or quote: the culprit is where it opened, the parser noticed later
-                what = f"{what} (noticed on line {mark.line + 1}; {ctx} that starts here)"
+                what = _("{problem} (noticed on line {line}; {context} that starts here)").format(
+                    problem=what, line=mark.line + 1, context=ctx)
                 mark = cmark
             else:
-                what = f"{what} ({ctx} on line {cmark.line + 1})"
+                what = _("{problem} ({context} on line {line})").format(problem=what, context=ctx, line=cmark.line + 1)
         src = text.splitlines()
         tabbed = next((i for i, ln in enumerate(src) if "\t" in ln[: len(ln) - len(ln.lstrip())]), None)
         if tabbed is not None and mark is not None and tabbed <= mark.line:
-            mark, what = None, "the line is indented with a tab character"
+            mark, what = None, _("the line is indented with a tab character")
             where = f"line {tabbed + 1}"
         else:
             where = f"line {mark.line + 1}" if mark else ""
-        problems.append(Problem(SCENARIO_FILE, where, "", f"is not valid YAML: {what}: check the indentation, "
-                                "colons and quotes there (indent with spaces, never tabs)"))
+        problems.append(Problem(SCENARIO_FILE, where, "", _("is not valid YAML: {reason}: check the indentation, "
+                                                            "colons and quotes there (indent with spaces, never tabs)").format(
+            reason=what)))
         return None, problems, None
     except (ValueError, RecursionError) as exc:  # e.g. an impossible date such as 2024-02-30
         ln = _bad_scalar_line(text)
         problems.append(Problem(SCENARIO_FILE, f"line {ln}" if ln else "", "",
-                                f"cannot be read: {exc}: fix the value (quote it if it is text)"))
+                                _("cannot be read: {reason}: fix the value (quote it if it is text)").format(reason=exc)))
         return None, problems, None
     if not isinstance(data, dict):
-        problems.append(Problem(SCENARIO_FILE, "line 1", "", f"must be a mapping with keys scenario, counties, assessments, …; "
-                                f"found {describe(data)}"))
+        problems.append(Problem(SCENARIO_FILE, "line 1", "", _("must be a mapping with keys scenario, counties, "
+                                                               "assessments, …; found {value}").format(value=describe(data))))
         return None, problems, None
     problems.extend(duplicate_keys(lines))
     return data, problems, lines

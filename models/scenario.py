@@ -31,6 +31,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .crosscheck import cross_check, total_points_problems
+from .i18n import _
 from .owntables import check_own_tables
 from .locate import describe, not_finite, pydantic_problems
 from .overrides import apply_overrides, check_declared
@@ -118,8 +119,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     except ScenarioError:
         raise
     except Exception as exc:  # noqa: BLE001 - a loader bug must still reach the user as a message, not a traceback
-        raise ScenarioError([Problem(str(path), "", "", f"internal error while reading the scenario ({type(exc).__name__}: "
-                                     f"{exc}): please report it with the scenario attached")]) from exc
+        raise ScenarioError([Problem(str(path), "", "", _("internal error while reading the scenario ({error}): please "
+                                                          "report it with the scenario attached").format(
+            error=f"{type(exc).__name__}: {exc}"))]) from exc
 
 
 @contextlib.contextmanager
@@ -140,9 +142,9 @@ def _load(path: Path, overrides) -> Scenario:
     if path.is_file() and path.name == SCENARIO_FILE:
         path = path.parent
     if not path.exists():
-        raise ScenarioError([Problem(str(path), "", "", "no such scenario folder: give the folder that holds scenario.yaml")])
+        raise ScenarioError([Problem(str(path), "", "", _("no such scenario folder: give the folder that holds scenario.yaml"))])
     if not path.is_dir():
-        raise ScenarioError([Problem(str(path), "", "", "is a file: give the scenario folder (or its scenario.yaml)")])
+        raise ScenarioError([Problem(str(path), "", "", _("is a file: give the scenario folder (or its scenario.yaml)"))])
     data, problems, lines = read_scenario_dict(path)
     ftext = read_text(path / FORECASTS_FILE, problems)
     etext = read_text(path / EFFORT_FILE, problems, required=False)
@@ -171,7 +173,8 @@ def build_scenario(data: dict, forecasts_text: str | None, effort_text: str | No
     year); :func:`load_scenario` sets it."""
     problems = list(problems or [])
     if not isinstance(data, dict):
-        raise ScenarioError(problems + [Problem(SCENARIO_FILE, "", "", f"must be a mapping, found {describe(data)}")])
+        raise ScenarioError(problems + [Problem(SCENARIO_FILE, "", "", _("must be a mapping, found {value}").format(
+            value=describe(data)))])
     raw = copy.deepcopy(data)
     has_table_problem = {p.file for p in problems}
     ftab = (read_csv(forecasts_text, FORECASTS_FILE, ForecastRow, problems) if forecasts_text

@@ -22,6 +22,9 @@ import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .i18n import N_
 
 Direction = Literal["higher", "lower"]
 Rounding = Literal["prorata", "floor", "ceil"]
@@ -33,6 +36,13 @@ Uncapped = Literal["none"]
 def cap_value(cap) -> float:
     """A cap as a number [points]: ``none`` (uncapped, said explicitly) is +∞."""
     return float("inf") if cap == NONE else float(cap)
+
+
+def invalid(template: str, **ctx) -> PydanticCustomError:
+    """The error a validator raises: ``template`` (English, marked with ``N_``, named placeholders)
+    with ``ctx`` its values. pydantic's message is the English text (``models.locate`` reads it to find
+    the field a message names); ``models.locate`` shows the template translated, formatted with ``ctx``."""
+    return PydanticCustomError("kaoping", "{_en}", {"_template": template, "_en": template.format(**ctx), **ctx})
 
 
 class Strict(BaseModel):
@@ -83,9 +93,9 @@ class BelowBasic(Strict):
     @model_validator(mode="after")
     def _complete(self):
         if self.mode == "deduct" and (self.steps is None or self.floor is None):
-            raise ValueError("mode 'deduct' needs 'steps' and 'floor' (e.g. floor: -2)")
+            raise invalid(N_("mode 'deduct' needs 'steps' and 'floor' (e.g. floor: -2)"))
         if self.mode == "linear" and self.zero_at is None:
-            raise ValueError("mode 'linear' needs 'zero_at', the value that earns 0 points")
+            raise invalid(N_("mode 'linear' needs 'zero_at', the value that earns 0 points"))
         return self
 
     @model_validator(mode="after")
@@ -93,8 +103,8 @@ class BelowBasic(Strict):
         reads = {"zero": (), "deduct": ("steps", "floor"), "linear": ("zero_at",)}[self.mode]
         for k, mode in (("steps", "deduct"), ("floor", "deduct"), ("zero_at", "linear")):
             if k not in reads and getattr(self, k) is not None:
-                raise ValueError(f"{k} has no effect with mode '{self.mode}' (only mode '{mode}' reads it): "
-                                 f"set mode: {mode}, or remove {k}")
+                raise invalid(N_("{key} has no effect with mode '{mode}' (only mode '{reader}' reads it): "
+                                 "set mode: {reader}, or remove {key}"), key=k, mode=self.mode, reader=mode)
         return self
 
 
@@ -122,7 +132,7 @@ class Threshold(Strict):
     @model_validator(mode="after")
     def _one_basic(self):
         if self.basic_points is not None and "basic_share" in self.model_fields_set:
-            raise ValueError("give basic_share or basic_points, not both")
+            raise invalid(N_("give basic_share or basic_points, not both"))
         return self
 
 
@@ -164,20 +174,20 @@ class BaseStep(Strict):
     @model_validator(mode="after")
     def _one_base(self):
         if self.base_points is not None and "base_share" in self.model_fields_set:
-            raise ValueError("give base_share or base_points, not both")
+            raise invalid(N_("give base_share or base_points, not both"))
         if self.short is not None and (self.down is not None or "floor" in self.model_fields_set):
-            raise ValueError("'short' gives the points below the target: drop 'down' and 'floor'")
+            raise invalid(N_("'short' gives the points below the target: drop 'down' and 'floor'"))
         return self
 
     @model_validator(mode="after")
     def _no_idle_keys(self):
         if self.up is not None and self.up_cap == 0:
-            raise ValueError("up steps give no bonus while up_cap is 0: set up_cap, the largest bonus above the base "
-                             "[points], or remove up")
+            raise invalid(N_("up steps give no bonus while up_cap is 0: set up_cap, the largest bonus above the base "
+                             "[points], or remove up"))
         if self.up is None and self.up_cap != 0:
-            raise ValueError("up_cap has no effect without up steps: add up, or remove up_cap")
+            raise invalid(N_("up_cap has no effect without up steps: add up, or remove up_cap"))
         if self.down is None and "floor" in self.model_fields_set:
-            raise ValueError("floor has no effect without down steps: add down, or remove floor")
+            raise invalid(N_("floor has no effect without down steps: add down, or remove floor"))
         return self
 
 
@@ -200,14 +210,18 @@ class Bands(Strict):
     def _tile(self):
         b = self.bands
         if b[0].lower is not None or b[-1].upper is not None:
-            raise ValueError("the first band must start at -inf (no 'lower') and the last end at +inf (no 'upper')")
+            raise invalid(N_("the first band must start at -inf (no 'lower') and the last end at +inf (no 'upper')"))
         for a, c in zip(b, b[1:]):
             if a.upper is None or c.lower is None or a.upper != c.lower:
-                raise ValueError(f"bands must be contiguous and increasing: {a.upper} then {c.lower}")
+                raise invalid(N_("bands must be contiguous and increasing: {upper} then {lower}"), upper=a.upper,
+                              lower=c.lower)
         for a in b:
             if a.lower is not None and a.upper is not None and not a.lower < a.upper:
-                raise ValueError(f"the band from {a.lower} to {a.upper} has {'zero' if a.lower == a.upper else 'negative'} "
-                                 "width: no value falls in it; make lower < upper, or remove the band")
+                if a.lower == a.upper:
+                    raise invalid(N_("the band from {lower} to {upper} has zero width: no value falls in it; make "
+                                     "lower < upper, or remove the band"), lower=a.lower, upper=a.upper)
+                raise invalid(N_("the band from {lower} to {upper} has negative width: no value falls in it; make "
+                                 "lower < upper, or remove the band"), lower=a.lower, upper=a.upper)
         return self
 
 
@@ -240,8 +254,8 @@ class RankPoints(Strict):
     @model_validator(mode="after")
     def _no_idle_keys(self):
         if self.table is not None and "step" in self.model_fields_set:
-            raise ValueError("step has no effect when a table is given (the table sets every rank's share): "
-                             "remove step, or the table")
+            raise invalid(N_("step has no effect when a table is given (the table sets every rank's share): "
+                             "remove step, or the table"))
         return self
 
 
@@ -263,7 +277,7 @@ class VsAverage(Strict):
     @model_validator(mode="after")
     def _one_base(self):
         if self.base_points is not None and "base_share" in self.model_fields_set:
-            raise ValueError("give base_share or base_points, not both")
+            raise invalid(N_("give base_share or base_points, not both"))
         return self
 
 
@@ -298,11 +312,11 @@ class Survey(Strict):
     @model_validator(mode="after")
     def _complete(self):
         if self.answers is None and (self.excluded or self.channels is not None):
-            raise ValueError("'excluded' and 'channels' need 'answers' (the weight of each answer)")
+            raise invalid(N_("'excluded' and 'channels' need 'answers' (the weight of each answer)"))
         if self.answers is not None and set(self.excluded) & set(self.answers):
-            raise ValueError("an excluded answer has no weight: remove it from 'answers'")
+            raise invalid(N_("an excluded answer has no weight: remove it from 'answers'"))
         if self.channels is not None and abs(sum(self.channels.values()) - 1.0) > 1e-9:
-            raise ValueError(f"channel weights must sum to 1 (they sum to {sum(self.channels.values()):g})")
+            raise invalid(N_("channel weights must sum to 1 (they sum to {total:g})"), total=sum(self.channels.values()))
         return self
 
     @property
@@ -345,9 +359,9 @@ class Piecewise(Strict):
     def _ordered(self):
         xs = [r[0] for r in self.table]
         if any(b < a for a, b in zip(xs, xs[1:])):
-            raise ValueError("table rows must be in non-decreasing order of x (the first column)")
+            raise invalid(N_("table rows must be in non-decreasing order of x (the first column)"))
         if any(a == b == c for a, b, c in zip(xs, xs[1:], xs[2:])):
-            raise ValueError("an x may appear at most twice (once on each side of a jump)")
+            raise invalid(N_("an x may appear at most twice (once on each side of a jump)"))
         return self
 
 
@@ -382,11 +396,11 @@ class Scored(Strict):
     @model_validator(mode="after")
     def _fits(self):
         if self.target is not None and self.of != "completion":
-            raise ValueError(f"'target' is the denominator of a completion rate: it has no effect with of: {self.of}")
+            raise invalid(N_("'target' is the denominator of a completion rate: it has no effect with of: {of}"), of=self.of)
         if self.base is not None and self.of not in ("growth", "change"):
-            raise ValueError(f"'base' is used by of: growth or change: it has no effect with of: {self.of}")
+            raise invalid(N_("'base' is used by of: growth or change: it has no effect with of: {of}"), of=self.of)
         if self.base == 0 and self.of == "growth":
-            raise ValueError("a growth rate needs a non-zero base")
+            raise invalid(N_("a growth rate needs a non-zero base"))
         return self
 
 
@@ -416,26 +430,29 @@ class Indicator(Provenance):
     def _consistent(self):
         r = self.rule
         if self.value_of == self.name:
-            raise ValueError("value_of names the indicator itself")
+            raise invalid(N_("value_of names the indicator itself"))
         if self.scored.of == "completion" and self.direction == "lower":
-            raise ValueError("a completion rate is higher-is-better: use direction higher, or scored: {of: change}")
+            raise invalid(N_("a completion rate is higher-is-better: use direction higher, or scored: {{of: change}}"))
         if isinstance(r, Survey) and r.answers is not None and (self.value_of or self.scored.of != "value"):
-            raise ValueError("a survey from answer counts scores its own index: no value_of or scored")
+            raise invalid(N_("a survey from answer counts scores its own index: no value_of or scored"))
         if isinstance(r, Threshold):
             if self.direction == "higher" and not r.basic < r.full:
-                raise ValueError(f"basic ({r.basic}) must be below full ({r.full}) for a higher-is-better indicator")
+                raise invalid(N_("basic ({basic}) must be below full ({full}) for a higher-is-better indicator"),
+                              basic=r.basic, full=r.full)
             if self.direction == "lower" and not r.basic > r.full:
-                raise ValueError(f"basic ({r.basic}) must be above full ({r.full}) for a lower-is-better indicator")
+                raise invalid(N_("basic ({basic}) must be above full ({full}) for a lower-is-better indicator"),
+                              basic=r.basic, full=r.full)
             if r.below.mode == "linear":
                 z = r.below.zero_at
                 if (self.direction == "higher" and not z < r.basic) or (self.direction == "lower" and not z > r.basic):
-                    raise ValueError(f"below.zero_at ({z}) must lie on the short side of basic ({r.basic})")
+                    raise invalid(N_("below.zero_at ({zero_at}) must lie on the short side of basic ({basic})"),
+                                  zero_at=z, basic=r.basic)
         if isinstance(r, GrowthBonus) and abs(r.both - self.points) > 1e-12:
-            raise ValueError(f"points ({self.points}) must equal rule.both ({r.both})")
+            raise invalid(N_("points ({points}) must equal rule.both ({both})"), points=self.points, both=r.both)
         if isinstance(r, PerEvent) and r.cap != NONE and r.cap > self.points + 1e-12:
-            raise ValueError(f"rule.cap ({r.cap}) must not exceed points ({self.points})")
+            raise invalid(N_("rule.cap ({cap}) must not exceed points ({points})"), cap=r.cap, points=self.points)
         if isinstance(r, RankPoints) and r.table is not None and any(a < b for a, b in zip(r.table, r.table[1:])):
-            raise ValueError("rank_points.table must not increase with rank")
+            raise invalid(N_("rank_points.table must not increase with rank"))
         return self
 
 
@@ -459,8 +476,8 @@ class Pool(Strict):
     @model_validator(mode="after")
     def _no_idle_keys(self):
         if self.cap is None and self.floor is None:
-            raise ValueError(f"pool '{self.name}' has neither cap nor floor: it changes no score; give it a cap "
-                             "(or a floor), or remove it and the blocks' pool")
+            raise invalid(N_("pool '{pool}' has neither cap nor floor: it changes no score; give it a cap "
+                             "(or a floor), or remove it and the blocks' pool"), pool=self.name)
         return self
 
 
@@ -489,33 +506,33 @@ class Veto(Provenance):
     @model_validator(mode="after")
     def _complete(self):
         if self.when in ("below", "above", "at_least") and self.value is None:
-            raise ValueError(f"when '{self.when}' needs 'value'")
+            raise invalid(N_("when '{when}' needs 'value'"), when=self.when)
         if self.when == "below_base" and self.value is not None:
-            raise ValueError("value has no effect with when: below_base (the county's own base is the threshold): "
-                             "remove value, or set when: below, above or at_least")
+            raise invalid(N_("value has no effect with when: below_base (the county's own base is the threshold): "
+                             "remove value, or set when: below, above or at_least"))
         if self.effect == "cap_grade" and self.grade is None:
-            raise ValueError("effect 'cap_grade' needs 'grade'")
+            raise invalid(N_("effect 'cap_grade' needs 'grade'"))
         if self.effect in ("zero_block", "cap_block") and self.target is None:
-            raise ValueError(f"effect '{self.effect}' needs 'target', the block")
+            raise invalid(N_("effect '{effect}' needs 'target', the block"), effect=self.effect)
         if self.effect == "cap_block" and self.cap is None:
-            raise ValueError("effect 'cap_block' needs 'cap', the block's largest score")
+            raise invalid(N_("effect 'cap_block' needs 'cap', the block's largest score"))
         if self.target is not None and self.effect not in ("zero_indicator", "zero_block", "cap_block"):
-            raise ValueError(f"effect '{self.effect}' acts on the grade: 'target' has no effect")
+            raise invalid(N_("effect '{effect}' acts on the grade: 'target' has no effect"), effect=self.effect)
         if self.cap is not None and self.effect != "cap_block":
-            raise ValueError("'cap' is for effect cap_block")
+            raise invalid(N_("'cap' is for effect cap_block"))
         return self
 
     @model_validator(mode="after")
     def _no_idle_keys(self):
         if self.when == "misses_basic" and self.value is not None:
-            raise ValueError("value has no effect with when: misses_basic (the indicator's basic target is the "
-                             "threshold): remove value, or set when: below, above or at_least")
+            raise invalid(N_("value has no effect with when: misses_basic (the indicator's basic target is the "
+                             "threshold): remove value, or set when: below, above or at_least"))
         if self.effect != "cap_grade" and self.grade is not None:
-            raise ValueError(f"grade has no effect with effect '{self.effect}' (only cap_grade reads it): remove grade, "
-                             "or set effect: cap_grade")
+            raise invalid(N_("grade has no effect with effect '{effect}' (only cap_grade reads it): remove grade, "
+                             "or set effect: cap_grade"), effect=self.effect)
         if self.effect != "drop_grade" and "drop" in self.model_fields_set:
-            raise ValueError(f"drop has no effect with effect '{self.effect}' (only drop_grade reads it): remove drop, "
-                             "or set effect: drop_grade")
+            raise invalid(N_("drop has no effect with effect '{effect}' (only drop_grade reads it): remove drop, "
+                             "or set effect: drop_grade"), effect=self.effect)
         return self
 
 
@@ -541,20 +558,20 @@ class Grades(Strict):
         key = {"score": "min_score", "rank": "max_rank", "quota": "share"}[self.by]
         names = [g.grade for g in self.levels]
         if len(set(names)) != len(names):
-            raise ValueError("grade names must be unique")
+            raise invalid(N_("grade names must be unique"))
         vals = []
         for g in self.levels[:-1]:
             v = getattr(g, key)
             if v is None:
-                raise ValueError(f"grade '{g.grade}' needs '{key}' (grades by {self.by})")
+                raise invalid(N_("grade '{grade}' needs '{key}' (grades by {by})"), grade=g.grade, key=key, by=self.by)
             vals.append(v)
         decreasing = all(a > b for a, b in zip(vals, vals[1:])) if self.by == "score" else all(a < b for a, b in zip(vals, vals[1:]))
         if not decreasing:
-            raise ValueError(f"grade criteria '{key}' must get strictly less demanding from best to worst")
+            raise invalid(N_("grade criteria '{key}' must get strictly less demanding from best to worst"), key=key)
         if self.by != "score":
             mins = [-1e300 if g.min_score is None else g.min_score for g in self.levels[:-1]]
             if any(a < b for a, b in zip(mins, mins[1:])):
-                raise ValueError("a grade's min_score must not exceed the min_score of a better grade")
+                raise invalid(N_("a grade's min_score must not exceed the min_score of a better grade"))
         return self
 
     @model_validator(mode="after")
@@ -566,13 +583,14 @@ class Grades(Strict):
                 if other == "min_score" and self.by != "score":
                     continue  # by rank or quota a grade may also require a minimum score (一等奖2名, 须达90分)
                 if other != key and getattr(g, other) is not None:
-                    raise ValueError(f"grade '{g.grade}': {other} has no effect when grades go by {self.by} (they read "
-                                     f"{key}): remove {other}, or set by: {by}")
+                    raise invalid(N_("grade '{grade}': {other} has no effect when grades go by {by} (they read "
+                                     "{key}): remove {other}, or set by: {reader}"), grade=g.grade, other=other,
+                                  by=self.by, key=key, reader=by)
         last = self.levels[-1]
         for k in dict.fromkeys((key, "min_score")):
             if getattr(last, k) is not None:
-                raise ValueError(f"grade '{last.grade}': the last grade takes every county the others do not, so its {k} "
-                                 f"has no effect: remove {k} from the last grade")
+                raise invalid(N_("grade '{grade}': the last grade takes every county the others do not, so its {key} "
+                                 "has no effect: remove {key} from the last grade"), grade=last.grade, key=k)
         return self
 
     @property
@@ -655,7 +673,7 @@ class Shocks(Strict):
     @model_validator(mode="after")
     def _sum(self):
         if self.common + self.county > 1:
-            raise ValueError("common + county must not exceed 1")
+            raise invalid(N_("common + county must not exceed 1"))
         return self
 
 
@@ -691,7 +709,7 @@ class Force(Strict):
     @model_validator(mode="after")
     def _one(self):
         if (self.push is None) == (self.level is None):
-            raise ValueError("give exactly one of 'push' or 'level'")
+            raise invalid(N_("give exactly one of 'push' or 'level'"))
         return self
 
 
@@ -759,27 +777,30 @@ class ForecastRow(Strict):
     @model_validator(mode="after")
     def _complete(self):
         if self.dist == "normal" and (self.mean is None or self.sd is None):
-            raise ValueError("dist 'normal' needs mean and sd")
+            raise invalid(N_("dist 'normal' needs mean and sd"))
         if self.dist == "fixed" and self.mean is None:
-            raise ValueError("dist 'fixed' needs mean")
+            raise invalid(N_("dist 'fixed' needs mean"))
         if self.dist == "bernoulli" and (self.mean is None or not 0 <= self.mean <= 1):
-            raise ValueError("dist 'bernoulli' needs mean, a probability in [0, 1]")
+            raise invalid(N_("dist 'bernoulli' needs mean, a probability in [0, 1]"))
         if self.dist in ("triangular", "pert"):
             if None in (self.low, self.likely, self.high):
-                raise ValueError(f"dist '{self.dist}' needs low, likely and high")
+                raise invalid(N_("dist '{dist}' needs low, likely and high"), dist=self.dist)
             if not self.low <= self.likely <= self.high or self.low == self.high:
-                raise ValueError("need low ≤ likely ≤ high and low < high")
+                raise invalid(N_("need low ≤ likely ≤ high and low < high"))
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError("min must be below max")
+            raise invalid(N_("min must be below max"))
         self._inside_bounds()
         idle = [k for k in ("mean", "sd", "low", "likely", "high", "min", "max") if k not in FORECAST_READS[self.dist]
                 and getattr(self, k) is not None]
         if idle:
-            raise ValueError(f"{', '.join(idle)} {'has' if len(idle) == 1 else 'have'} no effect with dist '{self.dist}' "
-                             f"(it reads {', '.join(FORECAST_READS[self.dist])}): clear {'it' if len(idle) == 1 else 'them'}, "
-                             "or change dist")
+            reads = ", ".join(FORECAST_READS[self.dist])
+            if len(idle) == 1:
+                raise invalid(N_("{key} has no effect with dist '{dist}' (it reads {reads}): clear it, or change dist"),
+                              key=idle[0], dist=self.dist, reads=reads)
+            raise invalid(N_("{keys} have no effect with dist '{dist}' (it reads {reads}): clear them, or change dist"),
+                          keys=", ".join(idle), dist=self.dist, reads=reads)
         if self.assumption and not self.note:
-            raise ValueError("an assumed forecast needs a note saying where it comes from")
+            raise invalid(N_("an assumed forecast needs a note saying where it comes from"))
         return self
 
     def _inside_bounds(self) -> None:
@@ -789,8 +810,8 @@ class ForecastRow(Strict):
         key = "likely" if self.dist in ("triangular", "pert") else "mean"
         v = getattr(self, key)
         if self.dist != "bernoulli" and v is not None and not lo <= v <= hi:
-            raise ValueError(f"{key} {v:g} lies outside [min, max] = [{self.min}, {self.max}], so every draw would "
-                             f"land on the bound: correct {key}, min or max")
+            raise invalid(N_("{key} {value:g} lies outside [min, max] = [{min}, {max}], so every draw would "
+                             "land on the bound: correct {key}, min or max"), key=key, value=v, min=self.min, max=self.max)
 
     @property
     def centre(self) -> float:
@@ -819,7 +840,7 @@ class ActualRow(Strict):
     @model_validator(mode="after")
     def _noted(self):
         if self.assumption and not self.note:
-            raise ValueError("an assumed actual needs a note saying where it comes from")
+            raise invalid(N_("an assumed actual needs a note saying where it comes from"))
         return self
 
 
@@ -852,9 +873,9 @@ class TargetRow(Strict):
     @model_validator(mode="after")
     def _complete(self):
         if all(v is None for v in (self.basic, self.full, self.target, self.base)):
-            raise ValueError("give at least one of basic, full, target, base")
+            raise invalid(N_("give at least one of basic, full, target, base"))
         if self.assumption and not self.note:
-            raise ValueError("an assumed target needs a note saying where it comes from")
+            raise invalid(N_("an assumed target needs a note saying where it comes from"))
         return self
 
 
@@ -875,7 +896,7 @@ class SurveyRow(Strict):
     @model_validator(mode="after")
     def _complete(self):
         if self.assumption and not self.note:
-            raise ValueError("assumed counts need a note saying where they come from")
+            raise invalid(N_("assumed counts need a note saying where they come from"))
         return self
 
 

@@ -1,6 +1,7 @@
 """The scorecard: every county scored at its forecast (central) values, as DataFrames.
 
-Column names are Chinese, with units in brackets, because planners read them. 预测值 is the
+Column names and words are in the language in use (Chinese by default: the msgids below), with
+units in brackets, because planners read them. 预测值 is the
 value, 计分值 the quantity the rule scores (the same unless the indicator is scored of a
 completion rate or a growth or change over its own base), 基本任务 and 满分 the home county's own targets
 in the rule's units; 失分 is what the county could still gain on the item under the rules.
@@ -12,6 +13,7 @@ import pandas as pd
 
 from .breakpoints import Own, next_breakpoint, rule_own
 from .history import past_indicators, rank_history
+from .i18n import N_, _, translate
 from .scenario import Scenario
 from .schema import (
     NONE,
@@ -73,16 +75,18 @@ def ceiling(ind) -> float:
     return P  # binary, best_ratio, survey
 
 
-STATUS_SHORT, STATUS_BASIC_ONLY, STATUS_BETWEEN, STATUS_FULL = "未达基本", "仅基本分", "基本至满分之间", "满分"
+STATUS_SHORT, STATUS_BASIC_ONLY, STATUS_BETWEEN, STATUS_FULL = N_("未达基本"), N_("仅基本分"), N_("基本至满分之间"), N_("满分")
+STATUS_LOST = N_("失分")  # a rule without basic and full targets that gives less than its points
 BASIC_ONLY_MARGIN = 0.05  # [share of the span basic → full] points within this of the basic points: 仅基本分
 
 
 def status_of(ind, value: float, points: float, own: Own | None = None) -> str:
     """Where a threshold indicator stands: short of basic, basic points only, between, full
-    (``value`` in the units the rule scores; ``own``: the county's own targets)."""
+    (``value`` in the units the rule scores; ``own``: the county's own targets). The word is the
+    msgid (Chinese): translate it with ``_`` where it is shown."""
     r = ind.rule
     if not isinstance(r, Threshold):
-        return "满分" if points >= ind.points - 1e-9 else "失分"
+        return STATUS_FULL if points >= ind.points - 1e-9 else STATUS_LOST
     own = own or rule_own(ind)
     basic_share = r.basic_share if r.basic_points is None else r.basic_points / ind.points
     s = 1.0 if ind.direction == "higher" else -1.0
@@ -104,12 +108,12 @@ def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.D
     cs = compile_scenario(scn)
     v = central_values(scn, cs) if values is None else values
     results = score_all(v, cs)
-    past = past_indicators(scn).set_index("指标")[["去年得分 [分]", "去年失分 [分]", "连续失分年数"]]
+    past = past_indicators(scn).set_index(_("指标"))[[_("去年得分 [分]"), _("去年失分 [分]"), _("连续失分年数")]]
     out: dict[str, pd.DataFrame] = {}
     now = {}
     for ca, res in zip(cs.assessments, results):
         out[f"{ca.name}/counties"] = county_table(cs, ca, res)
-        out[f"{ca.name}/home"] = home_table(scn, cs, ca, res, v).join(past, on="指标")
+        out[f"{ca.name}/home"] = home_table(scn, cs, ca, res, v).join(past, on=_("指标"))
         now.update({(c, ca.name): (int(r), ca.grade_names[g]) for c, r, g in zip(cs.counties, res.rank, res.grade)})
     out["history"] = rank_history(scn, now)
     return out
@@ -120,15 +124,16 @@ def county_table(cs: CompiledScenario, ca, res: AssessmentScores) -> pd.DataFram
     peer class, or every county when the assessment ranks city-wide), best first; ranks count
     within each county's own ranking class."""
     same = ca.class_of == ca.class_of[cs.home]
+    county, rank, same_group = _("县市区"), _("排名"), _("与本县同组")
     df = pd.DataFrame({
-        "县市区": list(cs.counties),
-        "总分 [分]": res.total,
-        "排名": res.rank.astype(int),
-        "等次": [ca.grade_names[g] for g in res.grade],
+        county: list(cs.counties),
+        _("总分 [分]"): res.total,
+        rank: res.rank.astype(int),
+        _("等次"): [ca.grade_names[g] for g in res.grade],
     })
-    df["本县"] = [c == cs.counties[cs.home] for c in cs.counties]
-    df["与本县同组"] = same
-    return df.sort_values(["与本县同组", "排名", "县市区"], ascending=[False, True, True]).reset_index(drop=True)
+    df[_("本县")] = [c == cs.counties[cs.home] for c in cs.counties]
+    df[same_group] = same
+    return df.sort_values([same_group, rank, county], ascending=[False, True, True]).reset_index(drop=True)
 
 
 def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v: np.ndarray) -> pd.DataFrame:
@@ -146,27 +151,16 @@ def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v
         own = ca.own(k, h)
         basic, full = (own.basic, own.full) if isinstance(ind.rule, Threshold) else (own.target, own.target)
         nb = next_breakpoint(ind, val, own)
-        rows.append({
-            "指标": ind.name,
-            "单位": ind.unit,
-            "方向": "正向" if ind.direction == "higher" else "逆向",
-            "板块": ind.block,
-            "牵头单位": ind.department or "",
-            "预测值": val,
-            "基本任务": basic,
-            "满分": full,
-            "分值 [分]": ind.points,
-            "得分 [分]": pts,
-            "超额加分 [分]": over,
-            "失分 [分]": max(ceiling(ind) - pts - over, 0.0),
-            "下一断点": np.nan if nb is None else nb,
-            "距下一断点": np.nan if nb is None else abs(nb - val),
-            "状态": status_of(ind, measured[h, k], pts, own),
-            "计分值": measured[h, k],
-        })
-    return pd.DataFrame(rows)
+        rows.append((ind.name, ind.unit, _("正向") if ind.direction == "higher" else _("逆向"), ind.block,
+                     ind.department or "", val, basic, full, ind.points, pts, over, max(ceiling(ind) - pts - over, 0.0),
+                     np.nan if nb is None else nb, np.nan if nb is None else abs(nb - val),
+                     translate(status_of(ind, measured[h, k], pts, own)), measured[h, k]))
+    return pd.DataFrame(rows, columns=[_("指标"), _("单位"), _("方向"), _("板块"), _("牵头单位"), _("预测值"), _("基本任务"),
+                                       _("满分"), _("分值 [分]"), _("得分 [分]"), _("超额加分 [分]"), _("失分 [分]"),
+                                       _("下一断点"), _("距下一断点"), _("状态"), _("计分值")])
 
 
 def status_counts(home: pd.DataFrame) -> dict[str, int]:
-    """How many indicators are short of basic, at basic points only, between, at full."""
-    return home["状态"].value_counts().to_dict()
+    """How many indicators are short of basic, at basic points only, between, at full (keyed by the
+    words of the language in use)."""
+    return home[_("状态")].value_counts().to_dict()

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .i18n import _
+
 SKETCH_BINS = 4096
 QUANTILES = (0.05, 0.5, 0.95)
 
@@ -162,7 +164,7 @@ def sketch_quantiles(t: Tally, bins: Bins, q) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Tables:
-    """The projection tables of one assessment (Chinese column names, units in brackets)."""
+    """The projection tables of one assessment (column names in the language in use, units in brackets)."""
 
     summary: pd.DataFrame = field(repr=False)
     rank_probs: pd.DataFrame = field(repr=False)
@@ -180,34 +182,35 @@ def tables(t: Tally, counties, home: int, class_of: np.ndarray, grade_names, sco
     rvals = np.arange(1, R + 1)
     qr = quantiles_from_counts(t.rank_counts, rvals, QUANTILES)
     mean = np.sum(np.stack(t.block_sums), axis=0) / S
+    county, prob, se = _("县市区"), _("概率"), _("标准误")
     summary = pd.DataFrame({
-        "县市区": cn,
-        "本县": [c == home for c in range(C)],
-        "平均分 [分]": mean,
-        "中位分 [分]": score_quantiles[1],
-        "5%分位分 [分]": score_quantiles[0],
-        "95%分位分 [分]": score_quantiles[2],
-        "平均排名": (t.rank_counts @ rvals) / S,
-        "中位排名": qr[1],
-        "5%分位排名": qr[0],
-        "95%分位排名": qr[2],
+        county: cn,
+        _("本县"): [c == home for c in range(C)],
+        _("平均分 [分]"): mean,
+        _("中位分 [分]"): score_quantiles[1],
+        _("5%分位分 [分]"): score_quantiles[0],
+        _("95%分位分 [分]"): score_quantiles[2],
+        _("平均排名"): (t.rank_counts @ rvals) / S,
+        _("中位排名"): qr[1],
+        _("5%分位排名"): qr[0],
+        _("95%分位排名"): qr[2],
     })
     size = np.bincount(class_of)[class_of]  # (C,) size of each county's ranking class
     c_idx = np.repeat(np.arange(C), size)
     r_idx = np.concatenate([np.arange(n) for n in size])
     p = t.rank_counts[c_idx, r_idx] / S
-    rank_probs = pd.DataFrame({"县市区": [cn[c] for c in c_idx], "排名": r_idx + 1, "概率": p,
-                               "标准误": np.sqrt(p * (1 - p) / S)})
+    rank_probs = pd.DataFrame({county: [cn[c] for c in c_idx], _("排名"): r_idx + 1, prob: p,
+                               se: np.sqrt(p * (1 - p) / S)})
     same = (class_of[:, None] == class_of[None, :]) & ~np.eye(C, dtype=bool)
     ci, di = np.nonzero(same)
     p = t.beat_counts[ci, di] / S
-    beat_probs = pd.DataFrame({"县市区": [cn[c] for c in ci], "对手": [cn[d] for d in di], "胜出概率": p,
-                               "标准误": np.sqrt(p * (1 - p) / S)})
+    beat_probs = pd.DataFrame({county: [cn[c] for c in ci], _("对手"): [cn[d] for d in di], _("胜出概率"): p,
+                               se: np.sqrt(p * (1 - p) / S)})
     G = len(grade_names)
     pe = t.grade_counts / S
     pa = np.cumsum(t.grade_counts, axis=1) / S
     grade_probs = pd.DataFrame({
-        "县市区": np.repeat(cn, G), "等次序号": np.tile(np.arange(G), C), "等次": np.tile(list(grade_names), C),
-        "概率": pe.ravel(), "标准误": np.sqrt(pe * (1 - pe) / S).ravel(),
-        "不低于该等次概率": pa.ravel(), "不低于标准误": np.sqrt(pa * (1 - pa) / S).ravel()})
+        county: np.repeat(cn, G), _("等次序号"): np.tile(np.arange(G), C), _("等次"): np.tile(list(grade_names), C),
+        prob: pe.ravel(), se: np.sqrt(pe * (1 - pe) / S).ravel(),
+        _("不低于该等次概率"): pa.ravel(), _("不低于标准误"): np.sqrt(pa * (1 - pa) / S).ravel()})
     return Tables(summary, rank_probs, beat_probs, grade_probs)

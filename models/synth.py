@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import _
+
 CLASS_NAMES = ("一类", "二类", "三类", "四类", "五类", "六类", "七类", "八类", "九类", "十类")
 DEPARTMENTS = ("发改局", "经信局", "财政局", "自然资源局", "生态环境局", "住建局", "农业农村局", "商务局")
 SHARES = {"ratio": 0.05, "base_step": 0.05, "bands": 0.05, "efficacy": 0.05, "binary": 0.03, "rank_points": 0.03,
@@ -87,7 +89,7 @@ def rule_kinds(n: int) -> list[str]:
     """The rule kind of each of ``n`` indicators, in the shares of the module docstring, spread
     through the list (the first binding indicators are thresholds, the last four the singles)."""
     if n < 1:
-        raise ValueError("a synthetic scenario needs at least one indicator")
+        raise ValueError(_("a synthetic scenario needs at least one indicator"))
     singles = [k for k in SINGLE][: max(0, min(len(SINGLE), n - 1))]
     rest = n - len(singles)
     counts = {k: max(1, round(s * n)) if rest > len(SHARES) else 0 for k, s in SHARES.items()}
@@ -113,11 +115,12 @@ def synthetic_province(counties: int = 183, classes: int = 4, indicators: int = 
     """A synthetic province of ``counties`` counties in ``classes`` peer classes scored on
     ``indicators`` indicators (see the module docstring), seeded by ``seed``."""
     if counties < 2 or classes < 1 or counties < 2 * classes:
-        raise ValueError(f"need at least two counties per class (got {counties} counties in {classes} classes)")
+        raise ValueError(_("need at least two counties per class (got {counties} counties in {classes} classes)").format(
+            counties=counties, classes=classes))
     if classes > len(CLASS_NAMES):
-        raise ValueError(f"at most {len(CLASS_NAMES)} classes")
+        raise ValueError(_("at most {n} classes").format(n=len(CLASS_NAMES)))
     if seed < 0:
-        raise ValueError("the seed must be a non-negative integer")
+        raise ValueError(_("the seed must be a non-negative integer"))
     rng = np.random.default_rng(np.random.SeedSequence([seed, counties, classes, indicators]))
     names = [f"县{c + 1:03d}" for c in range(counties)]
     cls = np.repeat(np.arange(classes), _class_sizes(counties, classes))

@@ -39,14 +39,15 @@ import pandas as pd
 from scipy import stats
 
 from .breakpoints import value_targets
+from .i18n import N_, _, translate
 from .schema import ActualRow, ForecastRow, ScenarioFile
 from .scoring import compile_scenario
 
 DEFAULT_CV = 0.10  # [×] sd of a year end without history, as a share of it, at the start of the year
 COVER = 0.80  # the central interval shown beside each projection [share]
-MEASURE_WORD = {"flow": "流量", "stock": "存量", "rate": "比率", "count": "计数"}
-NO_HISTORY = "无往年数据"  # the words that say a projection fell back on the share of time or a default
-USED_PROJECTION, USED_HAND = "推算", "手工预测"
+MEASURE_WORD = {"flow": N_("流量"), "stock": N_("存量"), "rate": N_("比率"), "count": N_("计数")}
+NO_HISTORY = N_("无往年数据")  # the words that say a projection fell back on the share of time or a default
+USED_PROJECTION, USED_HAND = N_("推算"), N_("手工预测")
 
 
 # --------------------------------------------------------------------------- series
@@ -149,27 +150,29 @@ def interval(centre: float, sd: float, floor: float | None, cover: float = COVER
 
 
 def method_words(measure: str, month: int, p: Projected, default_cv: float = DEFAULT_CV) -> str:
-    """How a projection was made, in words (Chinese); says every fallback and assumption."""
-    word = MEASURE_WORD[measure]
+    """How a projection was made, in words (in the language in use); says every fallback and assumption."""
+    word = translate(MEASURE_WORD[measure])
     n = int(p.used.sum())
     if month == 12:
-        return f"{word}：全年实绩"
+        return _("{measure}：全年实绩").format(measure=word)
+    none = translate(NO_HISTORY)
     if measure == "flow":
-        how = (f"{word}：往年{n}年1–{month}月累计占全年 {p.share:.1%}，年终 = 实绩 ÷ {p.share:.4g}" if p.history
-               else f"{word}：{NO_HISTORY}，按时间进度 {month}/12 推算（假设）")
+        how = (_("{measure}：往年{n}年1–{month}月累计占全年 {share:.1%}，年终 = 实绩 ÷ {share:.4g}") if p.history
+               else _("{measure}：{no_history}，按时间进度 {month}/12 推算（假设）"))
     elif measure == "count":
-        how = (f"{word}：往年{n}年{month}月后平均发生 {p.change:.3g} 次" if p.history
-               else f"{word}：{NO_HISTORY}，按1–{month}月发生频率推算其余月份 {p.change:.3g} 次（假设）")
+        how = (_("{measure}：往年{n}年{month}月后平均发生 {change:.3g} 次") if p.history
+               else _("{measure}：{no_history}，按1–{month}月发生频率推算其余月份 {change:.3g} 次（假设）"))
     else:
-        how = (f"{word}：往年{n}年{month}月至年末平均变化 {p.change:+.4g}" if p.history
-               else f"{word}：{NO_HISTORY}，{month}月水平延续至年末（假设）")
+        how = (_("{measure}：往年{n}年{month}月至年末平均变化 {change:+.4g}") if p.history
+               else _("{measure}：{no_history}，{month}月水平延续至年末（假设）"))
     if p.spread_history:
-        spread = f"离差取往年同月推算误差（{n}年，留一法）"
+        spread = _("离差取往年同月推算误差（{n}年，留一法）")
     elif measure == "count":
-        spread = "离差按泊松分布取 √λ（假设）"
+        spread = _("离差按泊松分布取 √λ（假设）")
     else:
-        spread = f"离差取默认值 {default_cv:.0%}×剩余月份比例（假设）"
-    return f"{how}；{spread}"
+        spread = _("离差取默认值 {cv:.0%}×剩余月份比例（假设）")
+    fields = dict(measure=word, n=n, month=month, share=p.share, change=p.change, no_history=none, cv=default_cv)
+    return _("{how}；{spread}").format(how=how.format(**fields), spread=spread.format(**fields))
 
 
 @dataclass(frozen=True)
@@ -183,10 +186,15 @@ class YearEnd:
     actual: float
     years: tuple[int, ...]
     projected: Projected
-    method: str
     assumed: bool
     source: str | None
     hand: bool
+    default_cv: float = DEFAULT_CV
+
+    @property
+    def method(self) -> str:
+        """How the projection was made, in words (:func:`method_words`, in the language in use)."""
+        return method_words(self.measure, self.month, self.projected, self.default_cv)
 
     @property
     def centre(self) -> float:
@@ -223,8 +231,8 @@ def year_ends(spec: ScenarioFile, actuals, forecasts=(), default_cv: float = DEF
         rows = [r for r in rows_of[(county, ind)] if r.year == year and r.month <= m or (r.year in years and r.month in (m, 12))]
         latest = max((r for r in rows_of[(county, ind)] if r.year == year), key=lambda r: r.month)
         assumed = any(r.assumption for r in rows) or (m < 12 and not (p.history and p.spread_history))
-        out.append(YearEnd(county, ind, measure[ind], m, months[m], years, p, method_words(measure[ind], m, p, default_cv),
-                           assumed, latest.source, (county, ind) in hand))
+        out.append(YearEnd(county, ind, measure[ind], m, months[m], years, p, assumed, latest.source, (county, ind) in hand,
+                           default_cv))
     return tuple(out)
 
 
@@ -232,7 +240,8 @@ def forecast_rows(ends) -> tuple[ForecastRow, ...]:
     """The forecast rows the Monte Carlo consumes: normal (F, sd), truncated at the floor."""
     return tuple(ForecastRow(county=e.county, indicator=e.indicator, dist="normal", mean=e.centre, sd=e.sd,
                              min=e.projected.floor, actual=e.actual, source=e.source, assumption=e.assumed,
-                             note=f"按1–{e.month}月实绩推算年终值：{e.method}") for e in ends)
+                             note=_("按1–{month}月实绩推算年终值：{method}").format(month=e.month, method=e.method))
+                 for e in ends)
 
 
 # --------------------------------------------------------------------------- tables
@@ -240,24 +249,22 @@ def forecast_rows(ends) -> tuple[ForecastRow, ...]:
 
 def tracking_table(scn, county: str | None = None) -> pd.DataFrame:
     """Every projection of ``county`` (default: all counties), with its 80 % interval and whether
-    it is used or overridden by a hand forecast (Chinese headers)."""
+    it is used or overridden by a hand forecast (headers and words in the language in use)."""
     rows = []
     for e in scn.year_ends:
         if county is not None and e.county != county:
             continue
         lo, hi = interval(e.centre, e.sd, e.projected.floor)
         hand = scn.forecast(e.county, e.indicator) if e.hand else None
-        rows.append({
-            "县市区": e.county, "指标": e.indicator, "类型": MEASURE_WORD[e.measure], "月份": e.month, "实绩": e.actual,
-            "往年数": len(e.years), "季节进度": e.projected.share, "推算年终值": e.centre, "标准差": e.sd,
-            "80%区间下限": lo, "80%区间上限": hi, "采用": USED_HAND if e.hand else USED_PROJECTION,
-            "手工预测值": hand.centre if hand is not None else np.nan, "假设": e.assumed, "方法": e.method,
-        })
-    return pd.DataFrame(rows, columns=["县市区", "指标", "类型", "月份", "实绩", "往年数", "季节进度", "推算年终值", "标准差",
-                                       "80%区间下限", "80%区间上限", "采用", "手工预测值", "假设", "方法"])
+        rows.append((e.county, e.indicator, translate(MEASURE_WORD[e.measure]), e.month, e.actual, len(e.years),
+                     e.projected.share, e.centre, e.sd, lo, hi, translate(USED_HAND if e.hand else USED_PROJECTION),
+                     hand.centre if hand is not None else np.nan, e.assumed, e.method))
+    return pd.DataFrame(rows, columns=[_("县市区"), _("指标"), _("类型"), _("月份"), _("实绩"), _("往年数"), _("季节进度"),
+                                       _("推算年终值"), _("标准差"), _("80%区间下限"), _("80%区间上限"), _("采用"),
+                                       _("手工预测值"), _("假设"), _("方法")])
 
 
-BEHIND, BEHIND_TIME, BEHIND_SEASON, ON_TRACK = "落后", "落后于时间进度", "落后于季节进度", "正常"
+BEHIND, BEHIND_TIME, BEHIND_SEASON, ON_TRACK = N_("落后"), N_("落后于时间进度"), N_("落后于季节进度"), N_("正常")
 
 
 def progress_table(scn, county: str | None = None) -> pd.DataFrame:
@@ -294,6 +301,7 @@ def progress_table(scn, county: str | None = None) -> pd.DataFrame:
             change = e.projected.change if np.isfinite(e.projected.change) else 0.0
             seasonal = (basic - change) / basic if ok else np.nan
             verdict = BEHIND if ok and s * (e.actual + change - basic) < 0 else ON_TRACK
-        rows.append({"指标": e.indicator, "类型": MEASURE_WORD[e.measure], "月份": e.month, "实绩": e.actual, "基本任务": basic,
-                     "时间进度": time, "季节进度": seasonal, "完成进度": done, "进度": verdict if ok else ""})
-    return pd.DataFrame(rows, columns=["指标", "类型", "月份", "实绩", "基本任务", "时间进度", "季节进度", "完成进度", "进度"])
+        rows.append((e.indicator, translate(MEASURE_WORD[e.measure]), e.month, e.actual, basic, time, seasonal, done,
+                     translate(verdict) if ok else ""))
+    return pd.DataFrame(rows, columns=[_("指标"), _("类型"), _("月份"), _("实绩"), _("基本任务"), _("时间进度"), _("季节进度"),
+                                       _("完成进度"), _("进度")])

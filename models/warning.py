@@ -44,16 +44,17 @@ import pandas as pd
 
 from .breakpoints import targets, value_targets
 from .history import LOST_STREAK, past_indicators
+from .i18n import N_, _, listing, translate
 from .options import curve_cost
-from .projection import apply_push, draw_from_table, forecast_table, plan_run
+from .projection import apply_push, draw_from_table, forecast_table, no_assessment, plan_run
 from .scorecard import BASIC_ONLY_MARGIN
 from .scoring import compile_scenario, score_all
 from .tracking import USED_HAND, USED_PROJECTION, progress_table
 
-RED, YELLOW, GREEN = "红", "黄", "绿"
+RED, YELLOW, GREEN = N_("红"), N_("黄"), N_("绿")  # msgids: the tables show them through _()
 LEVELS = (RED, YELLOW, GREEN)  # worst first
-LEVEL_COLUMN = "预警"
-NOBODY = "（未指定）"
+LEVEL_COLUMN = N_("预警")
+NOBODY = N_("（未指定）")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Thresholds:
         for k in ("red", "yellow", "secure"):
             v = getattr(self, k)
             if not 0 < v <= 1:
-                raise ValueError(f"threshold {k} must lie in (0, 1], got {v}")
+                raise ValueError(_("threshold {name} must lie in (0, 1], got {value}").format(name=k, value=v))
 
 
 # --------------------------------------------------------------------------- per indicator
@@ -124,20 +125,21 @@ def push_for(good: np.ndarray, target: float, prob: float) -> float:
 
 
 def colour(p_basic: float, p_more: float, t: Thresholds) -> str:
+    """The warning's level: :data:`RED`, :data:`YELLOW` or :data:`GREEN` (msgids; shown through ``_``)."""
     if p_basic < t.red:
         return RED
     return YELLOW if p_more < t.yellow else GREEN
 
 
 def _words(level: str, p_basic: float, p_full: float, deduction: bool) -> str:
-    """The colour in words for the lists (Chinese)."""
+    """The colour in words for the lists (in the language in use)."""
     if deduction:
-        return f"不扣分概率 {p_basic:.0%}"
+        return _("不扣分概率 {p:.0%}").format(p=p_basic)
     if level == RED:
-        return f"基本分难保（达基本概率 {p_basic:.0%}）"
+        return _("基本分难保（达基本概率 {p:.0%}）").format(p=p_basic)
     if level == YELLOW:
-        return f"只能拿基本分（达基本概率 {p_basic:.0%}）"
-    return "有望满分" if p_full >= 0.5 else "稳拿基本分以上"
+        return _("只能拿基本分（达基本概率 {p:.0%}）").format(p=p_basic)
+    return _("有望满分") if p_full >= 0.5 else _("稳拿基本分以上")
 
 
 # --------------------------------------------------------------------------- the Monte Carlo
@@ -207,18 +209,20 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
     S = sim.draws if draws is None else int(draws)
     seed = sim.seed if seed is None else int(seed)
     if S < 1:
-        raise ValueError(f"draws must be at least 1 (got {S})")
+        raise ValueError(_("draws must be at least 1 (got {draws})").format(draws=S))
     cs = compile_scenario(scn)
     names = [a.name for a in cs.assessments]
     if assessment is not None and assessment not in names:
-        raise ValueError(f"no assessment '{assessment}': one of {', '.join(names)}")
+        raise ValueError(no_assessment(assessment, names))
     hd = home_draws(scn, S, seed, chunk, cs, progress, push)
     unit = scn.spec.effort.unit
     curves: dict[str, list] = {}
     for e in scn.effort_rows:
         curves.setdefault(e.indicator, []).append(e)
-    past = past_indicators(scn).set_index("指标")
-    prog = progress_table(scn).set_index("指标")
+    ind_col, time_col, done_col, progress_col = _("指标"), _("时间进度"), _("完成进度"), _("进度")
+    last_points, last_lost, streak_col = _("去年得分 [分]"), _("去年失分 [分]"), _("连续失分年数")
+    past = past_indicators(scn).set_index(ind_col)
+    prog = progress_table(scn).set_index(ind_col)
     ends = {e.indicator: e for e in scn.year_ends if e.county == scn.home}
     rows = []
     for ca in cs.assessments:
@@ -245,30 +249,27 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
                 eff_b, eff_f = (_effort(curves.get(ind.name), q, done) for q in (push_b, push_f))
             words = _words(level, pb, pf, deduction)
             if np.isfinite(push_b) and push_b > 0 and not np.isfinite(eff_b):
-                words += "；达基本所需推进超出可推进范围" if ind.name in curves else "；无工作量曲线"
-            streak = int(past.loc[ind.name, "连续失分年数"])
+                words += _("；达基本所需推进超出可推进范围") if ind.name in curves else _("；无工作量曲线")
+            streak = int(past.loc[ind.name, streak_col])
             if streak >= LOST_STREAK:
-                words += f"；年年扣分（连续{streak}年）"
+                words += _("；年年扣分（连续{n}年）").format(n=streak)
             e = ends.get(ind.name)
             g = prog.loc[ind.name] if ind.name in prog.index else None
             fc = scn.forecast(scn.home, ind.name)
-            rows.append({
-                "考核": ca.name, "指标": ind.name, "单位": ind.unit, "责任领导": ind.leader or NOBODY,
-                "牵头单位": ind.department or NOBODY, "基本任务": basic, "满分": full, "分值 [分]": ind.points,
-                "实绩": np.nan if e is None else e.actual, "月份": np.nan if e is None else e.month,
-                "时间进度": np.nan if g is None else g["时间进度"], "完成进度": np.nan if g is None else g["完成进度"],
-                "进度": "" if g is None else g["进度"],
-                "年终预测": np.nan if fc is None else fc.centre,
-                "预测来源": "" if e is None else (USED_HAND if e.hand else USED_PROJECTION),
-                "80%区间下限": float(np.quantile(x, 0.1)), "80%区间上限": float(np.quantile(x, 0.9)),
-                "达基本概率": pb, "超基本分概率": pm, "达满分概率": pf, LEVEL_COLUMN: level, "说明": words,
-                "期望得分 [分]": float(p.mean()), "期望失分 [分]": float(full_points - p.mean()),
-                "达基本所需推进": push_b, f"达基本工作量 [{unit}]": eff_b,
-                "达满分所需推进": push_f, f"达满分工作量 [{unit}]": eff_f,
-                "去年得分 [分]": past.loc[ind.name, "去年得分 [分]"], "去年失分 [分]": past.loc[ind.name, "去年失分 [分]"],
-                "连续失分年数": streak,
-            })
-    ind_df = pd.DataFrame(rows)
+            rows.append((
+                ca.name, ind.name, ind.unit, ind.leader or translate(NOBODY), ind.department or translate(NOBODY), basic, full, ind.points,
+                np.nan if e is None else e.actual, np.nan if e is None else e.month,
+                np.nan if g is None else g[time_col], np.nan if g is None else g[done_col], "" if g is None else g[progress_col],
+                np.nan if fc is None else fc.centre, "" if e is None else translate(USED_HAND if e.hand else USED_PROJECTION),
+                float(np.quantile(x, 0.1)), float(np.quantile(x, 0.9)), pb, pm, pf, translate(level), words,
+                float(p.mean()), float(full_points - p.mean()), push_b, eff_b, push_f, eff_f,
+                past.loc[ind.name, last_points], past.loc[ind.name, last_lost], streak))
+    columns = [_("考核"), ind_col, _("单位"), _("责任领导"), _("牵头单位"), _("基本任务"), _("满分"), _("分值 [分]"), _("实绩"),
+               _("月份"), time_col, done_col, progress_col, _("年终预测"), _("预测来源"), _("80%区间下限"), _("80%区间上限"),
+               _("达基本概率"), _("超基本分概率"), _("达满分概率"), translate(LEVEL_COLUMN), _("说明"), _("期望得分 [分]"),
+               _("期望失分 [分]"), _("达基本所需推进"), _("达基本工作量 [{unit}]").format(unit=unit), _("达满分所需推进"),
+               _("达满分工作量 [{unit}]").format(unit=unit), last_points, last_lost, streak_col]
+    ind_df = pd.DataFrame(rows, columns=columns)
     return Warnings(ind_df, department_list(ind_df, scn.spec.effort.departments, unit),
                     _summary(ind_df, cs, hd), thresholds, S, seed)
 
@@ -291,31 +292,35 @@ def department_list(ind: pd.DataFrame, budgets: dict[str, float], unit: str) -> 
     indicators with red and yellow warnings and those losing points year after year, the effort
     to secure the basic targets within reach, those beyond reach of any push on their cost curve
     (candidates for the October–November target adjustment), and its budget; the most pressing
-    first."""
+    first. ``ind``: the indicator list of :func:`warn`, in the language in use."""
     rows = []
-    for dept, g in ind.groupby("牵头单位", sort=False):
-        counts = {lv: int((g[LEVEL_COLUMN] == lv).sum()) for lv in LEVELS}
+    dept_col, level_col, names, effort = _("牵头单位"), translate(LEVEL_COLUMN), _("指标"), _("达基本工作量 [{unit}]").format(unit=unit)
+    red, yellow = translate(RED), translate(YELLOW)
+    for dept, g in ind.groupby(dept_col, sort=False):
+        counts = {translate(lv): int((g[level_col] == translate(lv)).sum()) for lv in LEVELS}
         rows.append({
-            "牵头单位": dept, "责任领导": "、".join(dict.fromkeys(g["责任领导"])), "指标数": len(g), **counts,
-            LEVEL_COLUMN: next(lv for lv in LEVELS if counts[lv]),
-            "分值合计 [分]": float(g["分值 [分]"].sum()), "期望失分合计 [分]": float(g["期望失分 [分]"].sum()),
-            "红色预警指标": "、".join(g.loc[g[LEVEL_COLUMN] == RED, "指标"]),
-            "黄色预警指标": "、".join(g.loc[g[LEVEL_COLUMN] == YELLOW, "指标"]),
-            "年年扣分指标": "、".join(g.loc[g["连续失分年数"] >= LOST_STREAK, "指标"]),
-            f"达基本工作量合计 [{unit}]": float(np.nansum(g[f"达基本工作量 [{unit}]"])),
-            "推进难达基本指标": "、".join(g.loc[(g["达基本所需推进"] > 0) & g[f"达基本工作量 [{unit}]"].isna(), "指标"]),
-            f"部门预算 [{unit}]": budgets.get(dept, np.nan),
+            dept_col: dept, _("责任领导"): listing(dict.fromkeys(g[_("责任领导")])), _("指标数"): len(g), **counts,
+            level_col: next(translate(lv) for lv in LEVELS if counts[translate(lv)]),
+            _("分值合计 [分]"): float(g[_("分值 [分]")].sum()), _("期望失分合计 [分]"): float(g[_("期望失分 [分]")].sum()),
+            _("红色预警指标"): listing(g.loc[g[level_col] == red, names]),
+            _("黄色预警指标"): listing(g.loc[g[level_col] == yellow, names]),
+            _("年年扣分指标"): listing(g.loc[g[_("连续失分年数")] >= LOST_STREAK, names]),
+            _("达基本工作量合计 [{unit}]").format(unit=unit): float(np.nansum(g[effort])),
+            _("推进难达基本指标"): listing(g.loc[(g[_("达基本所需推进")] > 0) & g[effort].isna(), names]),
+            _("部门预算 [{unit}]").format(unit=unit): budgets.get(dept, np.nan),
         })
     df = pd.DataFrame(rows)
-    return df.sort_values([RED, YELLOW, "期望失分合计 [分]"], ascending=False, kind="stable").reset_index(drop=True)
+    return df.sort_values([red, yellow, _("期望失分合计 [分]")], ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _summary(ind: pd.DataFrame, cs, hd: HomeDraws) -> pd.DataFrame:
     rows = []
+    assessment, level_col = _("考核"), translate(LEVEL_COLUMN)
     for ca in cs.assessments:
-        g = ind[ind["考核"] == ca.name]
+        g = ind[ind[assessment] == ca.name]
         if g.empty:
             continue
-        rows.append({"考核": ca.name, **{lv: int((g[LEVEL_COLUMN] == lv).sum()) for lv in LEVELS},
-                     "期望总分 [分]": float(hd.totals[ca.name].mean()), "第1名概率": float((hd.ranks[ca.name] == 1).mean())})
+        rows.append({assessment: ca.name, **{translate(lv): int((g[level_col] == translate(lv)).sum()) for lv in LEVELS},
+                     _("期望总分 [分]"): float(hd.totals[ca.name].mean()),
+                     _("第1名概率"): float((hd.ranks[ca.name] == 1).mean())})
     return pd.DataFrame(rows)
