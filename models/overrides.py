@@ -151,7 +151,7 @@ def _forecast_index(frows, sel: str) -> int:
     if "/" not in sel:
         raise _PathError(_("select a forecast as forecasts[county/indicator], not [{key}]").format(key=sel))
     county, indicator = (s.strip() for s in sel.split("/", 1))
-    for k, (_, r) in enumerate(frows):
+    for k, (_n, r) in enumerate(frows):
         if r.county == county and r.indicator == indicator:
             return k
     counties = sorted({r.county for _, r in frows})
@@ -163,7 +163,7 @@ def _forecast_index(frows, sel: str) -> int:
 
 
 def _effort_index(erows, sel: str) -> int:
-    name, _, seg = sel.partition("/")
+    name, _slash, seg = sel.partition("/")
     name, seg = name.strip(), (seg.strip() or "0")
     if not re.fullmatch(r"\d+", seg):
         raise _PathError(_("select an effort segment as effort_rows[indicator/k] with k = 0, 1, …, not [{key}]").format(
@@ -196,7 +196,7 @@ def apply_patch(data: dict, frows: list, erows: list, path: str, value) -> tuple
         field = parts[1][0]
         if head == "forecasts":
             counties, inds = _known_names(data)
-            c, _, i = sels[0].partition("/")
+            c, _slash, i = sels[0].partition("/")
             if c.strip() not in counties:
                 raise _PathError(_("unknown county '{county}': one of {choices}").format(
                     county=c.strip(), choices=listing(sorted(counties))))

@@ -72,7 +72,7 @@ def _check_value_of(x: _Ctx, ftab: Table, etab: Table) -> None:
     """value_of names a known indicator that takes its own value; a derived indicator has no
     forecast and no cost curve of its own."""
     derived = set()
-    for name, (ai, ii, ind, _) in x.inds.items():
+    for name, (ai, ii, ind, _aname) in x.inds.items():
         src = ind.get("value_of")
         if not isinstance(src, str):
             continue
@@ -229,7 +229,7 @@ def _check_surveys(x: _Ctx, ftab: Table, stab: Table) -> None:
     if not x.counties_ok:
         return
     for name in sorted(counted):
-        ai, ii, _, aname = x.inds[name]
+        ai, ii, _ind, aname = x.inds[name]
         channels = list(_d(x.rule(name).get("channels"))) or [""]
         missing = [f"{c}{'/' + ch if ch else ''}" for c in x.counties if x.scored_by_values(c, aname)
                    for ch in channels if total.get((c, name, ch), 0) <= 0]

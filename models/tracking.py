@@ -286,7 +286,7 @@ def progress_table(scn, county: str | None = None) -> pd.DataFrame:
         if e.county != county:
             continue
         ind = scn.indicator(e.indicator)
-        basic, _ = value_targets(ind, cs.own_of(ind.name, c))  # the county's own basic target, in values
+        basic = value_targets(ind, cs.own_of(ind.name, c))[0]  # the county's own basic target, in values
         s = 1.0 if ind.direction == "higher" else -1.0
         time = e.month / 12
         ok = np.isfinite(basic) and basic != 0

@@ -16,8 +16,10 @@ def _chinese_by_default(monkeypatch):
 
 
 @pytest.fixture
-def english():
-    """Run a test in English (messages and labels), as `--lang en` or KAOPING_LANG=en would."""
+def english(monkeypatch):
+    """Run a test in English (messages and labels), as `--lang en` or KAOPING_LANG=en would; the
+    processes it starts inherit KAOPING_LANG=en."""
+    monkeypatch.setenv("KAOPING_LANG", "en")
     set_language("en")
     yield
     set_language(None)

@@ -108,7 +108,7 @@ def test_adjustment_that_breaks_the_rule_is_reported_not_raised():
     scn = jump()
     st_ = study(scn, Request(assessment="main"), push_vector(scn, {}), n_draws=50)
     adv = adjust.advise(st_, {"x": adjust.Adjustment(share=0.1)}, which="full", resolve=0)
-    assert "不可行" in adv.table.iloc[0]["调整"] and "must be below full" in adv.table.iloc[0]["调整"]
+    assert "不可行" in adv.table.iloc[0]["调整"] and "必须低于满分目标" in adv.table.iloc[0]["调整"]
     with pytest.raises(Exception, match="does not ease"):
         adjust.advise(st_, {"x": adjust.Adjustment(value=4.8)}, resolve=0)
 

@@ -113,9 +113,9 @@ def test_named_sets_in_the_scenario(scen):
     with pytest.raises(ScenarioError) as err:
         build_scenario(data, f, EFFORT)
     text = str(err.value)
-    assert "unknown indicator 'exprots': did you mean 'exports'?" in text
-    assert "no indicator is led by 'nobody'" in text
-    assert "exactly one of 'push' or 'level'" in text
+    assert "未知的指标 'exprots'：是否要写 'exports'？" in text
+    assert "没有由 'nobody' 牵头的指标" in text
+    assert "'push' 和 'level' 必须且只能填一个" in text
 
 
 def test_sanmen_sets(capsys):

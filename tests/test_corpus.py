@@ -5,7 +5,8 @@ For each case: the exit code (2, or 3 for an infeasible request); stderr names t
 argument), the place (line, row, cell, field) and what to do (the case's fragments, and a word of
 advice); no traceback; the case's folder (its input, and where a run would go) and every existing
 run folder byte-identical afterwards: nothing written, nothing lost. Cases run in-process (a few
-hundred in seconds); a handful run again as real processes.
+hundred in seconds); a handful run again as real processes. The messages are pinned in English
+(the ``english`` fixture): the corpus is about where and what, whatever the language.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def test_the_corpus_is_large_and_covers_every_family():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_a_broken_input_is_refused_cleanly(case, world, tmp_path, capsys, monkeypatch):
+def test_a_broken_input_is_refused_cleanly(case, world, tmp_path, capsys, monkeypatch, english):
     argv = case.make(tmp_path, world)
     monkeypatch.chdir(tmp_path)  # --save and relative paths land in the case's folder
     before = tree(tmp_path), tree(world["base"])
@@ -79,7 +80,7 @@ def test_an_input_once_misread_gives_the_right_number(number, world, tmp_path):
     assert got == (pytest.approx(number.expected, abs=1e-9) if isinstance(number.expected, float) else number.expected)
 
 
-def test_a_handful_of_cases_as_real_processes(world, tmp_path):
+def test_a_handful_of_cases_as_real_processes(world, tmp_path, english):
     """The same answers from ``python -m kaoping``: exit code, message, no traceback (run side by side)."""
     chosen = [c for c in CASES if c.id in ("yaml-alias-bomb", "cli-optimize--time-limit=-5", "run-seed-edited")]
     assert len(chosen) == 3

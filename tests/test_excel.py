@@ -146,7 +146,7 @@ def test_bad_words_and_rule_problems_point_at_cells(tmp_path):
     def only_rule(wb):
         wb["指标"].cell(row=4, column=9, value=0.6)
     [msg] = problems_of(broken(tmp_path, only_rule))
-    assert msg == "broken.xlsx|sheet 指标 row 4 column I [基本任务]: basic (0.6) must be above full (0.7) for a lower-is-better indicator"
+    assert msg == "broken.xlsx|sheet 指标 row 4 column I [基本任务]: 逆向指标的基本任务（0.6）必须高于满分目标（0.7）"
 
 
 def test_a_forecast_problem_found_by_the_loader_maps_back_to_its_row(tmp_path):
@@ -154,7 +154,7 @@ def test_a_forecast_problem_found_by_the_loader_maps_back_to_its_row(tmp_path):
         wb["县市区数值"].cell(row=4, column=7).value = None  # 甲县 外贸自营出口: triangular without 最可能 (column G)
     [msg] = problems_of(broken(tmp_path, edit))
     assert msg.startswith("broken.xlsx|sheet 县市区数值 row 4")
-    assert "needs low, likely and high" in msg
+    assert "需要 low、likely 和 high" in msg
 
 
 def test_results_workbook_has_chinese_headers_frozen_row_and_widths(tmp_path):

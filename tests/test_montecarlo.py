@@ -117,7 +117,7 @@ def test_push_is_common_random_numbers(district):
     np.testing.assert_array_equal(a.totals[:, rivals], b.totals[:, rivals])
 
 
-def test_a_map_must_keep_the_order(district):
+def test_a_map_must_keep_the_order(district, english):
     cs = compile_scenario(district)
     ft = forecast_table(district, cs)
     job = montecarlo.Job(ft, cs, 3 * ft.block, 1, 0)
@@ -156,7 +156,7 @@ def test_chunk_is_whole_blocks_within_the_budget(draws, block, per, budget, work
         assert chunk * cells * 8 <= mem.CACHE_BYTES
 
 
-def test_a_run_that_cannot_fit_the_budget_is_refused_with_the_figure():
+def test_a_run_that_cannot_fit_the_budget_is_refused_with_the_figure(english):
     scn = load_scenario(SANMEN)
     with pytest.raises(ValueError, match=r"10000000 draws .* need about .* more than the memory budget of 400.0 MiB"):
         plan_run(scn, 10**7, memory="400MiB", keep=True)

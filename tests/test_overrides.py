@@ -136,7 +136,7 @@ def test_later_override_wins_and_both_apply():
     ("assessments[main].indicators[exports", "cannot read path"),
     ("scenario.home.x", "is not a mapping"),
 ])
-def test_bad_patch_is_a_problem_on_the_override_never_a_keyerror(path, words):
+def test_bad_patch_is_a_problem_on_the_override_never_a_keyerror(path, words, english):
     value = -1 if path.endswith(".sd") else 1
     with pytest.raises(ScenarioError) as exc:
         build({"bad": {"set": [{"path": path, "value": value}]}}, ["bad"])
@@ -151,7 +151,7 @@ def test_declared_but_broken_override_fails_validation_even_unapplied():
     assert [p.field for p in exc.value.problems] == ["overrides[bad]"]
 
 
-def test_unknown_override_name_is_reported():
+def test_unknown_override_name_is_reported(english):
     with pytest.raises(ScenarioError) as exc:
         build({"a": {"set": []}}, ["nope"])
     (p,) = exc.value.problems
@@ -171,14 +171,14 @@ def test_property_only_the_patched_leaves_move(budget, basic):
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_unknown_override_exits_2_with_the_place(capsys):
+def test_cli_unknown_override_exits_2_with_the_place(capsys, english):
     rc = main(["validate", str(DISTRICT), "--overrides", "budget-cut,no-such"])
     err = capsys.readouterr().err
     assert rc == 2
     assert "scenario.yaml [overrides[no-such]]: unknown override 'no-such'" in err
 
 
-def test_cli_unknown_county_in_a_declared_override_exits_2(tmp_path, capsys):
+def test_cli_unknown_county_in_a_declared_override_exits_2(tmp_path, capsys, english):
     data, f, _ = tiny_data({"surge": {"set": [{"path": "counties[仙居].totals[main].mean", "value": 80}]}})
     (tmp_path / "scenario.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     (tmp_path / "forecasts.csv").write_text(f, encoding="utf-8")

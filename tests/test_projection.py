@@ -215,7 +215,7 @@ def test_override_of_one_forecast_leaves_other_numbers_unchanged():
 # --------------------------------------------------------------------------- push
 
 
-def test_apply_push_moves_home_in_the_good_direction_only():
+def test_apply_push_moves_home_in_the_good_direction_only(english):
     scn = scenario(ALL)
     cs = compile_scenario(scn)
     v = draw(scn, 10, 1).values
@@ -244,7 +244,7 @@ def test_far_bound_takes_the_fast_path_with_the_same_numbers():
     assert abs(near.mean() - mu) <= 4 * 2 / math.sqrt(20_000)
 
 
-def test_impossible_truncation_is_a_clear_error():
+def test_impossible_truncation_is_a_clear_error(english):
     """Triangular (1, 2, 3) truncated to [4, ∞) leaves nothing: refused when the scenario is read
     (its likely value 2 lies outside [min, max]), the row named."""
     f = ("county,indicator,dist,mean,sd,low,likely,high,min,max\nH,x,triangular,,,1,2,3,4,\nH,y,normal,1,1,,,,,\n"

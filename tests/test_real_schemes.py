@@ -378,7 +378,7 @@ def test_points_lost_is_what_the_item_could_still_give():
     (None, None, {"value_of": "不存在"}, ("scenario.yaml", "", "value_of", "unknown indicator")),
     (None, None, {"scored": {"of": "growth"}}, ("scenario.yaml", "", "name", "needs each county's own base")),
 ])
-def test_bad_own_tables_are_located(targets, surveys, data_change, expect):
+def test_bad_own_tables_are_located(targets, surveys, data_change, expect, english):
     data = scheme([ind("亩均税收", {"kind": "threshold", "basic": 7.56, "full": 9.08})])
     if data_change:
         data = copy.deepcopy(data)

@@ -84,7 +84,7 @@ def test_cross_checks_grow_linearly_with_the_indicators():
     assert ratio < 8, ratio
 
 
-def test_an_alias_bomb_is_refused_at_once(tmp_path):
+def test_an_alias_bomb_is_refused_at_once(tmp_path, english):
     """Ten levels of ten aliases each (10¹⁰ values once expanded): refused before it is built."""
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 10) + "]" for k in range(1, 11)]

@@ -164,7 +164,7 @@ def test_cli_json_matches_the_api(capsys):
     assert {(r["县市区"], r["对手"]) for r in b} == {(x, y) for x in "ABC" for y in "ABC" if x != y}
 
 
-def test_cli_bad_input_exits_2(capsys):
+def test_cli_bad_input_exits_2(capsys, english):
     assert main(["simulate", str(TINY), "--draws", "0"]) == 2
     assert main(["simulate", "/no/such/scenario"]) == 2
     assert "no such scenario folder" in capsys.readouterr().err

@@ -84,7 +84,7 @@ def test_it_scores(medium):
     assert (p.grade_probs.groupby("县市区")["概率"].sum() - 1).abs().max() < 1e-12
 
 
-def test_cli_writes_a_folder_that_loads_and_refuses_a_full_one(tmp_path, capsys):
+def test_cli_writes_a_folder_that_loads_and_refuses_a_full_one(tmp_path, capsys, english):
     out = tmp_path / "p"
     assert main(["synth", "--counties", "10", "--classes", "2", "--indicators", "16", "--seed", "3", "-o", str(out)]) == 0
     scn = load_scenario(out)

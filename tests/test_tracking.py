@@ -233,14 +233,14 @@ BAD = [
 
 
 @pytest.mark.parametrize("case,actuals,measures,file,where,field,message", BAD, ids=[b[0] for b in BAD])
-def test_bad_actuals_are_located(tmp_path, case, actuals, measures, file, where, field, message):
+def test_bad_actuals_are_located(tmp_path, case, actuals, measures, file, where, field, message, english):
     with pytest.raises(ScenarioError) as err:
         load_scenario(_tiny_with_actuals(tmp_path, actuals, measures=measures))
     hits = [p for p in err.value.problems if p.file == file and p.where == where and message in p.message]
     assert hits and hits[0].field == field, [str(p) for p in err.value.problems]
 
 
-def test_a_forecast_actual_that_disagrees_with_the_actuals_is_located(tmp_path):
+def test_a_forecast_actual_that_disagrees_with_the_actuals_is_located(tmp_path, english):
     d = _tiny_with_actuals(tmp_path)
     (d / "forecasts.csv").write_text("county,indicator,dist,mean,sd,actual\nA,energy,normal,0.82,0.02,0.84\n"
                                      "B,exports,normal,5.2,0.2,\nB,energy,normal,0.75,0.02,\n", encoding="utf-8")
@@ -250,7 +250,7 @@ def test_a_forecast_actual_that_disagrees_with_the_actuals_is_located(tmp_path):
     assert (p.file, p.where, p.field) == ("forecasts.csv", "row 2", "actual") and "disagrees with actuals.csv (0.83" in p.message
 
 
-def test_without_actuals_or_forecast_the_home_county_is_told_both_ways(tmp_path):
+def test_without_actuals_or_forecast_the_home_county_is_told_both_ways(tmp_path, english):
     d = _tiny_with_actuals(tmp_path, "county,indicator,year,month,value\n")
     with pytest.raises(ScenarioError) as err:
         load_scenario(d)

@@ -22,6 +22,9 @@ from hypothesis import strategies as st
 from kaoping.cli import main
 from models.scenario import Problem, ScenarioError, load_scenario
 
+# the messages are pinned in English here (tests/test_i18n_models.py pins the Chinese of a sample)
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ROOT / "tests" / "broken"
 TINY = ROOT / "tests" / "data" / "tiny"
