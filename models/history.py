@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .i18n import _
+from .i18n import MISSING, _
 
 LOST_STREAK = 2  # lost points in this many years running or more: 年年扣分
 
@@ -63,5 +63,5 @@ def rank_history(scn, current: dict[tuple[str, str], tuple[int, str]] | None = N
     change = _("名次变化")
     df[change] = 0.0 - df.groupby([county, assessment])[rank].diff()
     df[score] = df[score].astype(float)
-    df[grade] = df[grade].fillna("")
+    df[grade] = df[grade].fillna(MISSING)
     return df[[county, assessment, yr, score, rank, change, grade]]

@@ -26,6 +26,7 @@ DEFAULT = "zh"
 _chosen: list[str | None] = [None]  # set_language's choice; None: the environment decides
 _cache: dict[tuple, gettext.NullTranslations] = {}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+MISSING = "—"  # a word missing from a table (no grade recorded, no progress to tell), in every language
 
 
 def language() -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .breakpoints import Own, next_breakpoint, rule_own
 from .history import past_indicators, rank_history
-from .i18n import N_, _, translate
+from .i18n import MISSING, N_, _, translate
 from .scenario import Scenario
 from .schema import (
     NONE,
@@ -152,7 +152,7 @@ def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v
         basic, full = (own.basic, own.full) if isinstance(ind.rule, Threshold) else (own.target, own.target)
         nb = next_breakpoint(ind, val, own)
         rows.append((ind.name, ind.unit, _("正向") if ind.direction == "higher" else _("逆向"), ind.block,
-                     ind.department or "", val, basic, full, ind.points, pts, over, max(ceiling(ind) - pts - over, 0.0),
+                     ind.department or MISSING, val, basic, full, ind.points, pts, over, max(ceiling(ind) - pts - over, 0.0),
                      np.nan if nb is None else nb, np.nan if nb is None else abs(nb - val),
                      translate(status_of(ind, measured[h, k], pts, own)), measured[h, k]))
     return pd.DataFrame(rows, columns=[_("指标"), _("单位"), _("方向"), _("板块"), _("牵头单位"), _("预测值"), _("基本任务"),

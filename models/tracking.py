@@ -39,7 +39,7 @@ import pandas as pd
 from scipy import stats
 
 from .breakpoints import value_targets
-from .i18n import N_, _, translate
+from .i18n import MISSING, N_, _, translate
 from .schema import ActualRow, ForecastRow, ScenarioFile
 from .scoring import compile_scenario
 
@@ -302,6 +302,6 @@ def progress_table(scn, county: str | None = None) -> pd.DataFrame:
             seasonal = (basic - change) / basic if ok else np.nan
             verdict = BEHIND if ok and s * (e.actual + change - basic) < 0 else ON_TRACK
         rows.append((e.indicator, translate(MEASURE_WORD[e.measure]), e.month, e.actual, basic, time, seasonal, done,
-                     translate(verdict) if ok else ""))
+                     translate(verdict) if ok else MISSING))
     return pd.DataFrame(rows, columns=[_("指标"), _("类型"), _("月份"), _("实绩"), _("基本任务"), _("时间进度"), _("季节进度"),
                                        _("完成进度"), _("进度")])

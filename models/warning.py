@@ -44,7 +44,7 @@ import pandas as pd
 
 from .breakpoints import targets, value_targets
 from .history import LOST_STREAK, past_indicators
-from .i18n import N_, _, listing, translate
+from .i18n import MISSING, N_, _, listing, translate
 from .options import curve_cost
 from .projection import apply_push, draw_from_table, forecast_table, no_assessment, plan_run
 from .scorecard import BASIC_ONLY_MARGIN
@@ -259,8 +259,8 @@ def warn(scn, *, draws: int | None = None, seed: int | None = None, thresholds: 
             rows.append((
                 ca.name, ind.name, ind.unit, ind.leader or translate(NOBODY), ind.department or translate(NOBODY), basic, full, ind.points,
                 np.nan if e is None else e.actual, np.nan if e is None else e.month,
-                np.nan if g is None else g[time_col], np.nan if g is None else g[done_col], "" if g is None else g[progress_col],
-                np.nan if fc is None else fc.centre, "" if e is None else translate(USED_HAND if e.hand else USED_PROJECTION),
+                np.nan if g is None else g[time_col], np.nan if g is None else g[done_col], MISSING if g is None else g[progress_col],
+                np.nan if fc is None else fc.centre, MISSING if e is None else translate(USED_HAND if e.hand else USED_PROJECTION),
                 float(np.quantile(x, 0.1)), float(np.quantile(x, 0.9)), pb, pm, pf, translate(level), words,
                 float(p.mean()), float(full_points - p.mean()), push_b, eff_b, push_f, eff_f,
                 past.loc[ind.name, last_points], past.loc[ind.name, last_lost], streak))
