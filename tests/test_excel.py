@@ -405,7 +405,7 @@ def test_surveys_and_own_targets_round_trip(tmp_path):
     same(load_scenario(tmp_path / "back"), scn)
 
 
-def test_a_bad_target_or_count_is_named_by_its_cell(tmp_path):
+def test_a_bad_target_or_count_is_named_by_its_cell(tmp_path, english):
     """The loader's problems in targets.csv and surveys.csv map back to the sheets' rows and columns."""
     export_scenario_workbook(surveyed(), tmp_path / "a.xlsx")
 
