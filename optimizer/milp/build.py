@@ -10,6 +10,7 @@ from models.options import AssessmentTables, OptionTables
 from ..errors import BadInput, Infeasible
 from ..request import OBJECTIVES, Request
 from .conditions import ConditionBuilder
+from .levers import DEFAULT_LEVERS, conflict_rows
 from .model import Model
 
 
@@ -35,11 +36,12 @@ class Builder(ConditionBuilder):
                 self.p.cost[c] += weight
 
 
-def build(tables: OptionTables, req: Request) -> Model:
-    """The MILP for ``req`` over the option tables (see the module docstring)."""
+def build(tables: OptionTables, req: Request, levers=DEFAULT_LEVERS) -> Model:
+    """The MILP for ``req`` over the option tables (see the module docstring); ``levers``: the
+    optional strengthenings of :mod:`.levers` to use."""
     if req.objective not in OBJECTIVES:
         raise BadInput(f"unknown objective '{req.objective}': one of {', '.join(OBJECTIVES)}")
-    b = Builder(tables, req)
+    b = Builder(tables, req, levers)
     S = tables.n_draws
     try:
         t = tables.assessment(req.assessment)
@@ -53,6 +55,10 @@ def build(tables: OptionTables, req: Request) -> Model:
     if not 0 <= req.grade < G:
         raise BadInput(f"--grade must be a grade index between 0 and {G - 1} ({', '.join(t.ca.grade_names)})")
     b.budgets()
+    if "covers" in b.levers:
+        for xs, rhs in conflict_rows(b.L, req.budget, req.departments):
+            b.p.add_row(b.x_cols[xs], np.ones(len(xs)), hi=rhs)
+            b.counts["covers"] = b.counts.get("covers", 0) + 1
     o = req.objective
     if o == "score":
         H = b.total_form(t, t.ca.home)

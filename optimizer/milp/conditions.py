@@ -50,7 +50,7 @@ class ConditionBuilder(FormBuilder):
         extra = list(H.extra.get(s, [])) + [(col, -v) for col, v in R.extra.get(s, [])]
         lo, hi = self._diff_range(t, coef, const, H, R, s)
         self.counts["beat"] += 1
-        z = self.cond_ge(t, coef, const, extra, lo, hi, eps, f"nb[{t.ca.name},{s},{c}]")
+        z = self.cond_ge(t, coef, const, extra, lo, hi, eps, f"nb[{t.ca.name},{s},{c}]", share=True)
         self._cache[key] = z
         return z
 
@@ -87,7 +87,7 @@ class ConditionBuilder(FormBuilder):
                 vals = sorted((self._value(t, forms[c], s) for c in riv), reverse=True)
                 tau = vals[r - 1] + eps
                 out = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s], tau,
-                                   f"rank[{t.ca.name},{s},{r}]")
+                                   f"rank[{t.ca.name},{s},{r}]", share=True)
             elif len(riv) - (r - 1) == len(riv) and not any(("nb", t.ca.name, s, c) in self._cache for c in riv):
                 # every rival must be beaten: one binary, one strengthened row per rival
                 out = None
@@ -180,7 +180,7 @@ class ConditionBuilder(FormBuilder):
         if ca.grade_by == "score":
             H = self.total_form(t, ca.home)
             out = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s],
-                               ca.grade_criteria[j] - TIE_TOL, f"u[{ca.name},{s},{j}]")
+                               ca.grade_criteria[j] - TIE_TOL, f"u[{ca.name},{s},{j}]", share=True)
         else:
             if ca.grade_by == "rank":
                 r = int(ca.grade_criteria[j])
@@ -191,7 +191,7 @@ class ConditionBuilder(FormBuilder):
             if np.isfinite(ca.grade_min[j]) and out is not False:  # a quota with a minimum score: both must hold
                 H = self.total_form(t, ca.home)
                 sc = self.cond_ge(t, H.coef[s], H.const[s], H.extra.get(s, []), H.lo[s], H.hi[s],
-                                  ca.grade_min[j] - TIE_TOL, f"umin[{ca.name},{s},{j}]")
+                                  ca.grade_min[j] - TIE_TOL, f"umin[{ca.name},{s},{j}]", share=True)
                 out = self._and([out, sc], f"uq[{ca.name},{s},{j}]")
         self._cache[key] = out
         return out

@@ -15,6 +15,7 @@ from models.options import AssessmentTables, OptionTables
 from ..request import Request
 from ..solver import Problem
 from .gates import gate_block, gate_indicators
+from .levers import DEFAULT_LEVERS, Reach
 
 TOL = 1e-9
 
@@ -34,7 +35,10 @@ class FormBuilder:
     """The problem, its option variables (one chosen per pushable indicator), and the affine forms of
     every county's total over x, block and pool caps included."""
 
-    def __init__(self, tables: OptionTables, request: Request):
+    def __init__(self, tables: OptionTables, request: Request, levers=DEFAULT_LEVERS):
+        self.levers = frozenset(levers)
+        self._reach: dict = {}
+        self._shared: dict = {}
         self.T = tables
         self.L = tables.levels
         self.req = request
@@ -46,7 +50,8 @@ class FormBuilder:
         off = L.offsets
         for j in range(L.n):
             self.p.add_row(self.x_cols[off[j]:off[j + 1]], np.ones(off[j + 1] - off[j]), 1.0, 1.0)
-        self.counts = {"clip": 0, "beat": 0, "draw": 0, "grade": 0, "pattern_rows": 0, "decided_draws": 0}
+        self.counts = {"clip": 0, "beat": 0, "draw": 0, "grade": 0, "pattern_rows": 0, "decided_draws": 0,
+                       "out_of_reach": 0, "merged": 0}
         self._cache: dict = {}
 
     # ---- per-assessment views
@@ -202,33 +207,51 @@ class FormBuilder:
         return f
 
     # ---- conditions: a condition is True, False, or a binary column whose 1 implies the condition
-    def cond_ge(self, t: AssessmentTables, coef_row, const, extra_terms, lo, hi, thr, label, z=None) -> bool | int:
+    def cond_ge(self, t: AssessmentTables, coef_row, const, extra_terms, lo, hi, thr, label, z=None,
+                share: bool = False) -> bool | int:
         """A binary z with z = 1 ⇒ coef·x + const + extra ≥ thr (or True/False when decided);
-        ``z`` given: add the implication to that binary."""
+        ``z`` given: add the implication to that binary. ``share``: the binary is used only where
+        1 never hurts (one row per condition), so identical rows may share it (lever merge)."""
         if not extra_terms:  # the exact range over plans, from the coefficients
             groups = self._groups(t)
+            d = np.array(coef_row, dtype=float)
+            for g in groups:
+                d[g] -= coef_row[g].min()
             lo = const + sum(coef_row[g].min() for g in groups)
             hi = const + sum(coef_row[g].max() for g in groups)
         if lo >= thr - 1e-12:  # decided: true for every plan (up to float noise in the sums)
             return True
         if hi < thr:
             return False
-        if z is None:
-            z = self.p.add_var(label)
+        if not extra_terms and "reach" in self.levers and lo + self._reach_of(t)(d) < thr - 1e-9:
+            self.counts["out_of_reach"] += 1  # no plan within the budgets meets it
+            return False
         if not extra_terms:
-            groups = self._groups(t)
             need = thr - lo
-            row = np.zeros_like(coef_row)
-            for g in groups:
-                d = coef_row[g] - coef_row[g].min()
-                row[g] = np.minimum(d, need)
-            idx, val = self._row_terms(t, row, [])
+            idx, val = self._row_terms(t, np.minimum(d, need), [])
+            key = None
+            if z is None and share and "merge" in self.levers:
+                key = (t.ca.name, idx.tobytes(), val.tobytes(), need)
+                if key in self._shared:
+                    self.counts["merged"] += 1
+                    return self._shared[key]
+            if z is None:
+                z = self.p.add_var(label)
+            if key is not None:
+                self._shared[key] = z
             self.p.add_row(np.r_[idx, [z]], np.r_[val, [-need]], lo=0.0)
         else:
+            if z is None:
+                z = self.p.add_var(label)
             M = thr - lo
             idx, val = self._row_terms(t, coef_row, extra_terms)
             self.p.add_row(np.r_[idx, [z]], np.r_[val, [-M]], lo=thr - const - M)
         return z
+
+    def _reach_of(self, t: AssessmentTables) -> Reach:
+        if t.ca.name not in self._reach:
+            self._reach[t.ca.name] = Reach(self.L, t, self.req.budget, self.req.departments)
+        return self._reach[t.ca.name]
 
     def _and(self, conds: list, label: str):
         if any(c is False for c in conds):
