@@ -21,3 +21,38 @@ def bar(total: int | None, desc: str, unit: str = "draw"):
         yield b.update
     finally:
         b.close()
+
+
+class Stages:
+    """Progress of a run in stages on stderr: one bar per stage (``progress(stage, done, total,
+    note)`` from optimizer/), the note (the solver's incumbent and bound, moves kept) beside it.
+    Nothing is drawn when stderr is not a terminal."""
+
+    def __init__(self):
+        self.stage = None
+        self.bar = None
+
+    def __call__(self, stage: str, done: float, total: float | None = None, note: str = "") -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, file=sys.stderr, leave=False, disable=None,
+                            bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:20}|{postfix}" if total else "{desc}: {n_fmt}{postfix}")
+        self.bar.n = done
+        self.bar.set_postfix_str(note, refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = self.stage = None
+
+
+@contextlib.contextmanager
+def stages():
+    """A :class:`Stages` callback for the duration of a block."""
+    s = Stages()
+    try:
+        yield s
+    finally:
+        s.close()

@@ -471,9 +471,15 @@ def outcome_from_raw(t: AssessmentTables, plan: np.ndarray, raw: np.ndarray) -> 
     """Totals, ranks and grades from raw block sums (:func:`plan_raw`) and the plan (for the home's
     conditions and promotion), by models.scoring's own totals/ranks/grades."""
     plan = np.asarray(plan, dtype=int)
-    ca = t.ca
     vet = plan_conditions(t, plan)
-    total = totals(gated_raw(t, plan, raw, vet), ca, t.drawn_total, vet)
+    return outcome_from_totals(t, plan, totals(gated_raw(t, plan, raw, vet), t.ca, t.drawn_total, vet), vet)
+
+
+def outcome_from_totals(t: AssessmentTables, plan: np.ndarray, total: np.ndarray, vet: np.ndarray) -> Outcome:
+    """Ranks and grades from every county's totals (S, C), the conditions that hold (S, C, V,
+    :func:`plan_conditions`) and the plan (for the home's promotion), by models.scoring's own
+    ranks/grades."""
+    ca = t.ca
     dq = None
     if vet.shape[-1] and (ca.veto_effect == 3).any():
         dq = vet[..., ca.veto_effect == 3].any(axis=-1)

@@ -23,6 +23,7 @@ from .constraints import plan_levels
 from .errors import BadInput, Infeasible
 from .explain import explain
 from .milp import build
+from .milp.levers import DEFAULT_LEVERS
 from .request import Request, metric_of_outcomes
 from .solver import choose_solver, solve
 
@@ -91,22 +92,27 @@ class PlanResult:
 
 def prepare(scn, n_draws: int, seed: int, req: Request | None = None):
     cs = compile_scenario(scn)
-    levels = plan_levels(scn, cs, req)
-    d = draw(scn, n_draws, seed, stream=0)
-    tables = option_tables(d.values, d.totals, cs, levels)
-    return cs, levels, d, tables
+    return prepare_draws(scn, cs, plan_levels(scn, cs, req), n_draws, seed)
+
+
+def prepare_draws(scn, cs, levels, n_draws: int, seed: int, stream: int = 0, start: int = 0):
+    """``(cs, levels, draws, option tables)`` for draws [start, start + n_draws) of a stream."""
+    d = draw(scn, n_draws, seed, stream=stream, start=start, cs=cs)
+    return cs, levels, d, option_tables(d.values, d.totals, cs, levels)
 
 
 def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, solver: str | None = "highs",
              time_limit: float = 60.0, gap: float = 0.0, threads: int = 1, n_fresh: int = 2000,
-             warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None, eval_stream: int = 1) -> PlanResult:
-    """Find, verify and explain the best plan for ``req`` (see the module docstring)."""
+             warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None, eval_stream: int = 1,
+             levers=DEFAULT_LEVERS, progress=None) -> PlanResult:
+    """Find, verify and explain the best plan for ``req`` (see the module docstring).
+    ``progress(incumbent, bound)``: the solver's search as it goes (optimizer.solver.solve)."""
     seed = scn.spec.simulation.seed if seed is None else seed
     cs, levels, d, tables = prepared or prepare(scn, n_draws, seed, req)
     if levels.n == 0:
         raise BadInput("no home indicator can be pushed: add cost-curve rows to effort.csv")
     try:
-        model = build(tables, req)
+        model = build(tables, req, levers)
     except Infeasible:
         _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise
@@ -117,7 +123,7 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
     if warm_ok and baselines.within_budget(levels, warm, req.budget, req.departments):
         model.start_from(warm, name)
     t0 = time.perf_counter()
-    res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads)
+    res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads, progress=progress)
     if res.status == "infeasible":
         _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise Infeasible(_why_infeasible(req, tables))
@@ -159,12 +165,17 @@ def score_plan(cs, levels, plan, d):
                      drawn_totals=d.totals, keep_points=False)
 
 
-def baseline_results(scn, cs, levels, tables: OptionTables, req: Request, fresh, warm=None) -> dict:
-    """The baselines at the request's budget, each evaluated on the fresh draws: the speech's rule
-    (weak items to basic, then strong items to full), greedy by points per unit of effort, an even
-    split, and the heuristic warm start (greedy then local search) when given."""
-    plans = [("讲话规则", baselines.speech_rule(scn, tables, req)), ("按分/工作量贪心", baselines.greedy_points(tables, req)),
-             ("平均分配", baselines.even_split(tables, req))]
+def baseline_plans(scn, tables: OptionTables, req: Request) -> list[tuple[str, np.ndarray]]:
+    """The baselines at the request's budget: the speech's rule (weak items to basic, then strong
+    items to full), greedy by points per unit of effort, an even split."""
+    return [("讲话规则", baselines.speech_rule(scn, tables, req)), ("按分/工作量贪心", baselines.greedy_points(tables, req)),
+            ("平均分配", baselines.even_split(tables, req))]
+
+
+def baseline_results(scn, cs, levels, tables: OptionTables, req: Request, fresh, warm=None, plans=None) -> dict:
+    """The baselines (:func:`baseline_plans`, or ``plans`` already found) each evaluated on the
+    fresh draws, and the heuristic warm start (greedy then local search) when given."""
+    plans = list(plans or baseline_plans(scn, tables, req))
     if warm is not None:
         plans.append(("启发式(贪心+局部搜索)", warm))
     return {label: {"plan": p.tolist(), "effort": levels.plan_effort(p), "in_sample": baselines.metric(tables, req, p),

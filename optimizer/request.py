@@ -35,21 +35,30 @@ class Request:
 def metric_of_outcomes(tables: OptionTables, req: Request, outs: dict) -> float:
     """The objective's value from per-assessment outcomes (arrays (S, C)); for min-effort the
     probability of its target."""
+    return float(per_draw(tables, req, outs).mean())
+
+
+def per_draw(tables, req: Request, outs: dict) -> np.ndarray:
+    """(S,) the objective's value in each draw, whose mean is :func:`metric_of_outcomes`: 0/1 for
+    the probability objectives, the home's total [points] for score, the rivals not ahead of
+    the home for expected-rank. ``tables``: anything with ``assessments`` and ``assessment(name)``
+    whose items carry the compiled assessment ``ca`` (option tables, an evaluation sample)."""
     o = req.objective
     if o == "joint-grade":
-        ok = np.ones(tables.n_draws, dtype=bool)
-        for name in req.assessments or tuple(a.ca.name for a in tables.assessments):
+        names = req.assessments or tuple(a.ca.name for a in tables.assessments)
+        ok = np.ones(next(iter(outs.values())).grade.shape[0], dtype=bool)
+        for name in names:
             h = tables.assessment(name).ca.home
             ok &= outs[name].grade[:, h] <= req.grade
-        return float(ok.mean())
+        return ok.astype(float)
     t = tables.assessment(req.assessment)
     out = outs[t.ca.name]
     h = t.ca.home
     n_riv = int((t.ca.class_of == t.ca.class_of[h]).sum()) - 1
     if o == "score":
-        return float(out.total[:, h].mean())
+        return out.total[:, h].astype(float)
     if o == "expected-rank":
-        return float((n_riv + 1 - out.rank[:, h]).mean())
+        return (n_riv + 1 - out.rank[:, h]).astype(float)
     if o == "rank-prob" or (o == "min-effort" and req.target == "rank"):
-        return float((out.rank[:, h] <= req.rank).mean())
-    return float((out.grade[:, h] <= req.grade).mean())
+        return (out.rank[:, h] <= req.rank).astype(float)
+    return (out.grade[:, h] <= req.grade).astype(float)

@@ -165,11 +165,13 @@ def rel_gap(obj: float | None, bound: float | None) -> float | None:
 
 
 def solve(problem: Problem, solver: str | None = "highs", time_limit: float | None = 60.0, gap: float = 0.0,
-          threads: int = 1, msg: bool = False) -> SolveResult:
-    """Solve ``problem``; see the module docstring for the status words."""
+          threads: int = 1, msg: bool = False, progress=None) -> SolveResult:
+    """Solve ``problem``; see the module docstring for the status words. ``progress(incumbent,
+    bound)`` is called about twice a second while HiGHS searches (values in the problem's own
+    sense, None until known); CBC reports nothing while it runs."""
     name = choose_solver(solver)
     if name == "highs":
-        return _solve_highs(problem, time_limit, gap, threads, msg)
+        return _solve_highs(problem, time_limit, gap, threads, msg, progress)
     return _solve_cbc(problem, time_limit, gap, threads, msg)
 
 
@@ -210,7 +212,24 @@ def _new_highs(highspy):
     return h
 
 
-def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
+def _watch(h, p: Problem, progress) -> None:
+    """Report HiGHS's incumbent and bound to ``progress`` from its MIP callback, twice a second."""
+    sign = -1.0 if p.sense == "max" else 1.0
+    last = [0.0]
+
+    def on_event(e):
+        now = time.perf_counter()
+        if now - last[0] < 0.5:
+            return
+        last[0] = now
+        out = e.data_out
+        inc, bd = sign * out.mip_primal_bound + p.obj_const, sign * out.mip_dual_bound + p.obj_const
+        progress(inc if math.isfinite(inc) else None, bd if math.isfinite(bd) else None)
+
+    h.cbMipInterrupt += on_event
+
+
+def _solve_highs(p: Problem, time_limit, gap, threads, msg, progress=None) -> SolveResult:
     import highspy
 
     h = _new_highs(highspy)
@@ -248,6 +267,8 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
         cols = np.array(sorted(p.start), dtype=np.int32)
         vals = np.array([p.start[c] for c in cols], dtype=float)
         h.setSolution(len(cols), cols, vals)
+    if progress is not None and len(ints):
+        _watch(h, p, progress)
     t0 = time.perf_counter()
     h.run()
     secs = time.perf_counter() - t0

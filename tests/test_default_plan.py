@@ -5,17 +5,13 @@ Plans are compared on an evaluation sample none of them has seen (stream 2, 10 0
 same draws for every plan: common random numbers)."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.projection import apply_push, draw
 from models.scenario import load_scenario
-from models.scoring import compile_scenario, score_all
-from optimizer import baselines as B
 from optimizer import plan as P
-from optimizer import saa as saa_mod
+from optimizer import recommend as rec
 from optimizer.request import Request
 
 SANMEN = "scenarios/sanmen"
@@ -66,42 +62,32 @@ def test_budgets_always_hold(budget, dept_scale, objective):
             assert e <= deps[d] + 1e-9, (d, e, deps[d])
 
 
-# measured on stream 2 (10 000 draws): the SAA plan (5 replications × 100 draws, each proven
-# optimal, the best of the five chosen on 5 000 stream-1 draws) against the baselines, P(rank 1)
-# (the random stream of issue 17, which generates only the normals a forecast consumes)
+# measured on stream 2 (10 000 draws, the recommended recipe's report sample; the random stream of
+# issue 17): the recommended plan (3 replications × 100 draws, the candidates compared and
+# polished on 10 000 stream-1 draws) against the baselines, P(rank 1)
 MEASURED = {
     8: {"opt": 0.5045, "讲话规则": 0.4238, "按分/工作量贪心": 0.5010, "平均分配": 0.2227},
-    16: {"opt": 0.6322, "讲话规则": 0.4238, "按分/工作量贪心": 0.6133, "平均分配": 0.2227},
-    24: {"opt": 0.7492, "讲话规则": 0.4238, "按分/工作量贪心": 0.7172, "平均分配": 0.2382},
+    16: {"opt": 0.6261, "讲话规则": 0.4238, "按分/工作量贪心": 0.6133, "平均分配": 0.2227},
+    24: {"opt": 0.7504, "讲话规则": 0.4238, "按分/工作量贪心": 0.7172, "平均分配": 0.2382},
 }
 
 
 @pytest.mark.parametrize("budget", sorted(MEASURED))
 def test_plan_beats_every_baseline_out_of_sample(scn, budget):
-    """At budgets 8, 16 and 24 人月 the optimizer's plan wins rank 1 at least as often as each
+    """At budgets 8, 16 and 24 人月 the recommended plan wins rank 1 at least as often as each
     baseline at the same budget (the speech's rule, greedy by points per effort, an even split),
-    on draws none of them was chosen on. A single 100-draw MILP does worse than the SAA recipe of
-    DESIGN §6 (0.620 and 0.719 at 16 and 24 against 0.632 and 0.749: it overfits its sample), and
-    with the random stream before issue 17 it lost to greedy at 16 and 24 (0.611 and 0.689 against
-    0.613 and 0.737)."""
-    cs = compile_scenario(scn)
-    ev = draw(scn, 10_000, scn.spec.simulation.seed, stream=2)
-
-    def p_rank1(levels, plan):
-        pv = levels.push_vector(plan, len(cs.indicators))
-        s = score_all(apply_push(ev.values, cs, pv), cs, drawn_totals=ev.totals, keep_points=False)[0]
-        return float((s.rank[:, cs.home] <= 1).mean())
-
+    on draws none of them was chosen on (the report sample: stream 2, 10 000 draws, the same draws
+    for every plan), and its reported value is that figure. A single 100-draw MILP does worse
+    (0.620 and 0.719 at 16 and 24: it overfits its sample), and with the random stream before
+    issue 17 it lost to greedy at 16 and 24 (0.611 and 0.689 against 0.613 and 0.737). At 16 the
+    plain SAA recipe's plan (the best of five on 5 000 fresh draws) shows 0.632 on these draws,
+    but on 100 000 others it is 0.3 ± 0.1 pp behind this one (0.6225 against 0.6263)."""
     req = request(scn, "rank-prob", budget=budget, rank=1)
-    best = saa_mod.saa(scn, req, replications=5, n_draws=100, n_eval=5000, time_limit=120).best
-    assert all(r == "optimal" for r in [best.status])
-    _, levels, _, tables = P.prepare(scn, 100, scn.spec.simulation.seed)
-    got = {"opt": p_rank1(best.levels, best.plan),
-           "讲话规则": p_rank1(levels, B.speech_rule(scn, tables, req)),
-           "按分/工作量贪心": p_rank1(levels, B.greedy_points(tables, req)),
-           "平均分配": p_rank1(levels, B.even_split(tables, req))}
+    res, sa = rec.recommend(scn, req, replications=3, n_draws=100, n_select=10_000, n_report=10_000, time_limit=600)
+    a = res.request.assessment or scn.spec.assessments[0].name
+    got = {"opt": res.out_of_sample[a]["p_rank"], **{k: v["out_of_sample"][a]["p_rank"] for k, v in res.baselines.items()}}
     for k, v in MEASURED[budget].items():
         assert got[k] == pytest.approx(v, abs=0.005), (k, got)
     for k in ("讲话规则", "按分/工作量贪心", "平均分配"):
         assert got["opt"] >= got[k] - 1e-12, (k, got)
-    assert np.isfinite(list(got.values())).all()
+    assert sa.value == got["opt"] and not sa.stopped_by_clock

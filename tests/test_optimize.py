@@ -10,7 +10,9 @@ import pytest
 
 from kaoping.cli import main
 from models.scenario import load_scenario
+from models.scoring import compile_scenario
 from optimizer import plan as plan_mod
+from optimizer import recommend as rec
 from optimizer import saa as saa_mod
 from optimizer.request import Request
 from optimizer.solver import SolveResult
@@ -30,7 +32,7 @@ def scen(tmp_path):
 def test_optimize_json_verified(scen, capsys):
     """Score objective, budget 0.6: the plan's effort stays within it and the MILP objective
     equals the re-score (the command would fail otherwise)."""
-    code = main(["optimize", str(scen), "--objective", "score", "--budget", "0.6", "--draws", "30", "--json"])
+    code = main(["optimize", str(scen), "--objective", "score", "--budget", "0.6", "--draws", "30", "--single", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["status"] == "optimal"
@@ -89,26 +91,50 @@ def test_saa_best_plan_is_the_best_on_fresh_draws(scen):
     assert all(r["bound"] >= r["objective"] - 1e-9 for r in sa.replications)
 
 
-def test_optimize_saa_replications(scen, capsys):
-    """--replications 3: three independent 30-draw problems, the best plan on fresh draws kept;
-    its out-of-sample figures and the baselines' come from stream 2, the gap estimate is the
-    replications' mean bound minus the best plan's fresh value."""
+def test_saa_gap_terms_are_bounds_minus_the_plan_on_the_same_draws(scen):
+    """SAA: each replication's gap term is its MILP bound minus the chosen plan's value on that
+    replication's own draws (re-scored here by the scoring model), never negative (the bound
+    holds for every plan on that sample); the reported mean is their mean, and the upper
+    bound adds a Student-t margin to it."""
+    scn = load_scenario(scen)
+    req = Request(objective="rank-prob", rank=2, budget=0.6)
+    res, sa = rec.recommend(scn, req, replications=3, n_draws=20, n_select=2000, n_report=2000, time_limit=600)
+    for m, r in enumerate(sa.replications):
+        cs, levels, d, tables = plan_mod.prepare_draws(scn, compile_scenario(scn), res.levels, 20,
+                                                       scn.spec.simulation.seed, 0, 20 * m)
+        value, _ = plan_mod.rescore(cs, d.values, d.totals, tables, req, res.plan)
+        assert r["gap_term"] == pytest.approx(r["bound"] - value, abs=1e-12)
+        assert r["gap_term"] >= -1e-9
+    g = [r["gap_term"] for r in sa.replications]
+    assert sa.gap_mean == pytest.approx(np.mean(g), abs=1e-12)
+    assert sa.gap_upper >= sa.gap_mean
+
+
+def test_optimize_default_is_the_saa_recipe(scen, capsys):
+    """`optimize` without --single: M samples solved by the MILP, the candidates compared on the
+    selection sample, the value and the baselines' reported on the untouched report sample."""
     code = main(["optimize", str(scen), "--objective", "rank-prob", "--rank", "2", "--budget", "0.6", "--draws", "30",
-                 "--replications", "3", "--json"])
+                 "--replications", "3", "--select-draws", "3000", "--report-draws", "3000", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     reps = out["saa"]["replications"]
     assert len(reps) == 3 and all(r["status"] == "optimal" for r in reps)
-    assert out["saa"]["lower"] == max(r["fresh"] for r in reps)
-    assert out["saa"]["gap"] == pytest.approx(np.mean([r["bound"] for r in reps]) - out["saa"]["lower"], abs=1e-12)
+    assert out["saa"]["value"] == out["out_of_sample"]["main"]["p_rank"]
+    assert out["saa"]["samples"]["report"] == {"stream": 2, "start": 0, "draws": 3000}
     assert set(out["baselines"]) >= {"讲话规则", "按分/工作量贪心", "平均分配"}
     assert out["effort"] <= 0.6 + 1e-12
+    best = [c for c in out["saa"]["candidates"] if c["best"]]
+    assert len(best) == 1 and best[0]["diff_vs_best"] == 0
+    assert all(c["selection"] <= best[0]["selection"] for c in out["saa"]["candidates"])
 
 
-def test_optimize_saa_refuses_min_effort(scen, capsys):
-    code = main(["optimize", str(scen), "--objective", "min-effort", "--prob", "0.5", "--replications", "3"])
-    assert code == 2
-    assert "SAA" in capsys.readouterr().err
+def test_optimize_min_effort_solves_one_sample(scen, capsys):
+    """min-effort has no SAA recipe: the default runs the single-sample solve (no SAA block)."""
+    code = main(["optimize", str(scen), "--objective", "min-effort", "--rank", "2", "--prob", "0.3", "--draws", "20",
+                 "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["saa"] is None and out["status"] == "optimal"
 
 
 def test_plan_table_lists_the_pushed_indicators_first(scen):

@@ -23,21 +23,21 @@ ORDER = 90
 def add_arguments(p):
     p.add_argument("scenario", nargs="?", type=scenario, default=DEFAULT, help=SCENARIO_HELP)
     p.add_argument("--draws", type=positive, default=None, help="Monte Carlo draws for simulate and the aids (default: the scenario's)")
-    p.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication")
-    p.add_argument("--replications", type=positive, default=5, help="SAA replications (independent samples)")
-    p.add_argument("--time-limit", type=seconds, default=30.0, help="solver time limit [s]")
+    p.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication (the aids)")
+    p.add_argument("--replications", type=positive, default=5, help="SAA replications of the aids that re-optimise")
+    p.add_argument("--time-limit", type=seconds, default=30.0, help="time limit of the optimize step [s]")
     p.add_argument("--no-aids", action="store_true", help="stop after the optimiser")
 
 
 def steps(args, plan_dir: str | None = None) -> list[tuple[str, list[str]]]:
     scenario = args.scenario.name if args.scenario.parent == SHIPPED else str(args.scenario)
     draws = [] if args.draws is None else ["--draws", str(args.draws)]
-    opt = ["--draws", str(args.opt_draws), "--replications", str(args.replications), "--time-limit", str(args.time_limit)]
     out = [
         ("1. scorecard at the forecast values", ["score", scenario]),
         ("2. Monte Carlo projection: rank and grade probabilities", ["simulate", scenario, *draws]),
-        ("3. the plan that maximises P(rank 1) (SAA: best of several samples), beside the baselines",
-         ["optimize", scenario, "--objective", "rank-prob", "--rank", "1", *opt] + (["--out", plan_dir] if plan_dir else [])),
+        ("3. the plan that maximises P(rank 1) (the default: the SAA recipe), beside the baselines",
+         ["optimize", scenario, "--objective", "rank-prob", "--rank", "1", "--time-limit", str(args.time_limit)]
+         + (["--out", plan_dir] if plan_dir else [])),
     ]
     if plan_dir is None:
         return out

@@ -13,9 +13,11 @@ from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, probability
 from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
-HELP = "choose which indicators to push (MILP over Monte Carlo draws), verified by re-scoring"
+HELP = ("choose which indicators to push: the SAA recipe (MILP on several samples, the candidates compared and "
+        "polished on common draws, the value reported on untouched draws), verified by re-scoring")
 ORDER = 40
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
+SAA_DRAWS, SINGLE_DRAWS = 100, 200
 
 
 def add_arguments(p):
@@ -29,12 +31,19 @@ def add_arguments(p):
     p.add_argument("--grade", default=None, help="target grade (name or index, 0 = best) for grade-prob / min-effort")
     p.add_argument("--prob", type=probability, default=None, help="required probability for min-effort")
     p.add_argument("--budget", type=amount, default=None, help="total effort budget (default: the scenario's)")
-    p.add_argument("--draws", type=positive, default=200, help="in-sample draws S")
+    p.add_argument("--single", action="store_true",
+                   help="solve one sample of --draws draws instead of the SAA recipe (min-effort always does)")
+    p.add_argument("--draws", type=positive, default=None,
+                   help=f"draws S of each sample solved by the MILP (default {SAA_DRAWS}; {SINGLE_DRAWS} with --single)")
+    p.add_argument("--replications", type=positive, default=5, help="SAA: independent samples M solved by the MILP")
+    p.add_argument("--select-draws", type=positive, default=20_000,
+                   help="SAA: draws of the sample on which the candidate plans are compared and polished")
+    p.add_argument("--report-draws", type=positive, default=10_000,
+                   help="SAA: draws of the untouched sample on which the plan's value is reported")
     p.add_argument("--seed", type=nonnegative, default=None)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    p.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit [s]")
-    p.add_argument("--replications", type=positive, default=1,
-                   help="SAA: solve M independent samples, keep the plan best on fresh draws, report the gap estimate")
+    p.add_argument("--time-limit", type=seconds, default=30.0,
+                   help="time limit of the whole run [s] (with --single: of the solve)")
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true")
     add_constraint_arguments(p)
@@ -55,8 +64,6 @@ def request_from_args(scn, args) -> Request:
         else:
             raise BadInput(f"--grade: unknown grade '{args.grade}': use one of {', '.join(names)} "
                            f"or an index 0..{len(names) - 1}")
-    if args.draws < 1:
-        raise BadInput("--draws must be at least 1")
     if args.objective == "min-effort" and args.prob is None:
         raise BadInput("min-effort needs --prob P (and --rank R or --grade G)")
     eff = scn.spec.effort
@@ -70,10 +77,15 @@ def request_from_args(scn, args) -> Request:
 
 
 def result_json(scn, res, sa=None) -> dict:
+    from optimizer.recommend import LEVEL
+
     saa = None if sa is None else {
         "replications": [{k: v for k, v in r.items() if k != "plan"} for r in sa.replications],
-        "upper": sa.upper, "upper_se": sa.upper_se, "lower": sa.lower, "lower_se": sa.lower_se,
-        "gap": sa.gap, "gap_se": sa.gap_se}
+        "candidates": [{k: v for k, v in c.items() if k != "plan"} for c in sa.candidates],
+        "polish_moves": sa.moves, "polish_converged": sa.polish_converged, "stopped_by_clock": sa.stopped_by_clock,
+        "value": sa.value, "value_se": sa.value_se, "gap_upper": sa.gap_upper, "gap_level": LEVEL,
+        "gap_mean": sa.gap_mean, "gap_se": sa.gap_se, "gap_estimator": sa.estimator, "found": sa.found,
+        "found_se": sa.found_se, "samples": sa.samples}
     return {"saa": saa, **_result_json(scn, res)}
 
 
@@ -93,72 +105,141 @@ def _result_json(scn, res) -> dict:
 
 def run(args) -> int:
     from optimizer.plan import optimize
-    from optimizer.saa import optimize_saa
+    from optimizer.recommend import recommend
+
+    from ..progress import stages
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
-    if args.replications > 1 and req.objective == "min-effort":
-        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort: remove --replications")
+    single = args.single or req.objective == "min-effort"
+    draws = args.draws or (SINGLE_DRAWS if single else SAA_DRAWS)
     from ..preflight import optimization_memory
     from ..runs import RunFolder
 
-    optimization_memory(scn, args.draws)
+    optimization_memory(scn, draws)
 
-    with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
-        with run.timer("optimize"):
+    with RunFolder.open(args, scn, command=NAME, draws=draws) as run:
+        with run.timer("optimize"), stages() as progress:
             sa = None
-            if args.replications > 1:
-                res, sa = optimize_saa(scn, req, replications=args.replications, n_draws=args.draws, seed=args.seed,
-                                       solver=args.solver, time_limit=args.time_limit)
+            if single:
+                res = optimize(scn, req, n_draws=draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit,
+                               progress=lambda inc, bd: progress("求解", 0, None, _incumbent(inc, bd)))
             else:
-                res = optimize(scn, req, n_draws=args.draws, seed=args.seed, solver=args.solver,
-                               time_limit=args.time_limit)
+                res, sa = recommend(scn, req, replications=args.replications, n_draws=draws,
+                                    n_select=args.select_draws, n_report=args.report_draws, seed=args.seed,
+                                    solver=args.solver, time_limit=args.time_limit, progress=progress)
         out = result_json(scn, res, sa)
         run.meta(solver={k: out.pop(k) for k in ("solver", "solver_version", "seconds", "status", "bound", "gap")})
         run.table("plan", res.table, title="推进方案")
         a, gname = req.assessment, scn.assessment(req.assessment).grades.names[req.grade]
         cols = {"p_rank": f"P(名次≤{req.rank})", "p_grade": f"P(等次≥{gname})", "expected_score": "期望得分 [分]",
                 "expected_rank": "期望名次"}
-        rows = [{"方案": "优化方案（样本内）", "工作量": res.effort, **res.in_sample[a]},
-                {"方案": "优化方案（样本外）", "工作量": res.effort, **res.out_of_sample[a]}]
-        rows += [{"方案": f"{k}（样本外）", "工作量": v["effort"], **v["out_of_sample"][a]} for k, v in res.baselines.items()]
+        inside, outside = ("优化方案（选择样本，偏乐观）", "优化方案（独立样本）") if sa else ("优化方案（样本内）", "优化方案（样本外）")
+        rows = [{"方案": inside, "工作量": res.effort, **res.in_sample[a]},
+                {"方案": outside, "工作量": res.effort, **res.out_of_sample[a]}]
+        rows += [{"方案": f"{k}（{'独立样本' if sa else '样本外'}）", "工作量": v["effort"], **v["out_of_sample"][a]}
+                 for k, v in res.baselines.items()]
         probs = pd.DataFrame(rows).rename(columns=cols)
         run.table("probabilities", probs, title="名次与等次概率（与基准方案对比）")
+        if sa is not None:
+            run.table("candidates", _candidates_table(sa), title="候选方案（选择样本上成对比较）")
         from ..report import bar_figure
 
         run.figure("probabilities", lambda: bar_figure(probs, "方案", cols["p_rank"], f"{cols['p_rank']}：优化方案与基准方案"),
                    title="各方案的名次概率")
         run.text("reasons", "\n".join(res.reasons), title="方案理由")
+        if sa is not None:
+            run.text("gap", "\n".join(gap_words(sa, req)), title="离最优还有多远")
         run.results(out)  # wall-clock seconds and solver status/bound are in the manifest, not the hashed results
         if getattr(res, "problem", None) is not None:
             run.problem(res.problem)
     if args.json:
         print(json.dumps(result_json(scn, res, sa), ensure_ascii=False, indent=1, default=float))
         return 0
+    if sa is None:
+        _print_single(scn, req, res)
+    else:
+        _print_saa(scn, req, res, sa)
+    _print_common(scn, req, res, sa)
+    return 0
+
+
+def _incumbent(inc, bd) -> str:
+    return "" if inc is None else f"当前最优 {inc:.4g}" + ("" if bd is None else f"，界 {bd:.4g}")
+
+
+def _pp(x: float) -> str:
+    return f"{100 * x:.2f} pp"
+
+
+def gap_words(sa, req) -> list[str]:
+    """The gap figures in a planner's words (README: "How far from the best?")."""
+    from optimizer.recommend import LEVEL
+
+    what = f"名次≤{req.rank}" if req.objective == "rank-prob" else "目标"
+    S, M = sa.samples["replications"]["draws"], len(sa.replications)
+    out = []
+    if sa.gap_upper is not None:
+        out.append(f"上界: 有 {LEVEL:.0%} 的把握, 没有任何方案能比本方案多 {_pp(sa.gap_upper)} 以上的概率达到{what}"
+                   f" (均值 {_pp(sa.gap_mean)} ± {_pp(sa.gap_se)}; {M} 个各 {S} 次抽样的样本, 共同随机数上的 MRP 估计)。"
+                   f"这个上界偏大: 每个 {S} 次抽样的样本都会高估自己的最优方案, 样本越大越准。")
+    else:
+        out.append(f"上界: 只有 1 个样本, 无法给出置信上界 (点估计 {_pp(sa.gap_mean)}, 偏大)。")
+    if sa.alternative is None:
+        out.append("下界: 在选择样本上的局部搜索没有找到更好的方案 (已知还能改进的幅度: 0)。")
+    else:
+        out.append(f"下界: 搜索找到的最好的另一方案, 在独立样本上比本方案多 {_pp(sa.found)} ± {_pp(sa.found_se)}"
+                   + ("(在噪声之内, 不能算更好)。" if sa.found <= 2 * sa.found_se else "。"))
+    if sa.stopped_by_clock:
+        out.append("注意: 时间限制使部分求解或局部改进提前结束。")
+    return out
+
+
+def _candidates_table(sa) -> pd.DataFrame:
+    return pd.DataFrame([{"候选方案": c["label"], "工作量": c["effort"], "选择样本上的目标值": c["selection"],
+                          "与最优候选之差（成对）": c["diff_vs_best"], "差的标准误": c["diff_se"]} for c in sa.candidates])
+
+
+def _print_single(scn, req, res) -> None:
     word = "proven optimal" if res.status == "optimal" else "time limit reached (NOT proven optimal)"
-    print(f"== {scn.name}: {req.objective} on {req.assessment} ({res.n_draws} draws, {res.solver_version}) ==")
+    print(f"== {scn.name}: {req.objective} on {req.assessment} (one sample of {res.n_draws} draws, {res.solver_version}) ==")
     print(f"status: {word}; objective {res.objective:.6g}, re-scored {res.rescored:.6g}"
           + (f", bound {res.bound:.6g}, gap {res.gap:.2%}" if res.bound is not None and res.gap is not None else ""))
+
+
+def _print_saa(scn, req, res, sa) -> None:
+    smp = sa.samples
+    print(f"== {scn.name}: {req.objective} on {req.assessment} (SAA: {len(sa.replications)} samples of "
+          f"{smp['replications']['draws']} draws, {res.solver_version}; compared and polished on "
+          f"{smp['selection']['draws']} draws; reported on {smp['report']['draws']} untouched draws) ==")
+    stat = ", ".join(f"{r['status'].replace('time_limit_feasible', 'time limit')} {r['objective']:.3g}≤{r['bound']:.3g}"
+                     for r in sa.replications)
+    print(f"samples solved by the MILP: {stat}")
+    best = next(c for c in sa.candidates if c["best"])
+    print(f"best candidate on the selection sample: {best['label']} ({best['selection']:.4f}); "
+          f"polish kept {len(sa.moves)} move(s)" + ("" if sa.polish_converged else " (stopped by the time limit)"))
+    print(f"value on the untouched sample: {sa.value:.4f} ± {sa.value_se:.4f}")
+    for line in gap_words(sa, req):
+        print(line)
+
+
+def _print_common(scn, req, res, sa) -> None:
     print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
-    if sa is not None:
-        fresh = ", ".join(f"{r['fresh']:.3f}" for r in sa.replications)
-        print(f"SAA: {len(sa.replications)} samples of {res.n_draws} draws; their plans on fresh draws: {fresh}; best kept. "
-              f"Optimality gap estimate {sa.gap:.3f} ± {sa.gap_se:.3f} (bound mean {sa.upper:.3f}, best plan {sa.lower:.3f})")
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
         moved = res.table[(res.table["推进量"] > 0) & (res.table["指标"] != "合计")]
         print(moved.to_string(index=False) if len(moved) else "(no push pays off)")
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
-    print(f"\nP(rank ≤ {req.rank}): in-sample {ins['p_rank']:.3f}, out-of-sample {oos['p_rank']:.3f} ({res.n_fresh} fresh draws)")
-    print(f"P(grade ≥ {scn.assessment(a).grades.names[req.grade]}): in-sample {ins['p_grade']:.3f}, out-of-sample {oos['p_grade']:.3f}")
-    print(f"expected score {oos['expected_score']:.4g}, expected rank {oos['expected_rank']:.3g} (out of sample)")
+    inside, outside = ("selection sample", "untouched sample") if sa else ("in-sample", "out-of-sample")
+    print(f"\nP(rank ≤ {req.rank}): {inside} {ins['p_rank']:.3f}, {outside} {oos['p_rank']:.3f} ({res.n_fresh} draws)")
+    print(f"P(grade ≥ {scn.assessment(a).grades.names[req.grade]}): {inside} {ins['p_grade']:.3f}, {outside} {oos['p_grade']:.3f}")
+    print(f"expected score {oos['expected_score']:.4g}, expected rank {oos['expected_rank']:.3g} ({outside})")
     for r in res.reasons:
         print("· " + r)
     if res.baselines:
-        print("\nbaselines at the same budget (out of sample):")
+        print(f"\nbaselines at the same budget ({outside}):")
         for k, v in res.baselines.items():
             o = v["out_of_sample"][a]
             print(f"  {k}: effort {v['effort']:.4g}, P(rank ≤ {req.rank}) {o['p_rank']:.3f}, "
                   f"P(grade) {o['p_grade']:.3f}, E[score] {o['expected_score']:.4g}")
-    return 0

@@ -1,0 +1,255 @@
+"""The recommended plan (the default of ``kaoping optimize``): sample average approximation
+(Kleywegt, Shapiro & Homem-de-Mello 2002) on common random numbers, with three samples that never
+mix (:func:`optimizer.saa.optimize_saa` is the plain recipe: the best of M plans on fresh draws):
+
+1. **replications** (stream 0): M independent samples of S draws, each solved by the exact
+   MILP (proven optimal, or stopped by its share of the time limit with a bound);
+2. **selection** (stream 1, ``n_select`` draws): the candidates (the replications' plans, the
+   baselines, the warm starts) compared draw by draw (:mod:`.select`), the best polished by
+   local search and annealing there, then (while time is left) the next two by local search,
+   and the best polished plan kept;
+3. **report** (stream 2, ``n_report`` draws): the value reported, beside the baselines', and
+   the paired check of the best alternative any search found. Nothing was chosen on it.
+
+The gap is reported two-sided. Upper: the MRP estimator of Mak, Morton & Wood (1999) on common
+random numbers: in replication m, G_m = (the MILP's bound on the best value of that sample) −
+(the chosen plan's value on the same draws) ≥ 0 on average more than the true gap; a one-sided
+Student-t bound on mean(G) at level ``LEVEL``. Its bias (an S-draw sample flatters its own
+optimum) shrinks as S grows. Lower: the largest paired improvement over the chosen plan that
+the search met, measured on the report sample: what is certainly left, usually ≈ 0.
+
+``time_limit`` bounds the whole run: 45 % for the replications (each solve gets an equal share
+of what is left), the selection sample until 65 % (fewer draws if the clock says so), the polish
+until 85 %, then the report. A run stopped by the clock says so (``stopped_by_clock``): its
+numbers then depend on the machine's speed; otherwise the same scenario and seed give the same
+plan and figures. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
+for the application's bars).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats
+
+from models.projection import apply_push, draw
+from models.scoring import compile_scenario, score_all
+
+from . import baselines
+from .constraints import plan_levels
+from .errors import BadInput
+from .explain import explain
+from .milp.levers import DEFAULT_LEVERS
+from .plan import (PlanResult, VerificationError, baseline_plans, baseline_results, home_summary, optimize, prepare_draws,
+                   score_plan)
+from .request import Request, per_draw
+from .sample import Sample
+from .select import ROUNDS, Polish, paired, polish, rank_candidates
+
+LEVEL = 0.95  # confidence level of the upper bound on the gap
+STARTS = 3  # candidates the polish starts from, best first, while time is left
+STREAM_REPLICATIONS, STREAM_SELECT, STREAM_REPORT = 0, 1, 2
+STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = "求解样本", "评估样本", "局部改进", "独立样本评估"
+
+
+@dataclass
+class Recommendation:
+    """What the recipe did and the evidence on the gap (see the module docstring)."""
+
+    best: PlanResult
+    replications: list  # per replication: objective, bound, status, seconds, selection value, gap term, plan
+    candidates: list  # select.Ranking.rows: label, plan, effort, selection value, paired difference from the winner
+    moves: list  # the polish's kept moves: move, gain, se, effort
+    value: float  # the chosen plan on the report sample
+    value_se: float
+    gap_upper: float | None  # one-sided LEVEL upper bound on the gap (None with one replication)
+    gap_mean: float  # mean of the replications' G_m (a biased-high estimate of the gap)
+    gap_se: float
+    found: float  # the best alternative's paired improvement on the report sample (0: the search found none)
+    found_se: float
+    alternative: list | None  # that alternative plan
+    samples: dict = field(default_factory=dict)  # role -> {stream, start, draws}
+    stopped_by_clock: bool = False
+    polish_converged: bool = True
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def estimator(self) -> str:
+        S, M = self.samples["replications"]["draws"], len(self.replications)
+        return (f"MRP (Mak, Morton & Wood 1999) on common random numbers: {M} replications of {S} draws; "
+                f"one-sided {LEVEL:.0%} Student-t bound")
+
+
+def draws_for(time_limit: float, most: int) -> int:
+    """Evaluation draws that fit a time limit [s]: ``most`` from 20 s on, 1 000 per second below
+    (at least 2 000). A function of the limit alone, so the numbers do not depend on the machine."""
+    return int(min(most, max(2000, 1000 * int(time_limit))))
+
+
+def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n_select: int = 20_000,
+              n_report: int = 10_000, seed: int | None = None, solver: str | None = "highs",
+              time_limit: float = 30.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
+    """The recipe of the module docstring: the plan, verified, and the evidence on its gap."""
+    if req.objective == "min-effort":
+        raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
+    if replications < 1:
+        raise BadInput("--replications must be at least 1")
+    t0 = time.perf_counter()
+    say = progress or (lambda *a, **k: None)
+    say(STAGE_SOLVE, 0, replications, "准备抽样与基准方案")
+    seed = scn.spec.simulation.seed if seed is None else seed
+    n_select, n_report = draws_for(time_limit, n_select), draws_for(time_limit, n_report)
+    cs = compile_scenario(scn)
+    levels = plan_levels(scn, cs, req)
+    if levels.n == 0:
+        raise BadInput("no home indicator can be pushed: add cost-curve rows to effort.csv")
+
+    # 1. replications on stream 0; the baselines from the first one's draws
+    first = prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, 0)
+    base = first[3]
+    basics = baseline_plans(scn, base, req)
+    end_solve = t0 + 0.45 * time_limit
+    reps, results, tables = [], [], []
+    for m in range(replications):
+        left = (end_solve - time.perf_counter()) / (replications - m)  # a fair share of what is left
+        if m and left < 0.5:
+            break
+        prepared = first if m == 0 else prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, m * n_draws)
+
+        def solver_says(inc, bd, m=m):
+            note = "" if inc is None else f"当前最优 {inc:.4g}" + ("" if bd is None else f"，界 {bd:.4g}")
+            say(STAGE_SOLVE, m, replications, note)
+
+        say(STAGE_SOLVE, m, replications, "")
+        res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=max(left, 1.0), n_fresh=200,
+                       with_baselines=False, prepared=prepared, warm_seconds=min(2.0, max(left, 1.0) / 4),
+                       levers=levers, progress=solver_says)
+        reps.append({"objective": res.objective, "bound": res.bound if res.bound is not None else res.objective,
+                     "status": res.status, "seconds": res.seconds, "plan": res.plan.tolist()})
+        results.append(res)
+        tables.append(prepared[3])
+    say(STAGE_SOLVE, len(reps), replications, "")
+    clock = len(reps) < replications or any(r["status"] != "optimal" for r in reps)
+    t_solve = time.perf_counter() - t0
+
+    # 2. selection on stream 1: candidates paired, the winner polished
+    done = [0]
+
+    def drawn(k):
+        done[0] += k
+        say(STAGE_SAMPLE, done[0], n_select, "")
+
+    sample = Sample(scn, cs, levels, req, n_select, seed, STREAM_SELECT, progress=drawn,
+                    deadline=t0 + 0.65 * time_limit)
+    cands = [(f"SAA样本{m + 1}", r.plan) for m, r in enumerate(results)]
+    cands += [(f"启发式{m + 1}", r.warm_plan) for m, r in enumerate(results)] + basics
+    ranking = rank_candidates(sample, cands)
+    by_plan = {tuple(p.tolist()): v for p, v in zip(ranking.plans, ranking.values)}
+    for r in reps:
+        r["selection"] = by_plan[tuple(r["plan"])]
+    if sample.exact:  # conditions across items decided by the plan: no cheap moves, no polish
+        start = ranking.plans[ranking.best].copy()
+        pol = Polish(plan=start, start=start, converged=True)
+    else:
+        pol = _polish_starts(sample, ranking, req, t0 + 0.85 * time_limit, say)
+    plan = pol.plan
+    clock = clock or not pol.converged or sample.cut
+    worst = sample.check(plan)
+    if worst > 1e-9:
+        raise VerificationError(f"the evaluation sample and the scoring model disagree by {worst:.3g} on the plan "
+                                f"{plan.tolist()}")
+    selection_value = sample.value(plan)
+    t_select = time.perf_counter() - t0 - t_solve
+
+    # 3. report on stream 2, untouched so far
+    say(STAGE_REPORT, 0, 3, "")
+    report = draw(scn, n_report, seed, stream=STREAM_REPORT, cs=cs)
+    mine = score_plan(cs, levels, plan, report)
+    vals = _per_draw(base, req, mine)
+    value, value_se = float(vals.mean()), float(vals.std(ddof=1) / np.sqrt(len(vals)))
+    # the most promising alternative the search met (a neighbour that gained on the selection
+    # sample, too little to be kept), measured on the report sample; none: nothing was found
+    alt = pol.best_rejected if pol.best_rejected_gain[0] > 0 else None
+    found, found_se = (0.0, 0.0) if alt is None else paired(_per_draw(base, req, score_plan(cs, levels, alt, report)), vals)
+    say(STAGE_REPORT, 1, 3, "")
+    # the gap's upper bound: each replication's bound minus the chosen plan on the same draws
+    for r, tab in zip(reps, tables):
+        r["plan_value"] = baselines.metric(tab, req, plan)
+        r["gap_term"] = r["bound"] - r["plan_value"]
+    g = np.array([r["gap_term"] for r in reps])
+    gap_mean = float(g.mean())
+    gap_se = float(g.std(ddof=1) / np.sqrt(len(g))) if len(g) > 1 else float("nan")
+    gap_upper = float(gap_mean + stats.t.ppf(LEVEL, len(g) - 1) * gap_se) if len(g) > 1 else None
+
+    best = _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, t0, seed)
+    say(STAGE_REPORT, 2, 3, "")
+    best.baselines = baseline_results(scn, cs, levels, base, req, report, ranking.plans[_label(ranking, "启发式")],
+                                      plans=basics)
+    say(STAGE_REPORT, 3, 3, "")
+    sa = Recommendation(best, reps, ranking.rows(levels), pol.moves, value, value_se, gap_upper, gap_mean, gap_se, found,
+                   found_se, None if alt is None else [int(o) for o in alt],
+                   samples={"replications": {"stream": STREAM_REPLICATIONS, "start": 0, "draws": n_draws,
+                                             "count": len(reps)},
+                            "selection": {"stream": STREAM_SELECT, "start": 0, "draws": sample.n_draws,
+                                          "polished": not sample.exact},
+                            "report": {"stream": STREAM_REPORT, "start": 0, "draws": n_report}},
+                   stopped_by_clock=clock, polish_converged=pol.converged,
+                   seconds={"replications": t_solve, "selection": t_select,
+                            "report": time.perf_counter() - t0 - t_solve - t_select})
+    best.seconds = time.perf_counter() - t0
+    return best, sa
+
+
+def _polish_starts(sample: Sample, ranking, req, deadline: float, say, starts: int = STARTS):
+    """Local search then annealing from the best candidate; then, while time is left, local
+    search from the next best (up to ``starts``); the polished plan best on the sample (paired,
+    as the candidates were) is kept."""
+    order = sorted(range(len(ranking.plans)), key=lambda k: -ranking.values[k])[:starts]
+    done, kept = [], 0
+    for i, k in enumerate(order):
+        if i and time.perf_counter() > deadline:
+            break
+
+        def told(passes, n, i=i):
+            say(STAGE_POLISH, passes, None, f"起点 {i + 1}/{len(order)}，已采纳 {kept + n} 步")
+
+        pol = polish(sample, ranking.plans[k], req, deadline=deadline, progress=told, rounds=ROUNDS if i == 0 else 0)
+        kept += len(pol.moves)
+        done.append(pol)
+    if len(done) == 1:
+        return done[0]
+    final = rank_candidates(sample, [(str(i), p.plan) for i, p in enumerate(done)])
+    return done[int(final.labels[final.best].split(" = ")[0])]
+
+
+def _label(ranking, prefix: str) -> int:
+    """The best-ranked candidate whose label starts with ``prefix`` (the first one if none)."""
+    ks = [k for k, lab in enumerate(ranking.labels) if lab.startswith(prefix)]
+    return max(ks, key=lambda k: ranking.values[k]) if ks else 0
+
+
+def _per_draw(tables, req, scores) -> np.ndarray:
+    """The objective per draw from full scores (the option tables name the assessments)."""
+    return per_draw(tables, req, {s.name: s for s in scores})
+
+
+def _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, t0, seed) -> PlanResult:
+    """The chosen plan as a :class:`PlanResult`: in-sample = the selection sample (chosen on it,
+    so flattering), out-of-sample = the report sample."""
+    first = results[0]
+    levels, tables = first.levels, first.tables
+    status_quo, scores = None, mine
+    if any(p[0] > 0 for p in levels.push):  # a constraint requires a push: gains count from the status quo
+        status_quo = score_all(report.values, cs, drawn_totals=report.totals)
+        scores = score_all(apply_push(report.values, cs, levels.push_vector(plan, len(cs.indicators))), cs,
+                           drawn_totals=report.totals)
+    table, reasons = explain(scn, cs, tables, req, plan, scores, status_quo)
+    w = ranking.plans[_label(ranking, "启发式")]
+    return PlanResult(req, plan, levels, tables, "saa", selection_value, selection_value, None, None, first.solver,
+                      first.solver_version, time.perf_counter() - t0, ranking.values[_label(ranking, "启发式")], w,
+                      sample.summary(plan) or home_summary(score_plan(cs, levels, plan, draw(
+                          scn, sample.n_draws, seed, stream=STREAM_SELECT, cs=cs)), cs, req, tables),
+                      home_summary(mine, cs, req, tables),
+                      counts=dict(first.counts), table=table, reasons=reasons, n_draws=first.n_draws,
+                      n_fresh=report.values.shape[0], problem=first.problem)
