@@ -14,8 +14,8 @@ mix (:func:`optimizer.saa.optimize_saa` is the plain recipe: the best of M plans
 The gap is reported two-sided. Upper: the MRP estimator of Mak, Morton & Wood (1999) on common
 random numbers: in replication m, G_m = (the MILP's bound on the best value of that sample) −
 (the chosen plan's value on the same draws) ≥ 0 on average more than the true gap; a one-sided
-Student-t bound on mean(G) at level ``LEVEL``. Its bias (an S-draw sample flatters its own
-optimum) shrinks as S grows. Lower: the largest paired improvement over the chosen plan that
+Student-t bound on mean(G) at level ``LEVEL``, for a probability never below one draw in S (the
+resolution of a sample). Its bias (an S-draw sample flatters its own optimum) shrinks as S grows. Lower: the largest paired improvement over the chosen plan that
 the search met, measured on the report sample: what is certainly left, usually ≈ 0.
 
 ``time_limit`` bounds the whole run: 45 % for the replications (each solve gets an equal share
@@ -48,6 +48,7 @@ from .sample import Sample
 from .select import ROUNDS, Polish, paired, polish, rank_candidates
 
 LEVEL = 0.95  # confidence level of the upper bound on the gap
+PROBABILITIES = ("rank-prob", "grade-prob", "joint-grade")
 STARTS = 3  # candidates the polish starts from, best first, while time is left
 STREAM_REPLICATIONS, STREAM_SELECT, STREAM_REPORT = 0, 1, 2
 STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = "求解样本", "评估样本", "局部改进", "独立样本评估"
@@ -63,7 +64,7 @@ class Recommendation:
     moves: list  # the polish's kept moves: move, gain, se, effort
     value: float  # the chosen plan on the report sample
     value_se: float
-    gap_upper: float | None  # one-sided LEVEL upper bound on the gap (None with one replication)
+    gap_upper: float | None  # one-sided LEVEL upper bound on the gap, ≥ 1/S for a probability (None: one replication)
     gap_mean: float  # mean of the replications' G_m (a biased-high estimate of the gap)
     gap_se: float
     found: float  # the best alternative's paired improvement on the report sample (0: the search found none)
@@ -181,6 +182,10 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
     gap_mean = float(g.mean())
     gap_se = float(g.std(ddof=1) / np.sqrt(len(g))) if len(g) > 1 else float("nan")
     gap_upper = float(gap_mean + stats.t.ppf(LEVEL, len(g) - 1) * gap_se) if len(g) > 1 else None
+    if gap_upper is not None and req.objective in PROBABILITIES:
+        # an S-draw sample cannot see a gap below one draw in S: when every sample's optimum is the
+        # plan's own value (zero spread), the t-bound would claim 0
+        gap_upper = max(gap_upper, 1.0 / n_draws)
 
     best = _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, t0, seed)
     say(STAGE_REPORT, 2, 3, "")

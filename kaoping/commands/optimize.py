@@ -182,7 +182,8 @@ def gap_words(sa, req) -> list[str]:
     if sa.gap_upper is not None:
         out.append(f"上界: 有 {LEVEL:.0%} 的把握, 没有任何方案能比本方案多 {_pp(sa.gap_upper)} 以上的概率达到{what}"
                    f" (均值 {_pp(sa.gap_mean)} ± {_pp(sa.gap_se)}; {M} 个各 {S} 次抽样的样本, 共同随机数上的 MRP 估计)。"
-                   f"这个上界偏大: 每个 {S} 次抽样的样本都会高估自己的最优方案, 样本越大越准。")
+                   f"这个上界偏大: 每个 {S} 次抽样的样本都会高估自己的最优方案, 样本越大越准; "
+                   f"它也不会低于一个样本的分辨率 (1/{S})。")
     else:
         out.append(f"上界: 只有 1 个样本, 无法给出置信上界 (点估计 {_pp(sa.gap_mean)}, 偏大)。")
     if sa.alternative is None:
