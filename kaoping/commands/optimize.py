@@ -17,7 +17,7 @@ HELP = ("choose which indicators to push: the SAA recipe (MILP on several sample
         "polished on common draws, the value reported on untouched draws), verified by re-scoring")
 ORDER = 40
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
-SAA_DRAWS, SINGLE_DRAWS = 100, 200
+SAA_DRAWS, SINGLE_DRAWS, SAA_REPLICATIONS = 100, 200, 5
 
 
 def add_arguments(p):
@@ -35,7 +35,8 @@ def add_arguments(p):
                    help="solve one sample of --draws draws instead of the SAA recipe (min-effort always does)")
     p.add_argument("--draws", type=positive, default=None,
                    help=f"draws S of each sample solved by the MILP (default {SAA_DRAWS}; {SINGLE_DRAWS} with --single)")
-    p.add_argument("--replications", type=positive, default=5, help="SAA: independent samples M solved by the MILP")
+    p.add_argument("--replications", type=positive, default=None,
+                   help=f"SAA: independent samples M solved by the MILP (default {SAA_REPLICATIONS})")
     p.add_argument("--select-draws", type=positive, default=20_000,
                    help="SAA: draws of the sample on which the candidate plans are compared and polished")
     p.add_argument("--report-draws", type=positive, default=10_000,
@@ -111,6 +112,9 @@ def run(args) -> int:
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
+    if req.objective == "min-effort" and args.replications is not None:
+        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort: "
+                       "remove --replications")
     single = args.single or req.objective == "min-effort"
     draws = args.draws or (SINGLE_DRAWS if single else SAA_DRAWS)
     from ..preflight import optimization_memory
@@ -125,7 +129,7 @@ def run(args) -> int:
                 res = optimize(scn, req, n_draws=draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit,
                                progress=lambda inc, bd: progress("求解", 0, None, _incumbent(inc, bd)))
             else:
-                res, sa = recommend(scn, req, replications=args.replications, n_draws=draws,
+                res, sa = recommend(scn, req, replications=args.replications or SAA_REPLICATIONS, n_draws=draws,
                                     n_select=args.select_draws, n_report=args.report_draws, seed=args.seed,
                                     solver=args.solver, time_limit=args.time_limit, progress=progress)
         out = result_json(scn, res, sa)
