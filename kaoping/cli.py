@@ -13,13 +13,11 @@ import signal
 import sys
 import threading
 
-from threadpoolctl import threadpool_limits
-
-from models.scenario import ScenarioError
+from models.problems import ScenarioError
 from optimizer.errors import BadInput, Infeasible
 
-from . import commands
-from .runs import Terminated
+from . import commands, progress
+from .i18n import _
 
 
 def _command_modules():
@@ -31,13 +29,31 @@ def _command_modules():
     return sorted(mods, key=lambda m: getattr(m, "ORDER", 50))
 
 
+class _Commands(argparse._SubParsersAction):
+    """The commands' sub-parsers, each given its arguments only when its command is chosen: building
+    the parser costs one import of each command module (NAME, HELP), not every command's options."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending: dict[str, tuple] = {}  # command name -> (its module, its sub-parser)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values and values[0] in self.pending:
+            mod, sp = self.pending.pop(values[0])
+            mod.add_arguments(sp)
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kaoping", description="考评: score, simulate and optimise a performance assessment.")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    quiet = _("no progress on stderr (it is drawn only when stderr is a terminal)")
+    p.add_argument("-q", "--quiet", action="store_true", help=quiet)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", action=_Commands)
     for mod in _command_modules():
         sp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        mod.add_arguments(sp)
+        sp.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=quiet)  # after the command too
         sp.set_defaults(_run=mod.run)
+        sub.pending[mod.NAME] = (mod, sp)
     return p
 
 
@@ -47,6 +63,8 @@ def _sigterm_raises():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+
+    from .runs import Terminated
 
     def _on_term(signum, frame):
         raise Terminated(f"terminated by signal {signum}")
@@ -60,6 +78,8 @@ def _sigterm_raises():
 
 def execute(args: argparse.Namespace, debug: bool = False) -> int:
     """Run a parsed command; every failure becomes a message on stderr and an exit code, never a traceback."""
+    from threadpoolctl import threadpool_limits
+
     try:
         # one BLAS thread: the block sums are skinny matrix products, and BLAS threads competing for
         # a shared 2-core machine made them 2.6x slower (measured in benchmarks/bench_projection)
@@ -91,6 +111,8 @@ def execute(args: argparse.Namespace, debug: bool = False) -> int:
         if debug:
             raise
         return 1
+    finally:
+        progress.clear()  # a status line still shown (a message above cleared it already)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,4 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
+    progress.set_quiet(args.quiet)
+    # the first progress line, before the command imports the science (about a second)
+    progress.status(_("reading the scenario…") if getattr(args, "scenario", None) else
+                    _("kaoping {command}: starting…").format(command=args.command))
     return execute(args, debug="--debug" in (argv or sys.argv))

@@ -23,7 +23,6 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from optimizer.errors import BadInput
 from optimizer.solver import cbc_version
@@ -108,6 +107,8 @@ def canonical(obj):
 
     DataFrames become ``{"columns": [...], "rows": [[...], ...]}`` (index dropped unless it is
     named); Series become dicts; numpy arrays nested lists."""
+    import pandas as pd  # here: the command line starts without it
+
     if isinstance(obj, pd.DataFrame):
         df = obj.reset_index() if any(n is not None for n in obj.index.names) else obj
         return {"columns": [str(c) for c in df.columns],

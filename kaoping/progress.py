@@ -1,22 +1,100 @@
-"""Progress on stderr for long work: a tqdm bar, shown only when stderr is a terminal.
+"""Progress on stderr for long work: a status line, a tqdm bar or one bar per stage, drawn only when
+stderr is a terminal and ``--quiet`` was not given; never on stdout.
 
 The science and the decisions never touch the terminal; they take a ``progress`` callback
-(called with the amount of work just done) and the application passes :func:`bar`'s.
-"""
+(called with the amount of work just done, or ``(stage, done, total, note)``) and the application
+passes :func:`bar`'s or a :class:`Stages`. :func:`status` says what a command is doing before its
+first bar (``读取情景…`` while the scenario loads): the command line shows one as soon as a command
+starts, before the heavy imports, so a long command answers within a fraction of a second.
+
+This module imports tqdm only when a bar is drawn: the command line imports it on start-up."""
 from __future__ import annotations
 
 import contextlib
 import sys
 
-from tqdm import tqdm
+_quiet = False
+_term = None  # the stream a status line is on (None: no status line shown)
+
+
+def set_quiet(quiet: bool = True) -> None:
+    """``--quiet``: draw nothing at all."""
+    global _quiet
+    _quiet = bool(quiet)
+
+
+def shown() -> bool:
+    """Whether progress is drawn: stderr is a terminal and ``--quiet`` was not given."""
+    stream = _term or sys.stderr
+    try:
+        return not _quiet and stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return False
+
+
+class _ClearsStatus:
+    """sys.stdout or sys.stderr while a status line is shown: the first write clears the line first,
+    so that a message or a table never starts in the middle of ``读取情景…``."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text):
+        clear()
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def status(text: str) -> None:
+    """Show ``text`` as the one status line on stderr (replacing the previous one) until the next
+    status, bar, message or output; nothing when progress is not :func:`shown`."""
+    global _term
+    if not shown():
+        return
+    if _term is None:
+        _term = sys.stderr
+        sys.stderr = _ClearsStatus(_term)
+        if _isatty(sys.stdout):
+            sys.stdout = _ClearsStatus(sys.stdout)
+    _term.write("\r\x1b[K" + text)
+    _term.flush()
+
+
+def clear() -> None:
+    """Erase the status line, if one is shown (a bar, a message or the end of the command follows)."""
+    global _term
+    if _term is None:
+        return
+    term, _term = _term, None
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if isinstance(stream, _ClearsStatus):
+            setattr(sys, name, stream._stream)
+    term.write("\r\x1b[K")
+    term.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _tqdm(**kw):
+    clear()
+    from tqdm import tqdm
+
+    return tqdm(file=sys.stderr, leave=False, disable=not shown(), **kw)
 
 
 @contextlib.contextmanager
 def bar(total: int | None, desc: str, unit: str = "draw"):
     """A progress bar over ``total`` units on stderr; yields its ``update`` (a callable taking the
-    units just done). Nothing is drawn when stderr is not a terminal."""
-    b = tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, desc=desc, leave=False,
-             disable=None)  # None: no bar when stderr is not a terminal
+    units just done). Nothing is drawn when progress is not :func:`shown`."""
+    b = _tqdm(total=total, unit=unit, unit_scale=True, desc=desc)
     try:
         yield b.update
     finally:
@@ -26,7 +104,7 @@ def bar(total: int | None, desc: str, unit: str = "draw"):
 class Stages:
     """Progress of a run in stages on stderr: one bar per stage (``progress(stage, done, total,
     note)`` from optimizer/), the note (the solver's incumbent and bound, moves kept) beside it.
-    Nothing is drawn when stderr is not a terminal."""
+    Nothing is drawn when progress is not :func:`shown`."""
 
     def __init__(self):
         self.stage = None
@@ -36,8 +114,8 @@ class Stages:
         if stage != self.stage:
             self.close()
             self.stage = stage
-            self.bar = tqdm(total=total, desc=stage, file=sys.stderr, leave=False, disable=None,
-                            bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:20}|{postfix}" if total else "{desc}: {n_fmt}{postfix}")
+            self.bar = _tqdm(total=total, desc=stage,
+                             bar_format="{desc}: {n_fmt}/{total_fmt} |{bar:20}|{postfix}" if total else "{desc}: {n_fmt}{postfix}")
         self.bar.n = done
         self.bar.set_postfix_str(note, refresh=False)
         self.bar.refresh()

@@ -66,8 +66,6 @@ import threading
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from optimizer.errors import BadInput
 from optimizer.solver import pid_alive
 
@@ -255,6 +253,8 @@ class RunFolder:
     # ---- what commands call
     def table(self, name: str, df: pd.DataFrame, title: str | None = None) -> None:
         """A table: ``<name>.csv`` (UTF-8 with BOM, opens in Excel), a sheet of results.xlsx, a report section."""
+        import pandas as pd  # here: the command line starts without it
+
         if not isinstance(df, pd.DataFrame):
             df = pd.DataFrame(df)
         if not (self.writing or self.capturing):
@@ -313,6 +313,8 @@ class RunFolder:
             self._meta.setdefault("warnings", []).append(f"problem.mps not written: {err}")
 
     def _matrix_to_pulp(self, p, name: str):
+        import pandas as pd
+
         names, seen = [], set()
         for k in range(p.n_cols):
             raw = p.col_names[k] if k < len(p.col_names) else f"v{k}"

@@ -45,31 +45,14 @@ import pandas as pd
 from .breakpoints import targets, value_targets
 from .history import LOST_STREAK, past_indicators
 from .i18n import MISSING, N_, _, listing, translate
+from .levels import GREEN, LEVEL_COLUMN, LEVELS, RED, YELLOW, Thresholds  # noqa: F401 (the public API)
 from .options import curve_cost
 from .projection import apply_push, draw_from_table, forecast_table, no_assessment, plan_run
 from .scorecard import BASIC_ONLY_MARGIN
 from .scoring import compile_scenario, score_all
 from .tracking import USED_HAND, USED_PROJECTION, progress_table
 
-RED, YELLOW, GREEN = N_("红"), N_("黄"), N_("绿")  # msgids: the tables show them through _()
-LEVELS = (RED, YELLOW, GREEN)  # worst first
-LEVEL_COLUMN = N_("预警")
 NOBODY = N_("（未指定）")
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Probabilities that grade a warning [0–1] (module docstring)."""
-
-    red: float = 0.5  # P(达基本) below: 红
-    yellow: float = 0.5  # P(超基本分) below: 黄
-    secure: float = 0.8  # the push aims at reaching basic (and full) in this share of the draws
-
-    def __post_init__(self):
-        for k in ("red", "yellow", "secure"):
-            v = getattr(self, k)
-            if not 0 < v <= 1:
-                raise ValueError(_("threshold {name} must lie in (0, 1], got {value}").format(name=k, value=v))
 
 
 # --------------------------------------------------------------------------- per indicator

@@ -6,10 +6,12 @@ plan the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from models.options import OptionTables
+if TYPE_CHECKING:  # the command line reads OBJECTIVES without loading the scoring rules
+    from models.options import OptionTables
 
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "joint-grade", "min-effort")
 

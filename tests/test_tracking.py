@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.projection import draw
 from models.scenario import ScenarioError, load_scenario
@@ -104,6 +106,20 @@ def test_interval_is_the_truncated_normal_the_monte_carlo_draws():
     z = np.random.default_rng(0).normal(100, 10, 400_000)
     z = z[z >= 95]
     assert lo == pytest.approx(np.quantile(z, 0.1), abs=0.05) and hi == pytest.approx(np.quantile(z, 0.9), abs=0.05)
+
+
+@given(centre=st.floats(-1e4, 1e4), sd=st.floats(1e-3, 1e3), a=st.floats(-12, 12), cover=st.floats(0.01, 0.99))
+@settings(max_examples=300, deadline=None)
+def test_interval_equals_scipy_stats_truncated_normal(centre, sd, a, cover):
+    """The interval from scipy.special's ndtr/ndtri (light to import) equals scipy.stats' truncnorm
+    and norm quantiles to 1e-9·sd, a floor from 12 sd below the centre to 12 sd above it."""
+    from scipy import stats
+
+    q = [(1 - cover) / 2, (1 + cover) / 2]
+    floor = centre + a * sd
+    want = stats.truncnorm.ppf(q, a, np.inf, loc=centre, scale=sd)
+    assert np.allclose(interval(centre, sd, floor, cover), want, rtol=0, atol=1e-9 * sd + 1e-12 * abs(centre))
+    assert np.allclose(interval(centre, sd, None, cover), stats.norm.ppf(q, centre, sd), rtol=0, atol=1e-9 * sd)
 
 
 # --------------------------------------------------------------------------- backtest

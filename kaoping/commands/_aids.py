@@ -10,11 +10,6 @@ import json
 from argparse import Namespace
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from models.scenario import load_scenario
-from optimizer.aids.common import optimised_push, push_vector, study
 from optimizer.errors import BadInput
 
 from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, scenario, seconds
@@ -56,12 +51,19 @@ def goal_request(scn, args):
 
 def scenario_and_goal(args):
     """The scenario (overrides applied) and the request (goal, budgets, constraints)."""
+    from models.scenario import load_scenario
+
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     return scn, goal_request(scn, args)
 
 
 def read_plan(scn, where: str) -> np.ndarray:
     """Pushes (I,) from a plan.csv (or a run folder holding one): columns 指标 and 推进量."""
+    import numpy as np
+    import pandas as pd
+
+    from optimizer.aids.common import push_vector
+
     path = Path(where)
     if path.is_dir():
         path = path / "plan.csv"
@@ -83,6 +85,8 @@ def read_plan(scn, where: str) -> np.ndarray:
 
 def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
     """The plan's pushes and where they come from, in words."""
+    from optimizer.aids.common import optimised_push, push_vector
+
     if args.plan is not None and args.plan.strip().lower() == "none":
         return push_vector(scn, {}), "现状 (不推进)"
     if args.plan is not None:
@@ -95,6 +99,8 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
 def replan(args):
     """``plan_fn(scenario, request) -> pushes``: the same optimiser for a changed scenario, its
     constraints resolved anew (a 保基本分 push follows an adjusted basic target)."""
+    from optimizer.aids.common import optimised_push
+
     return lambda scn, req: optimised_push(scn, goal_request(scn, args), replications=args.replications,
                                            n_draws=args.opt_draws, seed=args.seed, solver=args.solver,
                                            time_limit=args.time_limit)
@@ -103,6 +109,8 @@ def replan(args):
 def setup(args):
     """(scenario, request, study, where the plan comes from) for an aid command; what would stop it after
     the computing (an unwritable --out, draws beyond the memory) is refused first."""
+    from optimizer.aids.common import study
+
     from .. import preflight
 
     preflight.run_destination(args)
@@ -117,6 +125,8 @@ def setup(args):
 
 def plan_table(st) -> pd.DataFrame:
     """The plan under study: its pushed indicators."""
+    import pandas as pd
+
     cs = st.cs
     rows = [{"指标": n, "牵头单位": st.scn.indicator(n).department or "", "推进量": float(st.push[k]),
              "单位": st.scn.indicator(n).unit} for k, n in enumerate(cs.indicators) if st.push[k] > 0]
@@ -154,6 +164,8 @@ def finish(args, st, source: str, what: str, out: dict, lines, tables) -> int:
 
 
 def show(df: pd.DataFrame) -> str:
+    import pandas as pd
+
     with pd.option_context("display.max_rows", 200, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 80, "display.float_format", lambda v: f"{v:.4g}"):
         return df.to_string(index=False) if len(df) else "(none)"

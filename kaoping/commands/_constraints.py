@@ -5,7 +5,6 @@
 directly. A clash exits 3 naming the constraints that clash."""
 from __future__ import annotations
 
-from optimizer.constraints import apply, items_from
 from optimizer.errors import BadInput
 
 
@@ -45,6 +44,8 @@ def _pairs(values, flag: str, percent: bool = False) -> dict[str, float]:
 
 def constraints_from_args(scn, args, req):
     """``req`` with the constraints the arguments ask for (unchanged when none)."""
+    from optimizer.constraints import apply, items_from
+
     items = items_from(scn, _names(getattr(args, "constraints", "")), lock=_names(getattr(args, "lock", "")),
                        force=_pairs(getattr(args, "force", []), "--force"),
                        force_push=_pairs(getattr(args, "force_push", []), "--force-push"),

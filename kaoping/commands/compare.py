@@ -5,23 +5,13 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import pandas as pd
-
-from models.scenario import load_scenario
-from optimizer.compare import (
-    OBJECTIVES,
-    Variant,
-    compare,
-    delta_frame,
-    summary_frame,
-)
 from optimizer.errors import BadInput
+from optimizer.request import OBJECTIVES as _ALL_OBJECTIVES
 
-from ..progress import bar
 from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario, seconds, wholes
 
 NAME = "compare"
+OBJECTIVES = tuple(o for o in _ALL_OBJECTIVES if o != "min-effort")  # optimizer.compare's, without loading it
 HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
 ORDER = 50
 
@@ -48,6 +38,8 @@ def add_arguments(p):
 
 
 def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> dict:
+    import numpy as np
+
     base = variants[0].results
 
     def clean(x):
@@ -67,6 +59,13 @@ def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> di
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from models.scenario import load_scenario
+    from optimizer.compare import compare, delta_frame, summary_frame
+
+    from ..progress import bar
+
     base = load_scenario(args.scenario)
     names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
     ranks = args.ranks

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
 from ._argtypes import SCENARIO_HELP, scenario
@@ -23,6 +22,7 @@ def add_arguments(p):
 
 def run(args) -> int:
     from kaoping.excel import export_scenario_workbook
+    from models.scenario import load_scenario
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":

@@ -4,10 +4,6 @@ from __future__ import annotations
 import json
 from argparse import Namespace
 
-import pandas as pd
-
-from models.scenario import load_scenario
-
 from ._argtypes import SCENARIO_HELP, amounts, nonnegative, positive, scenario, seconds
 from .optimize import request_from_args
 
@@ -35,6 +31,9 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from models.scenario import load_scenario
     from optimizer.frontier import frontier
 
     from ..plots import frontier_figure

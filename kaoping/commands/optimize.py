@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
-from models.scenario import load_scenario
 from optimizer.errors import BadInput
-from optimizer.request import Request
 
 from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, probability, scenario, seconds
 from ._constraints import add_constraint_arguments, constraints_from_args
@@ -51,6 +47,8 @@ def add_arguments(p):
 
 
 def request_from_args(scn, args) -> Request:
+    from optimizer.request import Request
+
     known = [x.name for x in scn.spec.assessments]
     if args.assessment is not None and args.assessment not in known:
         raise BadInput(f"--assessment: unknown assessment '{args.assessment}': use one of {', '.join(known)}")
@@ -105,6 +103,9 @@ def _result_json(scn, res) -> dict:
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from models.scenario import load_scenario
     from optimizer.plan import optimize
     from optimizer.recommend import recommend
 
@@ -201,6 +202,8 @@ def gap_words(sa, req) -> list[str]:
 
 
 def _candidates_table(sa) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([{"候选方案": c["label"], "工作量": c["effort"], "选择样本上的目标值": c["selection"],
                           "与最优候选之差（成对）": c["diff_vs_best"], "差的标准误": c["diff_se"]} for c in sa.candidates])
 
@@ -229,6 +232,8 @@ def _print_saa(scn, req, res, sa) -> None:
 
 
 def _print_common(scn, req, res, sa) -> None:
+    import pandas as pd
+
     print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):

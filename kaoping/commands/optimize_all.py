@@ -3,12 +3,8 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
-from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
-from ..progress import bar
 from ._argtypes import positive
 
 NAME = "optimize-all"
@@ -58,9 +54,13 @@ def _counties(scn, args) -> list[str]:
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from models.scenario import load_scenario
     from optimizer.province import Settings, optimize_all
 
     from ..distributed import backend, process_map
+    from ..progress import bar
     from ..runs import RunFolder
     from .optimize import request_from_args
 

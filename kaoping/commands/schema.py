@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sys
 
-from models.schema import schema_text
-
 NAME = "schema"
 HELP = "print the JSON Schema of scenario.yaml (the file editors check scenarios against)"
 ORDER = 95
@@ -15,5 +13,7 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from models.schema import schema_text
+
     sys.stdout.write(schema_text())
     return 0

@@ -3,12 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
-from kaoping.runs import RunFolder, add_run_arguments
-from models.scenario import load_scenario
-from models.scorecard import scorecard, status_counts
-
 from ._argtypes import SCENARIO_HELP, scenario
 
 NAME = "score"
@@ -20,6 +14,8 @@ def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
     p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout")
+    from kaoping.runs import add_run_arguments
+
     add_run_arguments(p)
 
 
@@ -28,6 +24,12 @@ def frame_records(df: pd.DataFrame) -> list[dict]:
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from kaoping.runs import RunFolder
+    from models.scenario import load_scenario
+    from models.scorecard import scorecard, status_counts
+
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     card = scorecard(scn)
     with RunFolder.open(args, scn, command=NAME) as run:

@@ -4,14 +4,9 @@ from __future__ import annotations
 import json
 import sys
 
-import pandas as pd
-
 from models.memory import DEFAULT_MEMORY
-from models.projection import plan_run, simulate
-from models.scenario import load_scenario
 from optimizer.errors import BadInput
 
-from ..progress import bar
 from ._argtypes import SCENARIO_HELP, memory_size, nonnegative, positive, scenario
 
 NAME = "simulate"
@@ -64,7 +59,13 @@ def projection_json(proj) -> dict:
 
 
 def run(args) -> int:
+    import pandas as pd
+
+    from models.projection import plan_run, simulate
+    from models.scenario import load_scenario
+
     from .. import preflight
+    from ..progress import bar
     from ..plots import home_rank_probabilities, projection_figure_names, score_distributions
     from ..runs import RunFolder
 

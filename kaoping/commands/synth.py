@@ -4,10 +4,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
-from models.scenario import EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, load_scenario
-from models.synth import synthetic_province
 from optimizer.errors import BadInput
 
 from ._argtypes import nonnegative, positive
@@ -27,6 +23,11 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    import yaml
+
+    from models.scenario import EFFORT_FILE, FORECASTS_FILE, SCENARIO_FILE, load_scenario
+    from models.synth import synthetic_province
+
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInput(f"{out} exists and is not an empty folder: choose another -o")

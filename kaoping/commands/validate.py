@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from models.scenario import ScenarioError, load_scenario
+from models.problems import ScenarioError
 
 from ._argtypes import SCENARIO_HELP, scenario
 
@@ -25,6 +25,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from models.scenario import load_scenario
+
     names = [o for o in args.overrides.split(",") if o]
     try:
         scn = load_scenario(args.scenario, overrides=names)

@@ -11,15 +11,9 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
-from models.scenario import load_scenario
-from models.scorecard import scorecard
-from models.tracking import NO_HISTORY, USED_PROJECTION, tracking_table
-from models.warning import LEVELS, Thresholds, warn
+from models.levels import LEVELS, Thresholds
 from optimizer.errors import BadInput
 
-from ..progress import bar
 from ._argtypes import SCENARIO_HELP, nonnegative, positive, probability, scenario
 from .score import frame_records as _records
 
@@ -53,7 +47,13 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from models.scenario import load_scenario
+    from models.scorecard import scorecard
+    from models.tracking import tracking_table
+    from models.warning import warn
+
     from .. import preflight
+    from ..progress import bar
 
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     draws = args.draws or scn.spec.simulation.draws
@@ -102,6 +102,10 @@ def run(args) -> int:
 
 
 def _print(scn, w, track: pd.DataFrame, history: pd.DataFrame) -> None:
+    import pandas as pd
+
+    from models.tracking import NO_HISTORY, USED_PROJECTION
+
     with pd.option_context("display.max_rows", 500, "display.width", 250, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 60, "display.float_format", lambda v: f"{v:.4g}"):
         print(f"{scn.spec.scenario.title or scn.name}: {w.draws} draws, seed {w.seed}")
