@@ -79,7 +79,7 @@ def test_reported_value_never_measured_on_the_draws_chosen_on(tiny, monkeypatch,
     that moment touches the report stream, nothing after it changes the plan, and the value
     reported is the scoring model's on the report stream's draws."""
     log = []
-    for mod, name in ((sample_mod, "draw_from_table"), (plan_mod, "draw"), (saa_mod, "draw")):
+    for mod, name in ((sample_mod, "draw_from_table"), (plan_mod, "draw"), (rec, "draw")):
         real = getattr(mod, name)
 
         def spy(*a, _real=real, _name=name, **k):
@@ -95,7 +95,7 @@ def test_reported_value_never_measured_on_the_draws_chosen_on(tiny, monkeypatch,
         log.append(("final", tuple(out.plan.tolist())))
         return out
 
-    monkeypatch.setattr(saa_mod, "polish", polish)
+    monkeypatch.setattr(rec, "polish", polish)
     res, sa = rec.recommend(tiny, REQ, replications=4, n_draws=30, n_select=4000, n_report=3000,
                                 time_limit=time_limit)
     k = next(i for i, e in enumerate(log) if e[0] == "final")

@@ -173,6 +173,6 @@ def test_a_real_optimize_run_renders_its_plan_reasons_and_probabilities(tmp_path
     dom = render(out / "report.html", tmp_path / "profile", ARTIFACTS / "optimize-report.png")
     assert 'data-images="1"' in dom and 'data-images-ok="yes"' in dom
     plan = pd.read_csv(out / "plan.csv", encoding="utf-8-sig")
-    for text in ("推进方案", "方案理由", "名次与等次概率（与基准方案对比）", "优化方案（样本外）", "讲话规则（样本外）",
+    for text in ("推进方案", "方案理由", "名次与等次概率（与基准方案对比）", "优化方案（独立样本）", "讲话规则（独立样本）", "候选方案（选择样本上成对比较）",
                  "求解器", *plan["指标"].astype(str)):
         assert text in dom, text
