@@ -7,17 +7,27 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import pkgutil
 import signal
 import sys
 import threading
 
+from models.i18n import LANGUAGES, set_language
 from models.problems import ScenarioError
 from optimizer.errors import BadInput, Infeasible
 
 from . import commands, progress
-from .i18n import _
+from .commands._parser import Parser
+from .i18n import N_, _
+from .i18n import _ as translate
+
+# what the operating system says of a path, in the language in use (its own words are English)
+OS_REASONS = {errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
+              errno.ENOENT: N_("no such file or folder"), errno.ENOSPC: N_("no space left on the device"),
+              errno.EISDIR: N_("is a folder"), errno.ENOTDIR: N_("a part of the path is not a folder"),
+              errno.EEXIST: N_("already exists"), errno.EROFS: N_("read-only file system")}
 
 
 def _command_modules():
@@ -44,14 +54,37 @@ class _Commands(argparse._SubParsersAction):
         super().__call__(parser, namespace, values, option_string)
 
 
+def chosen_language(argv: list[str]) -> str | None:
+    """The language the last ``--lang zh|en`` of ``argv`` asks for (before or after the command
+    name), or None: read before the parser is built, so that ``--help`` is in that language."""
+    lang = None
+    for k, a in enumerate(argv):
+        if a == "--":
+            break
+        if a == "--lang" and k + 1 < len(argv):
+            lang = argv[k + 1]
+        elif a.startswith("--lang="):
+            lang = a.partition("=")[2]
+    return lang if lang in LANGUAGES else None
+
+
+def _add_language_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                   help=_("language of the output: zh (Chinese, the default) or en (English); also KAOPING_LANG=en"))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kaoping", description="考评: score, simulate and optimise a performance assessment.")
+    """The parser of every command, in the language in use (set it first: :func:`chosen_language`)."""
+    p = Parser(prog="kaoping", description=_("kaoping: score, simulate and optimise a performance assessment."))
     quiet = _("no progress on stderr (it is drawn only when stderr is a terminal)")
     p.add_argument("-q", "--quiet", action="store_true", help=quiet)
+    _add_language_argument(p)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", action=_Commands)
     for mod in _command_modules():
-        sp = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        words = translate(mod.HELP)
+        sp = sub.add_parser(mod.NAME, help=words, description=words)
         sp.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=quiet)  # after the command too
+        _add_language_argument(sp)
         sp.set_defaults(_run=mod.run)
         sub.pending[mod.NAME] = (mod, sp)
     return p
@@ -67,7 +100,7 @@ def _sigterm_raises():
     from .runs import Terminated
 
     def _on_term(signum, frame):
-        raise Terminated(f"terminated by signal {signum}")
+        raise Terminated(_("terminated by signal {signum}").format(signum=signum))
 
     old = signal.signal(signal.SIGTERM, _on_term)
     try:
@@ -86,28 +119,30 @@ def execute(args: argparse.Namespace, debug: bool = False) -> int:
         with _sigterm_raises(), threadpool_limits(limits=1, user_api="blas"):
             return int(args._run(args) or 0)
     except ScenarioError as err:
-        print(f"scenario has {len(err.problems)} problem(s):", file=sys.stderr)
+        print(_("the scenario has {n} problem(s):").format(n=len(err.problems)), file=sys.stderr)
         for p in err.problems:
             print(f"  {p}", file=sys.stderr)
         return 2
     except BadInput as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=err), file=sys.stderr)
         return 2
     except Infeasible as err:
-        print(f"infeasible: {err}", file=sys.stderr)
+        print(_("infeasible: {message}").format(message=err), file=sys.stderr)
         return 3
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return 1
     except OSError as err:  # a path the user gave cannot be read or written (permissions, a full disk)
-        where = f" {err.filename}" if err.filename else ""
-        print(f"error: cannot read or write{where}: {err.strerror or err}: check the path, its permissions and "
-              "the free space", file=sys.stderr)
+        reason = translate(OS_REASONS[err.errno]) if err.errno in OS_REASONS else (err.strerror or str(err))
+        said = (_("cannot read or write {path}: {reason}: check the path, its permissions and the free space")
+                if err.filename else _("cannot read or write a file: {reason}: check the path, its permissions and "
+                                       "the free space"))
+        print(_("error: {message}").format(message=said.format(path=err.filename, reason=reason)), file=sys.stderr)
         if debug:
             raise
         return 2
     except Exception as err:  # noqa: BLE001 - the last resort: a message, never a traceback
-        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=f"{type(err).__name__}: {err}"), file=sys.stderr)
         if debug:
             raise
         return 1
@@ -116,17 +151,25 @@ def execute(args: argparse.Namespace, debug: bool = False) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = chosen_language(argv)
+    if lang is not None:
+        set_language(lang)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
-        return int(exc.code or 0)
-    args._argv = list(sys.argv[1:] if argv is None else argv)  # recorded in run folders' manifests
-    if not getattr(args, "_run", None):
-        parser.print_help(sys.stderr)
-        return 2
-    progress.set_quiet(args.quiet)
-    # the first progress line, before the command imports the science (about a second)
-    progress.status(_("reading the scenario…") if getattr(args, "scenario", None) else
-                    _("kaoping {command}: starting…").format(command=args.command))
-    return execute(args, debug="--debug" in (argv or sys.argv))
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
+            return int(exc.code or 0)
+        args._argv = argv  # recorded in run folders' manifests
+        if not getattr(args, "_run", None):
+            parser.print_help(sys.stderr)
+            return 2
+        progress.set_quiet(args.quiet)
+        # the first progress line, before the command imports the science (about a second)
+        progress.status(_("reading the scenario…") if getattr(args, "scenario", None) else
+                        _("kaoping {command}: starting…").format(command=args.command))
+        return execute(args, debug="--debug" in argv)
+    finally:
+        if lang is not None:
+            set_language(None)  # the choice returns to KAOPING_LANG (main may run again in this process)

@@ -12,33 +12,36 @@ from pathlib import Path
 
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, scenario, seconds
+from ..i18n import N_, _
+from ..i18n import _ as translate
+from ._argtypes import amount, nonnegative, positive, scenario, scenario_help, seconds
 from ._constraints import add_constraint_arguments
 
-PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its plan.csv; "
-             "default: optimise now (SAA, as kaoping demo)")
 
 
 def add_aid_arguments(p) -> None:
     from ..runs import add_run_arguments
 
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--assessment", default=None, help="assessment (default: the first)")
-    p.add_argument("--rank", type=positive, default=1, help="goal: rank ≤ R (default 1)")
-    p.add_argument("--grade", default=None, help="goal: grade G or better (name or index, default the best)")
-    p.add_argument("--plan", default=None, metavar="none|RUN_DIR|plan.csv", help=PLAN_HELP)
-    p.add_argument("--draws", type=positive, default=None, help="draws the aid works on (default: the scenario's)")
-    p.add_argument("--seed", type=nonnegative, default=None)
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    g = p.add_argument_group("the plan, when optimised here")
-    g.add_argument("--objective", default="rank-prob", choices=("score", "expected-rank", "rank-prob", "grade-prob"))
-    g.add_argument("--budget", type=amount, default=None, help="total effort budget (default: the scenario's)")
-    g.add_argument("--opt-draws", type=positive, default=100, help="in-sample draws of each SAA replication")
-    g.add_argument("--replications", type=positive, default=5, help="SAA replications (1: a single MILP)")
-    g.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    g.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit [s]")
+    p.add_argument("scenario", type=scenario, help=scenario_help())
+    p.add_argument("--assessment", default=None, help=_("assessment (default: the first)"))
+    p.add_argument("--rank", type=positive, default=1, help=_("goal: rank ≤ R (default 1)"))
+    p.add_argument("--grade", default=None, help=_("goal: grade G or better (name or index, default the best)"))
+    p.add_argument("--plan", default=None, metavar="none|RUN_DIR|plan.csv",
+                   help=_("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its "
+                          "plan.csv; default: optimise now (SAA, as kaoping demo)"))
+    p.add_argument("--draws", type=positive, default=None, help=_("draws the aid works on (default: the scenario's)"))
+    p.add_argument("--seed", type=nonnegative, default=None, help=_("random seed (default: the scenario's simulation.seed)"))
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    g = p.add_argument_group(_("the plan, when optimised here"))
+    g.add_argument("--objective", default="rank-prob", choices=("score", "expected-rank", "rank-prob", "grade-prob"),
+                   help=_("what the plan optimises (default rank-prob)"))
+    g.add_argument("--budget", type=amount, default=None, help=_("total effort budget (default: the scenario's)"))
+    g.add_argument("--opt-draws", type=positive, default=100, help=_("in-sample draws of each SAA replication"))
+    g.add_argument("--replications", type=positive, default=5, help=_("SAA replications (1: a single MILP)"))
+    g.add_argument("--solver", choices=("highs", "cbc"), default="highs", help=_("MILP solver (default highs)"))
+    g.add_argument("--time-limit", type=seconds, default=60.0, help=_("solver time limit [s]"))
     add_constraint_arguments(p)
-    p.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
+    p.add_argument("--json", action="store_true", help=_("print the results as JSON on stdout"))
     add_run_arguments(p)
 
 
@@ -68,18 +71,22 @@ def read_plan(scn, where: str) -> np.ndarray:
     if path.is_dir():
         path = path / "plan.csv"
     if not path.is_file():
-        raise BadInput(f"--plan {where}: no such plan (give none, a run folder of 'kaoping optimize --out', or its plan.csv)")
+        raise BadInput(_("--plan {plan}: no such plan (give none, a run folder of 'kaoping optimize --out', or its "
+                         "plan.csv)").format(plan=where))
     try:
         df = pd.read_csv(path, encoding="utf-8-sig")
     except (OSError, ValueError) as err:
-        raise BadInput(f"--plan {path}: cannot read it as CSV ({err})") from None
+        raise BadInput(_("--plan {path}: cannot read it as CSV ({reason})").format(path=path, reason=err)) from None
+    df = df.rename(columns={translate(c): c for c in (N_("指标"), N_("推进量"))})  # a plan.csv written in English
     if not {"指标", "推进量"} <= set(df.columns):
-        raise BadInput(f"--plan {path}: needs the columns 指标 and 推进量 (a plan.csv of kaoping optimize)")
-    rows = df[df["指标"] != "合计"]
+        raise BadInput(_("--plan {path}: needs the columns {indicator} and {push} (a plan.csv of kaoping optimize)")
+                       .format(path=path, indicator=_("指标"), push=_("推进量")))
+    rows = df[~df["指标"].isin(["合计", _("合计")])]
     pushes = pd.to_numeric(rows["推进量"], errors="coerce")
     if pushes.isna().any():
         k = int(np.flatnonzero(pushes.isna().to_numpy())[0])
-        raise BadInput(f"--plan {path} row {k + 2}: 推进量 '{rows['推进量'].iloc[k]}' is not a number")
+        raise BadInput(_("--plan {path} row {row}: {push} '{value}' is not a number").format(
+            path=path, row=k + 2, push=_("推进量"), value=rows["推进量"].iloc[k]))
     return push_vector(scn, dict(zip(rows["指标"], pushes)))
 
 
@@ -88,12 +95,13 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
     from optimizer.aids.common import optimised_push, push_vector
 
     if args.plan is not None and args.plan.strip().lower() == "none":
-        return push_vector(scn, {}), "现状 (不推进)"
+        return push_vector(scn, {}), _("现状 (不推进)")
     if args.plan is not None:
-        return read_plan(scn, args.plan), f"读自 {args.plan}"
+        return read_plan(scn, args.plan), _("读自 {plan}").format(plan=args.plan)
     push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
                           solver=args.solver, time_limit=args.time_limit)
-    return push, f"优化方案 ({req.objective}, SAA {args.replications} × {args.opt_draws} 次抽样)"
+    return push, _("优化方案 ({objective}, SAA {replications} × {draws} 次抽样)").format(
+        objective=req.objective, replications=args.replications, draws=args.opt_draws)
 
 
 def replan(args):
@@ -128,13 +136,16 @@ def plan_table(st) -> pd.DataFrame:
     import pandas as pd
 
     cs = st.cs
-    rows = [{"指标": n, "牵头单位": st.scn.indicator(n).department or "", "推进量": float(st.push[k]),
-             "单位": st.scn.indicator(n).unit} for k, n in enumerate(cs.indicators) if st.push[k] > 0]
-    return pd.DataFrame(rows, columns=["指标", "牵头单位", "推进量", "单位"])
+    cols = [_("指标"), _("牵头单位"), _("推进量"), _("单位")]
+    rows = [(n, st.scn.indicator(n).department or "", float(st.push[k]), st.scn.indicator(n).unit)
+            for k, n in enumerate(cs.indicators) if st.push[k] > 0]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def records(df: pd.DataFrame) -> list[dict]:
-    return json.loads(df.to_json(orient="records", force_ascii=False))
+    from ..jsonkeys import records as keyed
+
+    return keyed(df)
 
 
 def header(st, source: str) -> dict:
@@ -154,7 +165,8 @@ def finish(args, st, source: str, what: str, out: dict, lines, tables) -> int:
     if args.json:
         print_json(out)
         return 0
-    print(f"== {st.scn.name}: {what} in {st.ca.name} ({st.n} draws; plan: {source}) ==")
+    print(_("== {scenario}: {what} in {assessment} ({draws} draws; plan: {source}) ==").format(
+        scenario=st.scn.name, what=translate(what), assessment=st.ca.name, draws=st.n, source=source))
     if lines:
         print("\n".join(lines))
     for title, df in (tables.items() if isinstance(tables, dict) else ((None, t) for t in tables)):
@@ -168,4 +180,4 @@ def show(df: pd.DataFrame) -> str:
 
     with pd.option_context("display.max_rows", 200, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 80, "display.float_format", lambda v: f"{v:.4g}"):
-        return df.to_string(index=False) if len(df) else "(none)"
+        return df.to_string(index=False) if len(df) else _("(none)")

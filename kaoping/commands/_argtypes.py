@@ -10,6 +10,8 @@ import argparse
 import math
 from pathlib import Path
 
+from ..i18n import N_, _
+from ..i18n import _ as translate
 from ..shipped import resolve, shipped_names
 
 
@@ -17,20 +19,20 @@ def _whole(text: str, least: int, words: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number, got '{text}'").format(text=text)) from None
     if v < least:
-        raise argparse.ArgumentTypeError(f"{words}, got {v}")
+        raise argparse.ArgumentTypeError(translate(words).format(value=v))
     return v
 
 
 def positive(text: str) -> int:
     """A whole number ≥ 1 (draws, chunk size, replications, a rank)."""
-    return _whole(text, 1, "must be at least 1")
+    return _whole(text, 1, N_("must be at least 1, got {value}"))
 
 
 def nonnegative(text: str) -> int:
     """A whole number ≥ 0 (seed, stream)."""
-    return _whole(text, 0, "must be 0 or more")
+    return _whole(text, 0, N_("must be 0 or more, got {value}"))
 
 
 def probability(text: str) -> float:
@@ -38,9 +40,9 @@ def probability(text: str) -> float:
     try:
         v = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a probability such as 0.5, got '{text}'") from None
+        raise argparse.ArgumentTypeError(_("expected a probability such as 0.5, got '{text}'").format(text=text)) from None
     if not 0 < v <= 1:
-        raise argparse.ArgumentTypeError(f"must lie in (0, 1], got {v}")
+        raise argparse.ArgumentTypeError(_("must lie in (0, 1], got {value}").format(value=v))
     return v
 
 
@@ -48,9 +50,9 @@ def _number(text: str) -> float:
     try:
         v = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
+        raise argparse.ArgumentTypeError(_("expected a number, got '{text}'").format(text=text)) from None
     if not math.isfinite(v):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got '{text}'")
+        raise argparse.ArgumentTypeError(_("expected a finite number, got '{text}'").format(text=text))
     return v
 
 
@@ -58,7 +60,7 @@ def amount(text: str) -> float:
     """A finite number ≥ 0 (an effort budget [effort unit])."""
     v = _number(text)
     if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+        raise argparse.ArgumentTypeError(_("must be 0 or more, got {value}").format(value=text))
     return v
 
 
@@ -66,11 +68,11 @@ def amounts(text: str) -> list[float]:
     """Comma-separated finite numbers ≥ 0, at least one (budgets of a frontier)."""
     parts = [p.strip() for p in text.split(",")]
     if not any(parts):
-        raise argparse.ArgumentTypeError("expected numbers separated by commas, e.g. 8,16,24")
+        raise argparse.ArgumentTypeError(_("expected numbers separated by commas, e.g. 8,16,24"))
     out = []
     for p in parts:
         if not p:
-            raise argparse.ArgumentTypeError(f"an empty item in '{text}': write numbers separated by single commas")
+            raise argparse.ArgumentTypeError(_("an empty item in '{text}': write numbers separated by single commas").format(text=text))
         out.append(amount(p))
     return out
 
@@ -79,7 +81,7 @@ def wholes(text: str) -> list[int]:
     """Comma-separated whole numbers ≥ 1, at least one (ranks)."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts:
-        raise argparse.ArgumentTypeError("expected whole numbers separated by commas, e.g. 1,2,3")
+        raise argparse.ArgumentTypeError(_("expected whole numbers separated by commas, e.g. 1,2,3"))
     return sorted({positive(p) for p in parts})
 
 
@@ -87,7 +89,7 @@ def seconds(text: str) -> float:
     """A finite number of seconds > 0 (a time limit [s])."""
     v = _number(text)
     if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+        raise argparse.ArgumentTypeError(_("must be more than 0 seconds, got {value}").format(value=text))
     return v
 
 
@@ -96,7 +98,9 @@ def scenario(text: str) -> Path:
     return resolve(text)
 
 
-SCENARIO_HELP = "scenario folder (or its scenario.yaml), or a shipped scenario: " + ", ".join(shipped_names())
+def scenario_help() -> str:
+    """The help of a SCENARIO argument, in the language in use."""
+    return _("scenario folder (or its scenario.yaml), or a shipped scenario: {names}").format(names=", ".join(shipped_names()))
 
 
 def memory_size(text: str) -> int:
@@ -107,3 +111,9 @@ def memory_size(text: str) -> int:
         return parse_size(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def __getattr__(name: str):
+    if name == "SCENARIO_HELP":  # the older name, in the language in use when it is imported: prefer scenario_help()
+        return scenario_help()
+    raise AttributeError(name)

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from optimizer.errors import BadInput
 
+from ..i18n import _
+
 
 def add_constraint_arguments(p) -> None:
-    g = p.add_argument_group("a planner's own constraints")
-    g.add_argument("--constraints", default="", metavar="NAME,…", help="named constraint sets of the scenario to honour")
-    g.add_argument("--lock", default="", metavar="IND,…", help="indicators the plan must not push")
+    g = p.add_argument_group(_("a planner's own constraints"))
+    g.add_argument("--constraints", default="", metavar="NAME,…", help=_("named constraint sets of the scenario to honour"))
+    g.add_argument("--lock", default="", metavar="IND,…", help=_("indicators the plan must not push"))
     g.add_argument("--force", action="append", default=[], metavar="IND=LEVEL",
-                   help="reach at least this value at the forecast centre (a promise already made); repeatable")
+                   help=_("reach at least this value at the forecast centre (a promise already made); repeatable"))
     g.add_argument("--force-push", action="append", default=[], metavar="IND=PUSH",
-                   help="push at least this much [indicator unit]; repeatable")
-    g.add_argument("--basic", default="", metavar="IND,…", help="保基本分: reach the basic target of these indicators")
+                   help=_("push at least this much [indicator unit]; repeatable"))
+    g.add_argument("--basic", default="", metavar="IND,…", help=_("keep the basic points: reach the basic target of these indicators"))
     g.add_argument("--dept-share", action="append", default=[], metavar="DEPT=SHARE",
-                   help="a department uses at most this share of the total budget (0.3 or 30%%); repeatable")
+                   help=_("a department uses at most this share of the total budget (0.3 or 30%%); repeatable"))
 
 
 def _names(text: str) -> list[str]:
@@ -30,7 +32,7 @@ def _pairs(values, flag: str, percent: bool = False) -> dict[str, float]:
     for v in values or []:
         name, eq, num = v.rpartition("=")
         if not eq or not name.strip():
-            raise BadInput(f"{flag} takes NAME=NUMBER, got '{v}'")
+            raise BadInput(_("{flag} takes NAME=NUMBER, got '{value}'").format(flag=flag, value=v))
         num = num.strip()
         scale = 1.0
         if percent and num.endswith("%"):
@@ -38,7 +40,7 @@ def _pairs(values, flag: str, percent: bool = False) -> dict[str, float]:
         try:
             out[name.strip()] = float(num) * scale
         except ValueError:
-            raise BadInput(f"{flag} {v}: '{num}' is not a number") from None
+            raise BadInput(_("{flag} {value}: '{number}' is not a number").format(flag=flag, value=v, number=num)) from None
     return out
 
 

@@ -8,7 +8,9 @@ import json
 from optimizer.errors import BadInput
 from optimizer.request import OBJECTIVES as _ALL_OBJECTIVES
 
-from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario, seconds, wholes
+from ..i18n import N_, _
+from ..jsonkeys import key, label, records
+from ._argtypes import nonnegative, positive, scenario, scenario_help, seconds, wholes
 
 NAME = "compare"
 OBJECTIVES = tuple(o for o in _ALL_OBJECTIVES if o != "min-effort")  # optimizer.compare's, without loading it
@@ -17,7 +19,7 @@ ORDER = 50
 
 
 def add_arguments(p):
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
+    p.add_argument("scenario", type=scenario, help=scenario_help())
     p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
     p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
     p.add_argument("--seed", type=nonnegative, help="random seed shared by every variant (default: the scenario's)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, scenario
+from ._argtypes import scenario, scenario_help
 
 NAME = "export-excel"
 HELP = "write a scenario as the planner's Excel workbook (the sheets import-excel reads back)"
@@ -15,7 +15,7 @@ ORDER = 16
 
 
 def add_arguments(p):
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
+    p.add_argument("scenario", type=scenario, help=scenario_help())
     p.add_argument("-o", "--out", required=True, metavar="WORKBOOK", help="the .xlsx file to write (refused if it exists)")
     p.add_argument("--json", action="store_true", help="print a summary as JSON on stdout")
 

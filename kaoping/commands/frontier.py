@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from argparse import Namespace
 
-from ._argtypes import SCENARIO_HELP, amounts, nonnegative, positive, scenario, seconds
+from ..i18n import N_, _
+from ..jsonkeys import records
+from ._argtypes import amounts, nonnegative, positive, scenario, scenario_help, seconds
 from .optimize import request_from_args
 
 NAME = "frontier"
@@ -13,7 +15,7 @@ ORDER = 45
 
 
 def add_arguments(p):
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
+    p.add_argument("scenario", type=scenario, help=scenario_help())
     p.add_argument("--budgets", required=True, type=amounts, help="comma-separated budgets, e.g. 10,20,40")
     p.add_argument("--assessment", default=None)
     p.add_argument("--rank", type=positive, default=1)

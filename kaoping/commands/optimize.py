@@ -5,7 +5,7 @@ import json
 
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, probability, scenario, seconds
+from ._argtypes import amount, nonnegative, positive, probability, scenario, seconds, scenario_help
 from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
@@ -20,7 +20,7 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     add_run_arguments(p)
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
+    p.add_argument("scenario", type=scenario, help=scenario_help())
     p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES)
     p.add_argument("--assessment", default=None, help="assessment to optimise (default: the first)")
     p.add_argument("--rank", type=positive, default=1, help="target rank r for rank-prob / min-effort")

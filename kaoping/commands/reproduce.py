@@ -128,7 +128,7 @@ def run(args) -> int:
              for p, a, b in changed]
     notes += [f"package version differs from the run's: {v}" for v in versions]
     verdict: dict = {"run_dir": str(run_dir), "argv": man["argv"], "scenario": str(scenario),
-                     "changed_files": [p for p, _, _ in changed], "versions_differ": versions}
+                     "changed_files": [p for p, _was, _now in changed], "versions_differ": versions}
     rerun.scenario = str(scenario.resolve())
     for opt in WRITES:
         if hasattr(rerun, opt):

@@ -3,24 +3,27 @@ from __future__ import annotations
 
 import json
 
-from ._argtypes import SCENARIO_HELP, scenario
+from ..i18n import N_, _
+from ..jsonkeys import keyed, label, records
+from ._argtypes import scenario, scenario_help
 
 NAME = "score"
-HELP = "score every county at its forecast values; the home county per indicator"
+HELP = N_("score every county at its forecast values; the home county per indicator")
 ORDER = 20
 
 
 def add_arguments(p):
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--json", action="store_true", help="print the scorecard as JSON on stdout")
+    p.add_argument("scenario", type=scenario, help=scenario_help())
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    p.add_argument("--json", action="store_true", help=_("print the scorecard as JSON on stdout"))
     from kaoping.runs import add_run_arguments
 
     add_run_arguments(p)
 
 
 def frame_records(df: pd.DataFrame) -> list[dict]:
-    return json.loads(df.to_json(orient="records", force_ascii=False))
+    """A table as JSON records under the stable keys of :mod:`kaoping.jsonkeys`."""
+    return records(df)
 
 
 def run(args) -> int:
@@ -36,12 +39,14 @@ def run(args) -> int:
         from kaoping.report import scorecard_figure
 
         for a in scn.spec.assessments:
-            run.table(f"{a.name}-counties", card[f"{a.name}/counties"], title=f"{a.name} 各县市区总分")
-            run.table(f"{a.name}-home", card[f"{a.name}/home"], title=f"{a.name} 本县分项得分")
-            run.figure(f"{a.name}-home", lambda a=a: scorecard_figure(card[f"{a.name}/home"], f"{a.name} 本县分项得分"),
-                       title=f"{a.name} 本县分项得分图")
+            items = _("{assessment} 本县分项得分").format(assessment=a.name)
+            run.table(f"{a.name}-counties", card[f"{a.name}/counties"],
+                      title=_("{assessment} 各县市区总分").format(assessment=a.name))
+            run.table(f"{a.name}-home", card[f"{a.name}/home"], title=items)
+            run.figure(f"{a.name}-home", lambda a=a, items=items: scorecard_figure(card[f"{a.name}/home"], items),
+                       title=_("{assessment} 本县分项得分图").format(assessment=a.name))
         if len(card["history"]):
-            run.table("history", card["history"], title="往年名次")
+            run.table("history", card["history"], title=_("往年名次"))
     if args.json:
         out = {"scenario": scn.name, "home": scn.home, "assessments": {}}
         for a in scn.spec.assessments:
@@ -49,7 +54,7 @@ def run(args) -> int:
             out["assessments"][a.name] = {
                 "counties": frame_records(card[f"{a.name}/counties"]),
                 "home": frame_records(home),
-                "status_counts": status_counts(home),
+                "status_counts": keyed(status_counts(home)),
             }
         out["history"] = frame_records(card["history"])
         print(json.dumps(out, ensure_ascii=False, indent=1))
@@ -60,13 +65,14 @@ def run(args) -> int:
             print(f"== {a.name} ({scn.spec.scenario.title or scn.name}) ==")
             print(card[f"{a.name}/counties"].to_string(index=False))
             home = card[f"{a.name}/home"]
-            print(f"\n-- {scn.home}: per indicator --")
-            print(home.drop(columns=["方向"]).to_string(index=False))
+            print("\n" + _("-- {county}: per indicator --").format(county=scn.home))
+            print(home.drop(columns=[label("方向")]).to_string(index=False))
             counts = status_counts(home)
-            print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-            lost = home["失分 [分]"].sum()
-            print(f"points still to gain under the rules (失分, against each rule's most): {lost:.2f}\n")
+            print("\n" + _(", ").join(_("{status}: {count}").format(status=k, count=v) for k, v in counts.items()))
+            lost = home[label("失分 [分]")].sum()
+            print(_("points still to gain under the rules (against each rule's most): {points}").format(
+                points=f"{lost:.2f}") + "\n")
         if len(card["history"]):
-            print("== 往年名次 (名次变化: + moved up) ==")
+            print(_("== past years' ranks (rank change: + moved up) =="))
             print(card["history"].to_string(index=False))
     return 0

@@ -7,10 +7,13 @@ import sys
 from models.memory import DEFAULT_MEMORY
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, memory_size, nonnegative, positive, scenario
+from ..i18n import N_, _
+from ..i18n import _ as translate
+from ..jsonkeys import label, records
+from ._argtypes import memory_size, nonnegative, positive, scenario, scenario_help
 
 NAME = "simulate"
-HELP = "Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals"
+HELP = N_("Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals")
 ORDER = 30
 
 
@@ -20,26 +23,22 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     add_run_arguments(p)
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
-    p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
-    p.add_argument("--chunk", type=positive, help="draws scored at once, rounded up to whole random blocks (default: "
-                   "from --memory); results do not depend on it")
+    p.add_argument("scenario", type=scenario, help=scenario_help())
+    p.add_argument("--draws", type=positive, help=_("number of draws (default: the scenario's simulation.draws)"))
+    p.add_argument("--seed", type=nonnegative, help=_("random seed (default: the scenario's simulation.seed)"))
+    p.add_argument("--chunk", type=positive, help=_("draws scored at once, rounded up to whole random blocks (default: "
+                          "from --memory); results do not depend on it"))
     p.add_argument("--memory", type=memory_size, default=DEFAULT_MEMORY, metavar="SIZE",
-                   help="memory budget of the run, e.g. 2GiB or 500MB (default 2GiB): sets the chunk, and whether every "
-                        "draw is kept (exact score quantiles) or only summaries (a score sketch)")
+                   help=_("memory budget of the run, e.g. 2GiB or 500MB (default 2GiB): sets the chunk, and whether every "
+                          "draw is kept (exact score quantiles) or only summaries (a score sketch)"))
     from ..distributed import add_backend_arguments
 
-    add_backend_arguments(p, "threads (or with --dask, processes) scoring chunks at once (default 1); results do not "
-                             "depend on it")
-    p.add_argument("--stream", type=nonnegative, default=0, help="random stream: 0 in-sample, 1 fresh draws (default 0)")
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--figures", metavar="DIR", help="write the score-distribution and rank-probability figures (PNG) here")
-    p.add_argument("--json", action="store_true", help="print the projection as JSON on stdout")
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    return json.loads(df.to_json(orient="records", force_ascii=False))
+    add_backend_arguments(p, _("threads (or with --dask, processes) scoring chunks at once (default 1); results do "
+                               "not depend on it"))
+    p.add_argument("--stream", type=nonnegative, default=0, help=_("random stream: 0 in-sample, 1 fresh draws (default 0)"))
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    p.add_argument("--figures", metavar="DIR", help=_("write the score-distribution and rank-probability figures (PNG) here"))
+    p.add_argument("--json", action="store_true", help=_("print the projection as JSON on stdout"))
 
 
 def projection_json(proj) -> dict:
@@ -50,10 +49,10 @@ def projection_json(proj) -> dict:
     for a in proj.assessments:
         out["assessments"][a.name] = {
             "home_rank_probs": [float(v) for v in a.home_rank_probs()],
-            "summary": _records(a.summary),
-            "rank_probs": _records(a.rank_probs),
-            "beat_probs": _records(a.beat_probs),
-            "grade_probs": _records(a.grade_probs),
+            "summary": records(a.summary),
+            "rank_probs": records(a.rank_probs),
+            "beat_probs": records(a.beat_probs),
+            "grade_probs": records(a.grade_probs),
         }
     return out
 
@@ -74,7 +73,7 @@ def run(args) -> int:
     draws = args.draws or sim.draws
     chunk = args.chunk or sim.chunk
     try:  # the chunk the memory budget allows (a run that cannot fit it is refused here, with the figure)
-        chunk, _ = plan_run(scn, draws, memory=args.memory, chunk=chunk, workers=args.workers)
+        chunk, _kept = plan_run(scn, draws, memory=args.memory, chunk=chunk, workers=args.workers)
     except ValueError as err:
         raise BadInput(str(err)) from None
     preflight.simulation_memory(scn, draws, chunk, given=args.draws is not None)
@@ -90,11 +89,13 @@ def run(args) -> int:
         except ValueError as err:
             raise BadInput(str(err)) from None
         for a in proj.assessments:
-            for key, df, title in (("summary", a.summary, "得分与名次概况"), ("rank-probs", a.rank_probs, "名次概率"),
-                                   ("beat-probs", a.beat_probs, "胜出对手概率"), ("grade-probs", a.grade_probs, "等次概率")):
-                run.table(f"{a.name}-{key}", df, title=f"{a.name} {title}")
-            run.figure(f"{a.name}-rank", lambda a=a: home_rank_probabilities(proj, a.name), title=f"{a.name} 本县名次概率")
-            run.figure(f"{a.name}-scores", lambda a=a: score_distributions(proj, a.name), title=f"{a.name} 总分分布")
+            for key, df, title in (("summary", a.summary, N_("得分与名次概况")), ("rank-probs", a.rank_probs, N_("名次概率")),
+                                   ("beat-probs", a.beat_probs, N_("胜出对手概率")),
+                                   ("grade-probs", a.grade_probs, N_("等次概率"))):
+                run.table(f"{a.name}-{key}", df, title=f"{a.name} {translate(title)}")
+            run.figure(f"{a.name}-rank", lambda a=a: home_rank_probabilities(proj, a.name),
+                       title=f"{a.name} {_('本县名次概率')}")
+            run.figure(f"{a.name}-scores", lambda a=a: score_distributions(proj, a.name), title=f"{a.name} {_('总分分布')}")
         run.results(projection_json(proj))
     figs = []
     if args.figures:
@@ -103,7 +104,7 @@ def run(args) -> int:
         try:
             figs = save_projection_figures(proj, args.figures)
         except OSError as err:
-            raise BadInput(f"cannot write figures to {args.figures}: {err}") from None
+            raise BadInput(_("cannot write figures to {path}: {reason}").format(path=args.figures, reason=err)) from None
     if args.json:
         out = projection_json(proj)
         out["figures"] = [str(f) for f in figs]
@@ -112,19 +113,21 @@ def run(args) -> int:
     home = proj.counties[proj.home]
     with pd.option_context("display.max_rows", 500, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        print(f"{scn.spec.scenario.title or scn.name}: {proj.draws} draws, seed {proj.seed}, stream {proj.stream}")
+        print(_("{title}: {draws} draws, seed {seed}, stream {stream}").format(
+            title=scn.spec.scenario.title or scn.name, draws=proj.draws, seed=proj.seed, stream=proj.stream))
         for a in proj.assessments:
             print(f"\n== {a.name} ==")
             print(a.summary.to_string(index=False))
-            print(f"\n-- 排名概率 P(排名 = r) (MC standard error ≤ {0.5 / proj.draws ** 0.5:.4f}) --")
+            print("\n" + _("-- 排名概率 P(排名 = r)（蒙特卡洛标准误 ≤ {se}）--").format(se=f"{0.5 / proj.draws ** 0.5:.4f}"))
             print(a.rank_matrix().to_string())
-            beat = a.beat_probs[a.beat_probs["县市区"] == home]
+            county = label("县市区")
+            beat = a.beat_probs[a.beat_probs[county] == home]
             if len(beat):
-                print(f"\n-- {home} 胜出各对手的概率 --")
+                print("\n" + _("-- {county} 胜出各对手的概率 --").format(county=home))
                 print(beat.to_string(index=False))
-            g = a.grade_probs[a.grade_probs["县市区"] == home]
-            print(f"\n-- {home} 等次概率 --")
-            print(g.drop(columns=["县市区", "等次序号"]).to_string(index=False))
+            g = a.grade_probs[a.grade_probs[county] == home]
+            print("\n" + _("-- {county} 等次概率 --").format(county=home))
+            print(g.drop(columns=[county, label("等次序号")]).to_string(index=False))
     for f in figs:
-        print(f"figure: {f}", file=sys.stderr)
+        print(_("figure: {path}").format(path=f), file=sys.stderr)
     return 0

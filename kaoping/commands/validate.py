@@ -11,17 +11,18 @@ import sys
 
 from models.problems import ScenarioError
 
-from ._argtypes import SCENARIO_HELP, scenario
+from ..i18n import N_, _
+from ._argtypes import scenario, scenario_help
 
 NAME = "validate"
-HELP = "check a scenario folder and list every problem (file, line or row, field, what to do)"
+HELP = N_("check a scenario folder and list every problem (file, line or row, field, what to do)")
 ORDER = 10
 
 
 def add_arguments(p):
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--json", action="store_true", help="print the problems as a JSON list on stdout")
+    p.add_argument("scenario", type=scenario, help=scenario_help())
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    p.add_argument("--json", action="store_true", help=_("print the problems as a JSON list on stdout"))
 
 
 def run(args) -> int:
@@ -33,13 +34,14 @@ def run(args) -> int:
     except ScenarioError as err:
         if args.json:
             print(json.dumps([p.to_dict() for p in err.problems], ensure_ascii=False, indent=1))
-        print(f"{args.scenario}: {len(err.problems)} problem(s):", file=sys.stderr)
+        print(_("{scenario}: {n} problem(s):").format(scenario=args.scenario, n=len(err.problems)), file=sys.stderr)
         for p in err.problems:
             print(f"  {p}", file=sys.stderr)
         return 2
     if args.json:
         print("[]")
     n = len(scn.indicators())
-    print(f"ok: {scn.name}: {len(scn.counties)} counties, {len(scn.spec.assessments)} assessment(s), {n} indicators",
+    print(_("ok: {scenario}: {counties} counties, {assessments} assessment(s), {indicators} indicators").format(
+        scenario=scn.name, counties=len(scn.counties), assessments=len(scn.spec.assessments), indicators=n),
           file=sys.stderr)
     return 0

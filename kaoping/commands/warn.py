@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import json
 
+from models.i18n import translate as models_words
 from models.levels import LEVELS, Thresholds
 from optimizer.errors import BadInput
 
-from ._argtypes import SCENARIO_HELP, nonnegative, positive, probability, scenario
+from ..i18n import N_, _
+from ..jsonkeys import label
+from ._argtypes import nonnegative, positive, probability, scenario, scenario_help
 from .score import frame_records as _records
 
 NAME = "warn"
-HELP = "graded warnings (红/黄/绿) per home indicator and the two lists: indicators and departments"
+HELP = N_("graded warnings (red, yellow, green) per home indicator and the two lists: indicators and departments")
 ORDER = 35
 
+# the columns printed (msgids: shown through jsonkeys.label)
 SHOWN = ["指标", "责任领导", "牵头单位", "实绩", "进度", "年终预测", "达基本概率", "达满分概率", "预警", "说明", "达基本所需推进"]
 SHOWN_DEPT = ["牵头单位", "指标数", *LEVELS, "期望失分合计 [分]", "红色预警指标", "黄色预警指标"]
 
@@ -29,20 +33,20 @@ def add_arguments(p):
     from ..runs import add_run_arguments
 
     d = Thresholds()
-    p.add_argument("scenario", type=scenario, help=SCENARIO_HELP)
-    p.add_argument("--draws", type=positive, help="number of draws (default: the scenario's simulation.draws)")
-    p.add_argument("--seed", type=nonnegative, help="random seed (default: the scenario's simulation.seed)")
-    p.add_argument("--chunk", type=positive, help="draws scored at once; results do not depend on it")
-    p.add_argument("--assessment", help="only this assessment's indicators (default: every assessment)")
+    p.add_argument("scenario", type=scenario, help=scenario_help())
+    p.add_argument("--draws", type=positive, help=_("number of draws (default: the scenario's simulation.draws)"))
+    p.add_argument("--seed", type=nonnegative, help=_("random seed (default: the scenario's simulation.seed)"))
+    p.add_argument("--chunk", type=positive, help=_("draws scored at once; results do not depend on it"))
+    p.add_argument("--assessment", help=_("only this assessment's indicators (default: every assessment)"))
     p.add_argument("--red", type=probability, default=d.red,
-                   help=f"红 when P(reach basic) is below this (default {d.red})")
+                   help=_("red when P(reach basic) is below this (default {p})").format(p=d.red))
     p.add_argument("--yellow", type=probability, default=d.yellow,
-                   help=f"黄 when P(more than the basic points) is below this (default {d.yellow})")
+                   help=_("yellow when P(more than the basic points) is below this (default {p})").format(p=d.yellow))
     p.add_argument("--secure", type=probability, default=d.secure,
-                   help=f"the push shown reaches basic (and full) with this probability (default {d.secure})")
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--excel", metavar="FILE", help="write the two lists to this workbook (a sheet each, colours as fills)")
-    p.add_argument("--json", action="store_true", help="print the warnings and lists as JSON on stdout")
+                   help=_("the push shown reaches basic (and full) with this probability (default {p})").format(p=d.secure))
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    p.add_argument("--excel", metavar="FILE", help=_("write the two lists to this workbook (a sheet each, colours as fills)"))
+    p.add_argument("--json", action="store_true", help=_("print the warnings and lists as JSON on stdout"))
     add_run_arguments(p)
 
 
@@ -74,26 +78,28 @@ def run(args) -> int:
               "thresholds": {"red": t.red, "yellow": t.yellow, "secure": t.secure},
               "summary": _records(w.summary), "indicators": _records(w.indicators),
               "departments": _records(w.departments), "projections": _records(track), "history": _records(history)}
-    tables = [("indicators", "指标清单", w.indicators), ("departments", "部门清单", w.departments)]  # Excel: this order
+    tables = [("indicators", _("指标清单"), w.indicators), ("departments", _("部门清单"), w.departments)]  # Excel: this order
     from ..runs import RunFolder
 
     with RunFolder.open(args, scn, command=NAME, seed=w.seed, draws=w.draws) as run:
-        run.table("summary", w.summary, title="预警汇总")
+        run.table("summary", w.summary, title=_("预警汇总"))
         for key, title, df in reversed(tables):  # the report: departments first, the longer indicator list after
             run.table(key, df, title=title)
-        run.table("projections", track, title="按月度实绩推算年终值")
-        run.table("history", history, title="往年名次")
+        run.table("projections", track, title=_("按月度实绩推算年终值"))
+        run.table("history", history, title=_("往年名次"))
         run.results(result)
     if args.excel:
         from ..excel import write_results_workbook
 
-        about = [("情景", f"{scn.name} {scn.spec.scenario.title}".strip()), ("本县", scn.home), ("模拟次数", str(w.draws)),
-                 ("随机种子", str(w.seed)), ("红", f"达基本概率 < {t.red:g}"), ("黄", f"超基本分概率 < {t.yellow:g}"),
-                 ("所需推进", f"达基本概率 ≥ {t.secure:g}")]
+        about = [(_("情景"), f"{scn.name} {scn.spec.scenario.title}".strip()), (_("本县"), scn.home),
+                 (_("模拟次数"), str(w.draws)), (_("随机种子"), str(w.seed)),
+                 (models_words(LEVELS[0]), _("达基本概率 < {p}").format(p=f"{t.red:g}")),
+                 (models_words(LEVELS[1]), _("超基本分概率 < {p}").format(p=f"{t.yellow:g}")),
+                 (_("所需推进"), _("达基本概率 ≥ {p}").format(p=f"{t.secure:g}"))]
         try:
             write_results_workbook(excel, [(k, title, df) for k, title, df in tables], about=about)
         except OSError as err:
-            raise BadInput(f"cannot write {args.excel}: {err}") from None
+            raise BadInput(_("cannot write {path}: {reason}").format(path=args.excel, reason=err)) from None
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -108,21 +114,29 @@ def _print(scn, w, track: pd.DataFrame, history: pd.DataFrame) -> None:
 
     with pd.option_context("display.max_rows", 500, "display.width", 250, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 60, "display.float_format", lambda v: f"{v:.4g}"):
-        print(f"{scn.spec.scenario.title or scn.name}: {w.draws} draws, seed {w.seed}")
-        for _, s in w.summary.iterrows():
-            print(f"\n== 指标清单 · {s['考核']}: 红 {s['红']}, 黄 {s['黄']}, 绿 {s['绿']} "
-                  f"(期望总分 {s['期望总分 [分]']:.2f}, P(第1名) {s['第1名概率']:.3f}) ==")
-            ind = w.indicators[w.indicators["考核"] == s["考核"]]
-            print(ind[SHOWN].to_string(index=False))
-        print("\n== 部门清单 ==")
-        print(w.departments[SHOWN_DEPT].to_string(index=False))
+        print(_("{title}: {draws} draws, seed {seed}").format(title=scn.spec.scenario.title or scn.name, draws=w.draws,
+                                                            seed=w.seed))
+        L = {m: label(m) for m in (*SHOWN, *SHOWN_DEPT, "考核", "期望总分 [分]", "第1名概率", "采用", "方法")}
+        ass = L["考核"]
+        for _row, s in w.summary.iterrows():
+            red, yellow, green = (s[label(c)] for c in LEVELS)
+            print("\n" + _("== 指标清单 · {assessment}：红 {red}，黄 {yellow}，绿 {green}（期望总分 {total}，P(第1名) {p}）==")
+                  .format(assessment=s[ass], red=red, yellow=yellow, green=green,
+                          total=f"{s[L['期望总分 [分]']]:.2f}", p=f"{s[L['第1名概率']]:.3f}"))
+            ind = w.indicators[w.indicators[ass] == s[ass]]
+            print(ind[[L[c] for c in SHOWN]].to_string(index=False))
+        print("\n" + _("== 部门清单 =="))
+        print(w.departments[[L[c] for c in SHOWN_DEPT]].to_string(index=False))
         if len(track):
-            used = track["采用"] == USED_PROJECTION
-            print(f"\n年终预测：按月度实绩推算 {int(used.sum())} 项，手工预测 {int((~used).sum())} 项")
-            fb = track[track["方法"].str.contains(NO_HISTORY)]
+            projected = models_words(USED_PROJECTION)
+            used = track[L["采用"]] == projected
+            print("\n" + _("年终预测：按月度实绩推算 {projected} 项，手工预测 {by_hand} 项").format(
+                projected=int(used.sum()), by_hand=int((~used).sum())))
+            fb = track[track[L["方法"]].str.contains(models_words(NO_HISTORY), regex=False)]
             if len(fb):
-                names = [n + ("" if u == USED_PROJECTION else "（手工预测覆盖）") for n, u in zip(fb["指标"], fb["采用"])]
-                print(f"{NO_HISTORY}，按时间进度或当前水平推算（假设）：{'、'.join(names)}")
+                names = [n + ("" if u == projected else _("（手工预测覆盖）")) for n, u in zip(fb[L["指标"]], fb[L["采用"]])]
+                print(_("{no_history}，按时间进度或当前水平推算（假设）：{names}").format(
+                    no_history=models_words(NO_HISTORY), names=_("、").join(names)))
         if len(history):
-            print("\n== 往年名次 ==")
+            print("\n" + _("== 往年名次 =="))
             print(history.to_string(index=False))
