@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from optimizer.errors import BadInput
 
+from ..i18n import N_, _
+from ..jsonkeys import label
+
 NAME = "adjust"
-HELP = "target-adjustment advisor: which 申报调整指标 would gain most if granted, with standard errors"
+HELP = N_("target-adjustment advisor: which target adjustments to apply for would gain most if granted, with standard "
+          "errors")
 ORDER = 54
 
 
@@ -14,13 +18,13 @@ def add_arguments(p):
     from ._argtypes import nonnegative, positive
 
     add_aid_arguments(p)
-    p.add_argument("--share", default=None, help="ease every target by this share (0.1 or 10%%; default 10%% when no --set)")
+    p.add_argument("--share", default=None, help=_("ease every target by this share (0.1 or 10%%; default 10%% when no --set)"))
     p.add_argument("--set", action="append", default=[], metavar="IND=VALUE",
-                   help="the adjusted target of one indicator (a value, or a share like 10%%); repeatable")
+                   help=_("the adjusted target of one indicator (a value, or a share like 10%%); repeatable"))
     p.add_argument("--which", choices=("basic", "full", "both"), default="basic",
-                   help="which targets of a threshold rule move (default: the basic target)")
-    p.add_argument("--resolve", type=nonnegative, default=3, help="re-optimise the plan for the best N (default 3)")
-    p.add_argument("--top", type=positive, default=3, help="applications named in words (default 3)")
+                   help=_("which targets of a threshold rule move (default: the basic target)"))
+    p.add_argument("--resolve", type=nonnegative, default=3, help=_("re-optimise the plan for the best N (default 3)"))
+    p.add_argument("--top", type=positive, default=3, help=_("applications named in words (default 3)"))
 
 
 def _share(text: str, where: str) -> float:
@@ -28,7 +32,7 @@ def _share(text: str, where: str) -> float:
     try:
         return float(t[:-1]) / 100 if t.endswith("%") else float(t)
     except ValueError:
-        raise BadInput(f"{where}: '{text}' is not a share (0.1 or 10%)") from None
+        raise BadInput(_("{where}: '{text}' is not a share (0.1 or 10%)").format(where=where, text=text)) from None
 
 
 def adjustments(st, args) -> dict:
@@ -40,7 +44,7 @@ def adjustments(st, args) -> dict:
     for item in args.set:
         name, eq, val = item.rpartition("=")
         if not eq or not name.strip():
-            raise BadInput(f"--set takes IND=VALUE, got '{item}'")
+            raise BadInput(_("--set takes IND=VALUE, got '{item}'").format(item=item))
         v = val.strip()
         out[name.strip()] = Adjustment(share=_share(v, "--set")) if v.endswith("%") else Adjustment(value=_number(v))
     return out
@@ -50,7 +54,7 @@ def _number(v: str) -> float:
     try:
         return float(v)
     except ValueError:
-        raise BadInput(f"--set: '{v}' is not a number") from None
+        raise BadInput(_("--set: '{value}' is not a number").format(value=v)) from None
 
 
 def run(args) -> int:
@@ -64,17 +68,18 @@ def run(args) -> int:
     scn, req, st, source = setup(args)
     adj = adjustments(st, args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
-        with bar(len(adj), "调整", unit="项") as progress:
+        with bar(len(adj), _("调整"), unit=_("项")) as progress:
             adv = advise(st, adj, which=args.which, resolve=args.resolve, plan_fn=replan(args) if args.resolve else None,
                          top=args.top, progress=progress)
         out = {**header(st, source), "which": args.which, "resolve": args.resolve, "advice": records(adv.table),
                "words": adv.words}
         col = f"P({st.rank_words})增加(保持方案)"
-        run.text("words", "\n".join(adv.words), title="建议申报调整的指标 (前几项)")
-        run.table("advice", adv.table, title="各指标目标调整后的概率增量 (同一组抽样, 配对标准误)")
-        run.table("plan", plan_table(st), title=f"所保持的方案: {source}")
+        run.text("words", "\n".join(adv.words), title=_("建议申报调整的指标（前几项）"))
+        run.table("advice", adv.table, title=_("各指标目标调整后的概率增量（同一组抽样，配对标准误）"))
+        run.table("plan", plan_table(st), title=_("所保持的方案：{source}").format(source=source))
         head = adv.table.head(10)
-        run.figure("advice", lambda: bar_figure(head, "指标", col, f"目标调整后 {col}"), title="调整的收益 (前十项)")
+        run.figure("advice", lambda: bar_figure(head, label("指标"), col, _("目标调整后 {label}").format(label=col)),
+                   title=_("调整的收益（前十项）"))
         run.results(out)
     shown = [c for c in adv.table.columns if "名次" in c or c in ("指标", "牵头单位", "调整", "期望总分增加(保持方案) [分]")]
-    return finish(args, st, source, "target adjustments", out, adv.words, [adv.table[shown]])
+    return finish(args, st, source, N_("target adjustments"), out, adv.words, [adv.table[shown]])

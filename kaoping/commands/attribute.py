@@ -1,8 +1,12 @@
 """``kaoping attribute SCENARIO``: each department's share of a plan's gain (Shapley values)."""
 from __future__ import annotations
 
+from ..i18n import N_, _
+from ..jsonkeys import label
+
 NAME = "attribute"
-HELP = "department attribution of a plan's gain (Shapley over departments) and each department's points against full"
+HELP = N_("department attribution of a plan's gain (Shapley over departments) and each department's points against "
+          "full")
 ORDER = 56
 
 
@@ -11,8 +15,8 @@ def add_arguments(p):
     from ._argtypes import positive
 
     add_aid_arguments(p)
-    p.add_argument("--max-exact", type=positive, default=12, help="enumerate every coalition up to this many departments")
-    p.add_argument("--permutations", type=positive, default=200, help="sampled orders beyond it (default 200)")
+    p.add_argument("--max-exact", type=positive, default=12, help=_("enumerate every coalition up to this many departments"))
+    p.add_argument("--permutations", type=positive, default=200, help=_("sampled orders beyond it (default 200)"))
 
 
 def run(args) -> int:
@@ -25,17 +29,18 @@ def run(args) -> int:
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
-        with bar(None, "部门组合", unit="组") as progress:
+        with bar(None, _("部门组合"), unit=_("组")) as progress:
             at = attribute(st, max_exact=args.max_exact, permutations=args.permutations, progress=progress)
         out = {**header(st, source), "method": at.method, "permutations": at.permutations,
                "gain": {k: {"mean": v[0], "se": v[1]} for k, v in at.gain.items()}, "departments": records(at.table),
                "words": at.words}
-        run.text("words", "\n".join(at.words), title="部门贡献 (Shapley 值)")
-        run.table("departments", at.table, title="各牵头单位: 贡献与较满分失分")
-        run.table("plan", plan_table(st), title=f"所分析的方案: {source}")
-        moved = at.table[at.table["推进指标数"] > 0]
-        run.figure("departments", lambda: bar_figure(moved, "牵头单位", f"P({st.rank_words})贡献",
-                                                     f"各部门对 P({st.rank_words}) 增量的贡献", ylabel="概率"),
-                   title="各部门的贡献")
+        run.text("words", "\n".join(at.words), title=_("部门贡献（Shapley 值）"))
+        run.table("departments", at.table, title=_("各牵头单位：贡献与较满分失分"))
+        run.table("plan", plan_table(st), title=_("所分析的方案：{source}").format(source=source))
+        moved = at.table[at.table[label("推进指标数")] > 0]
+        run.figure("departments", lambda: bar_figure(moved, label("牵头单位"), f"P({st.rank_words})贡献",
+                                                     _("各部门对 P({goal}) 增量的贡献").format(goal=st.rank_words),
+                                                     ylabel=_("概率")),
+                   title=_("各部门的贡献"))
         run.results(out)
-    return finish(args, st, source, "department attribution", out, at.words, [at.table])
+    return finish(args, st, source, N_("department attribution"), out, at.words, [at.table])

@@ -14,32 +14,41 @@ from ._argtypes import nonnegative, positive, scenario, scenario_help, seconds, 
 
 NAME = "compare"
 OBJECTIVES = tuple(o for o in _ALL_OBJECTIVES if o != "min-effort")  # optimizer.compare's, without loading it
-HELP = "side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)"
+HELP = N_("side-by-side summary of the base and named overrides on common random numbers (like Excel's Scenario Manager)")
 ORDER = 50
 
 
 def add_arguments(p):
     p.add_argument("scenario", type=scenario, help=scenario_help())
-    p.add_argument("--overrides", default="", help="comma-separated override names (default: every declared override)")
-    p.add_argument("--draws", type=positive, help="draws per variant (default: the scenario's simulation.draws)")
-    p.add_argument("--seed", type=nonnegative, help="random seed shared by every variant (default: the scenario's)")
-    p.add_argument("--ranks", type=wholes, default=[1, 2, 3], help="report P(rank ≤ r) for these r (default 1,2,3)")
+    p.add_argument("--overrides", default="", help=_("comma-separated override names (default: every declared override)"))
+    p.add_argument("--draws", type=positive, help=_("draws per variant (default: the scenario's simulation.draws)"))
+    p.add_argument("--seed", type=nonnegative, help=_("random seed shared by every variant (default: the scenario's)"))
+    p.add_argument("--ranks", type=wholes, default=[1, 2, 3], help=_("report P(rank ≤ r) for these r (default 1,2,3)"))
     p.add_argument("--joint", default=None,
-                   help="assessments for the joint P(best grade in all); default: all but the first when there are 2 or more")
-    p.add_argument("--objective", choices=OBJECTIVES, help="also optimise each variant for this objective")
-    p.add_argument("--assessment", help="assessment of the objective (default: the first)")
-    p.add_argument("--rank", type=positive, default=1, help="rank r of rank-prob (default 1)")
-    p.add_argument("--grade", default=None, help="grade name g of grade-prob / joint-grade (default: the best)")
-    p.add_argument("--opt-draws", type=positive, default=200, help="draws in the optimisation (default 200)")
-    p.add_argument("--time-limit", type=seconds, default=60.0, help="solver time limit per variant [s] (default 60)")
-    p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="highs or cbc (default highs)")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON on stdout")
+                   help=_("assessments for the joint P(best grade in all); default: all but the first when there are 2 or more"))
+    p.add_argument("--objective", choices=OBJECTIVES, help=_("also optimise each variant for this objective"))
+    p.add_argument("--assessment", help=_("assessment of the objective (default: the first)"))
+    p.add_argument("--rank", type=positive, default=1, help=_("rank r of rank-prob (default 1)"))
+    p.add_argument("--grade", default=None, help=_("grade name g of grade-prob / joint-grade (default: the best)"))
+    p.add_argument("--opt-draws", type=positive, default=200, help=_("draws in the optimisation (default 200)"))
+    p.add_argument("--time-limit", type=seconds, default=60.0, help=_("solver time limit per variant [s] (default 60)"))
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help=_("MILP solver (default highs)"))
+    p.add_argument("--json", action="store_true", help=_("print the comparison as JSON on stdout"))
     from ..runs import add_run_arguments
 
     add_run_arguments(p)
 
 
-def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> dict:
+def cells(results: dict, grades: list[str]) -> dict:
+    """Result cells '<assessment> | <label>' as {assessment name, 'plan' or 'joint': {key: value}} (stable keys)."""
+    out: dict = {}
+    for cell, x in results.items():
+        group, _sep, what = cell.partition(" | ")
+        out.setdefault(key(group), {})[key(what, grades)] = x
+    return out
+
+
+def as_json(variants: list[Variant], scenario: str, draws: int, seed: int, grades: list[str] = ()) -> dict:
     import numpy as np
 
     base = variants[0].results
@@ -52,9 +61,9 @@ def as_json(variants: list[Variant], scenario: str, draws: int, seed: int) -> di
         "variants": [{
             "name": v.name, "description": v.description,
             "changes": [{"path": p, "value": val} for p, val in v.changes],
-            "results": {k: clean(x) for k, x in v.results.items()},
-            "delta": {k: clean(x - base[k]) if k in base else None for k, x in v.results.items()},
-            "plan": None if v.plan is None else json.loads(v.plan.to_json(orient="records", force_ascii=False)),
+            "results": cells({k: clean(x) for k, x in v.results.items()}, grades),
+            "delta": cells({k: clean(x - base[k]) if k in base else None for k, x in v.results.items()}, grades),
+            "plan": None if v.plan is None else records(v.plan),
             "plan_info": {k: clean(x) for k, x in v.plan_info.items()},
         } for v in variants],
     }
@@ -81,7 +90,8 @@ def run(args) -> int:
     for flag, asked in (("--assessment", [args.assessment] if args.assessment else []), ("--joint", joint or [])):
         for name in asked:
             if name not in known:
-                raise BadInput(f"{flag}: unknown assessment '{name}': use one of {', '.join(known)}")
+                raise BadInput(_("{flag}: unknown assessment '{assessment}': use one of {known}").format(
+                    flag=flag, assessment=name, known=", ".join(known)))
     preflight.simulation_memory(base, S, base.spec.simulation.chunk, given=args.draws is not None)
     if args.objective:
         preflight.optimization_memory(base, args.opt_draws, "--opt-draws")
@@ -90,34 +100,39 @@ def run(args) -> int:
         with bar(S * (len(names) + 1), "模拟") as progress:
             variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
                                optimize_args=args if args.objective else None, progress=progress)
-        run.table("summary", summary_frame(variants).rename_axis("指标").reset_index(), title="方案对比（本县）")
+        measure = label("指标")
+        run.table("summary", summary_frame(variants).rename_axis(measure).reset_index(), title=_("方案对比（本县）"))
         if len(variants) > 1:
-            run.table("difference", delta_frame(variants).rename_axis("指标").reset_index(), title="与基准的差")
+            run.table("difference", delta_frame(variants).rename_axis(measure).reset_index(), title=_("与基准的差"))
             run.text("changes", "\n".join(f"{v.name}: {v.description}\n" + "\n".join(f"    {p} = {val}" for p, val in v.changes)
-                                          for v in variants[1:]), title="各方案的改动")
+                                          for v in variants[1:]), title=_("各方案的改动"))
         for v in variants:
             if v.plan is not None:
-                run.table(f"plan-{v.name}", v.plan, title=f"{v.name} 推进方案")
-        run.results(as_json(variants, base.name, S, seed))
+                run.table(f"plan-{v.name}", v.plan, title=_("{variant} 推进方案").format(variant=v.name))
+        grades = sorted({g for a in base.spec.assessments for g in a.grades.names})
+        run.results(as_json(variants, base.name, S, seed, grades))
     if args.json:
-        print(json.dumps(as_json(variants, base.name, S, seed), ensure_ascii=False, indent=1))
+        print(json.dumps(as_json(variants, base.name, S, seed, grades), ensure_ascii=False, indent=1))
         return 0
-    print(f"== 方案对比 {base.name}: {S} draws, seed {seed}, common random numbers ==")
-    print("\n-- changing cells --")
+    print(_("== 方案对比 {scenario}：{draws} 次抽样，种子 {seed}，共同随机数 ==").format(scenario=base.name, draws=S, seed=seed))
+    print("\n" + _("-- changing cells --"))
     for v in variants[1:]:
         print(f"{v.name}: {v.description}")
         for p, val in v.changes:
             print(f"    {p} = {val}")
     with pd.option_context("display.max_rows", 500, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda x: f"{x:.4g}"):
-        print("\n-- result cells (home county) --")
+        print("\n" + _("-- result cells (home county) --"))
         print(summary_frame(variants).to_string())
         if len(variants) > 1:
-            print("\n-- difference from base --")
+            print("\n" + _("-- difference from base --"))
             print(delta_frame(variants).to_string())
         for v in variants:
             if v.plan is not None:
+                from .optimize import status_word
+
                 i = v.plan_info
-                print(f"\n-- plan for {v.name}: {i['status']}, effort {i['effort']:.4g} of budget {i['budget']} --")
-                print(v.plan.to_string(index=False) if len(v.plan) else "(no push)")
+                print("\n" + _("-- plan for {variant}: {status}, effort {effort} of budget {budget} --").format(
+                    variant=v.name, status=status_word(i["status"]), effort=f"{i['effort']:.4g}", budget=i["budget"]))
+                print(v.plan.to_string(index=False) if len(v.plan) else _("(no push)"))
     return 0

@@ -5,15 +5,19 @@ import json
 
 from optimizer.errors import BadInput
 
+from ..i18n import N_, _
+from ..i18n import _ as translate
+from ..jsonkeys import keyed, label, records
 from ._argtypes import amount, nonnegative, positive, probability, scenario, seconds, scenario_help
 from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
-HELP = ("choose which indicators to push: the SAA recipe (MILP on several samples, the candidates compared and "
-        "polished on common draws, the value reported on untouched draws), verified by re-scoring")
+HELP = N_("choose which indicators to push: the SAA recipe (MILP on several samples, the candidates compared and "
+          "polished on common draws, the value reported on untouched draws), verified by re-scoring")
 ORDER = 40
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
 SAA_DRAWS, SINGLE_DRAWS, SAA_REPLICATIONS = 100, 200, 5
+STATUS = {"optimal": N_("最优"), "time_limit_feasible": N_("时限内可行")}  # a solver's status, in words
 
 
 def add_arguments(p):
@@ -21,28 +25,29 @@ def add_arguments(p):
 
     add_run_arguments(p)
     p.add_argument("scenario", type=scenario, help=scenario_help())
-    p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES)
-    p.add_argument("--assessment", default=None, help="assessment to optimise (default: the first)")
-    p.add_argument("--rank", type=positive, default=1, help="target rank r for rank-prob / min-effort")
-    p.add_argument("--grade", default=None, help="target grade (name or index, 0 = best) for grade-prob / min-effort")
-    p.add_argument("--prob", type=probability, default=None, help="required probability for min-effort")
-    p.add_argument("--budget", type=amount, default=None, help="total effort budget (default: the scenario's)")
+    p.add_argument("--objective", default="rank-prob", choices=OBJECTIVES, help=_("what to optimise (default rank-prob)"))
+    p.add_argument("--assessment", default=None, help=_("assessment to optimise (default: the first)"))
+    p.add_argument("--rank", type=positive, default=1, help=_("target rank r for rank-prob / min-effort"))
+    p.add_argument("--grade", default=None, help=_("target grade (name or index, 0 = best) for grade-prob / min-effort"))
+    p.add_argument("--prob", type=probability, default=None, help=_("required probability for min-effort"))
+    p.add_argument("--budget", type=amount, default=None, help=_("total effort budget (default: the scenario's)"))
     p.add_argument("--single", action="store_true",
-                   help="solve one sample of --draws draws instead of the SAA recipe (min-effort always does)")
+                   help=_("solve one sample of --draws draws instead of the SAA recipe (min-effort always does)"))
     p.add_argument("--draws", type=positive, default=None,
-                   help=f"draws S of each sample solved by the MILP (default {SAA_DRAWS}; {SINGLE_DRAWS} with --single)")
+                   help=_("draws S of each sample solved by the MILP (default {saa}; {single} with --single)").format(
+                       saa=SAA_DRAWS, single=SINGLE_DRAWS))
     p.add_argument("--replications", type=positive, default=None,
-                   help=f"SAA: independent samples M solved by the MILP (default {SAA_REPLICATIONS})")
+                   help=_("SAA: independent samples M solved by the MILP (default {m})").format(m=SAA_REPLICATIONS))
     p.add_argument("--select-draws", type=positive, default=20_000,
-                   help="SAA: draws of the sample on which the candidate plans are compared and polished")
+                   help=_("SAA: draws of the sample on which the candidate plans are compared and polished"))
     p.add_argument("--report-draws", type=positive, default=10_000,
-                   help="SAA: draws of the untouched sample on which the plan's value is reported")
-    p.add_argument("--seed", type=nonnegative, default=None)
-    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+                   help=_("SAA: draws of the untouched sample on which the plan's value is reported"))
+    p.add_argument("--seed", type=nonnegative, default=None, help=_("random seed (default: the scenario's simulation.seed)"))
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help=_("MILP solver (default highs)"))
     p.add_argument("--time-limit", type=seconds, default=30.0,
-                   help="time limit of the whole run [s] (with --single: of the solve)")
-    p.add_argument("--overrides", default="", help="comma-separated override names to apply first")
-    p.add_argument("--json", action="store_true")
+                   help=_("time limit of the whole run [s] (with --single: of the solve)"))
+    p.add_argument("--overrides", default="", help=_("comma-separated override names to apply first"))
+    p.add_argument("--json", action="store_true", help=_("print the results as JSON on stdout"))
     add_constraint_arguments(p)
 
 
@@ -51,7 +56,8 @@ def request_from_args(scn, args) -> Request:
 
     known = [x.name for x in scn.spec.assessments]
     if args.assessment is not None and args.assessment not in known:
-        raise BadInput(f"--assessment: unknown assessment '{args.assessment}': use one of {', '.join(known)}")
+        raise BadInput(_("--assessment: unknown assessment '{assessment}': use one of {known}").format(
+            assessment=args.assessment, known=", ".join(known)))
     a = scn.assessment(args.assessment) if args.assessment else scn.spec.assessments[0]
     names = a.grades.names
     grade = 0
@@ -61,14 +67,14 @@ def request_from_args(scn, args) -> Request:
         elif args.grade.strip().isdigit() and int(args.grade) < len(names):
             grade = int(args.grade)
         else:
-            raise BadInput(f"--grade: unknown grade '{args.grade}': use one of {', '.join(names)} "
-                           f"or an index 0..{len(names) - 1}")
+            raise BadInput(_("--grade: unknown grade '{grade}': use one of {names} or an index 0..{last}").format(
+                grade=args.grade, names=", ".join(names), last=len(names) - 1))
     if args.objective == "min-effort" and args.prob is None:
-        raise BadInput("min-effort needs --prob P (and --rank R or --grade G)")
+        raise BadInput(_("min-effort needs --prob P (and --rank R or --grade G)"))
     eff = scn.spec.effort
     budget = eff.budget if args.budget is None else args.budget
     if budget is not None and budget < 0:
-        raise BadInput("--budget must be ≥ 0")
+        raise BadInput(_("--budget must be ≥ 0"))
     target = "grade" if (args.objective == "min-effort" and args.grade is not None) else "rank"
     req = Request(objective=args.objective, assessment=a.name, rank=args.rank, grade=grade, prob=args.prob,
                   target=target, budget=budget, departments=dict(eff.departments))
@@ -96,9 +102,9 @@ def _result_json(scn, res) -> dict:
         "draws": res.n_draws, "fresh_draws": res.n_fresh, "effort": res.effort, "budget": res.request.budget,
         "warm_start_objective": res.warm_objective, "model": res.counts,
         "in_sample": res.in_sample, "out_of_sample": res.out_of_sample,
-        "plan": json.loads(res.table.to_json(orient="records", force_ascii=False)),
+        "plan": records(res.table),
         "reasons": res.reasons,
-        "baselines": {k: {kk: vv for kk, vv in v.items() if kk != "plan"} for k, v in res.baselines.items()},
+        "baselines": keyed({k: {kk: vv for kk, vv in v.items() if kk != "plan"} for k, v in res.baselines.items()}),
     }
 
 
@@ -114,8 +120,8 @@ def run(args) -> int:
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
     req = request_from_args(scn, args)
     if req.objective == "min-effort" and args.replications is not None:
-        raise BadInput("--replications (the SAA recipe) applies to the maximising objectives, not min-effort: "
-                       "remove --replications")
+        raise BadInput(_("--replications (the SAA recipe) applies to the maximising objectives, not min-effort: "
+                         "remove --replications"))
     single = args.single or req.objective == "min-effort"
     draws = args.draws or (SINGLE_DRAWS if single else SAA_DRAWS)
     from ..preflight import optimization_memory
@@ -128,33 +134,38 @@ def run(args) -> int:
             sa = None
             if single:
                 res = optimize(scn, req, n_draws=draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit,
-                               progress=lambda inc, bd: progress("求解", 0, None, _incumbent(inc, bd)))
+                               progress=lambda inc, bd: progress(_("求解"), 0, None, _incumbent(inc, bd)))
             else:
                 res, sa = recommend(scn, req, replications=args.replications or SAA_REPLICATIONS, n_draws=draws,
                                     n_select=args.select_draws, n_report=args.report_draws, seed=args.seed,
                                     solver=args.solver, time_limit=args.time_limit, progress=progress)
         out = result_json(scn, res, sa)
         run.meta(solver={k: out.pop(k) for k in ("solver", "solver_version", "seconds", "status", "bound", "gap")})
-        run.table("plan", res.table, title="推进方案")
+        run.table("plan", res.table, title=_("推进方案"))
         a, gname = req.assessment, scn.assessment(req.assessment).grades.names[req.grade]
-        cols = {"p_rank": f"P(名次≤{req.rank})", "p_grade": f"P(等次≥{gname})", "expected_score": "期望得分 [分]",
-                "expected_rank": "期望名次"}
-        inside, outside = ("优化方案（选择样本，偏乐观）", "优化方案（独立样本）") if sa else ("优化方案（样本内）", "优化方案（样本外）")
-        rows = [{"方案": inside, "工作量": res.effort, **res.in_sample[a]},
-                {"方案": outside, "工作量": res.effort, **res.out_of_sample[a]}]
-        rows += [{"方案": f"{k}（{'独立样本' if sa else '样本外'}）", "工作量": v["effort"], **v["out_of_sample"][a]}
+        cols = {"p_rank": _("P(名次≤{rank})").format(rank=req.rank), "p_grade": _("P(等次≥{grade})").format(grade=gname),
+                "expected_score": _("期望得分 [分]"), "expected_rank": _("期望名次")}
+        if sa:
+            inside, outside, fresh = _("优化方案（选择样本，偏乐观）"), _("优化方案（独立样本）"), N_("{baseline}（独立样本）")
+        else:
+            inside, outside, fresh = _("优化方案（样本内）"), _("优化方案（样本外）"), N_("{baseline}（样本外）")
+        plan, effort = _("方案"), _("工作量")
+        rows = [{plan: inside, effort: res.effort, **res.in_sample[a]},
+                {plan: outside, effort: res.effort, **res.out_of_sample[a]}]
+        rows += [{plan: translate(fresh).format(baseline=k), effort: v["effort"], **v["out_of_sample"][a]}
                  for k, v in res.baselines.items()]
         probs = pd.DataFrame(rows).rename(columns=cols)
-        run.table("probabilities", probs, title="名次与等次概率（与基准方案对比）")
+        run.table("probabilities", probs, title=_("名次与等次概率（与基准方案对比）"))
         if sa is not None:
-            run.table("candidates", _candidates_table(sa), title="候选方案（选择样本上成对比较）")
+            run.table("candidates", _candidates_table(sa), title=_("候选方案（选择样本上成对比较）"))
         from ..report import bar_figure
 
-        run.figure("probabilities", lambda: bar_figure(probs, "方案", cols["p_rank"], f"{cols['p_rank']}：优化方案与基准方案"),
-                   title="各方案的名次概率")
-        run.text("reasons", "\n".join(res.reasons), title="方案理由")
+        run.figure("probabilities", lambda: bar_figure(probs, plan, cols["p_rank"],
+                                                       _("{label}：优化方案与基准方案").format(label=cols["p_rank"])),
+                   title=_("各方案的名次概率"))
+        run.text("reasons", "\n".join(res.reasons), title=_("方案理由"))
         if sa is not None:
-            run.text("gap", "\n".join(gap_words(sa, req)), title="离最优还有多远")
+            run.text("gap", "\n".join(gap_words(sa, req)), title=_("离最优还有多远"))
         run.results(out)  # wall-clock seconds and solver status/bound are in the manifest, not the hashed results
         if getattr(res, "problem", None) is not None:
             run.problem(res.problem)
@@ -170,63 +181,82 @@ def run(args) -> int:
 
 
 def _incumbent(inc, bd) -> str:
-    return "" if inc is None else f"当前最优 {inc:.4g}" + ("" if bd is None else f"，界 {bd:.4g}")
+    if inc is None:
+        return ""
+    if bd is None:
+        return _("当前最优 {value}").format(value=f"{inc:.4g}")
+    return _("当前最优 {value}，界 {bound}").format(value=f"{inc:.4g}", bound=f"{bd:.4g}")
 
 
 def _pp(x: float) -> str:
-    return f"{100 * x:.2f} pp"
+    return _("{x} pp").format(x=f"{100 * x:.2f}")
 
 
 def gap_words(sa, req) -> list[str]:
     """The gap figures in a planner's words (README: "How far from the best?")."""
     from optimizer.recommend import LEVEL
 
-    what = f"名次≤{req.rank}" if req.objective == "rank-prob" else "目标"
+    what = _("名次≤{rank}").format(rank=req.rank) if req.objective == "rank-prob" else _("目标")
     S, M = sa.samples["replications"]["draws"], len(sa.replications)
     out = []
     if sa.gap_upper is not None:
-        out.append(f"上界: 有 {LEVEL:.0%} 的把握, 没有任何方案能比本方案多 {_pp(sa.gap_upper)} 以上的概率达到{what}"
-                   f" (均值 {_pp(sa.gap_mean)} ± {_pp(sa.gap_se)}; {M} 个各 {S} 次抽样的样本, 共同随机数上的 MRP 估计)。"
-                   f"这个上界偏大: 每个 {S} 次抽样的样本都会高估自己的最优方案, 样本越大越准; "
-                   f"它也不会低于一个样本的分辨率 (1/{S})。")
+        out.append(_("上界：有 {level} 的把握，没有任何方案能比本方案多 {gap} 以上的概率达到{what}"
+                     "（均值 {mean} ± {se}；{m} 个各 {s} 次抽样的样本，共同随机数上的 MRP 估计）。"
+                     "这个上界偏大：每个 {s} 次抽样的样本都会高估自己的最优方案，样本越大越准；"
+                     "它也不会低于一个样本的分辨率（1/{s}）。").format(
+            level=f"{LEVEL:.0%}", gap=_pp(sa.gap_upper), what=what, mean=_pp(sa.gap_mean), se=_pp(sa.gap_se), m=M, s=S))
     else:
-        out.append(f"上界: 只有 1 个样本, 无法给出置信上界 (点估计 {_pp(sa.gap_mean)}, 偏大)。")
+        out.append(_("上界：只有 1 个样本，无法给出置信上界（点估计 {mean}，偏大）。").format(mean=_pp(sa.gap_mean)))
     if sa.alternative is None:
-        out.append("下界: 在选择样本上的局部搜索没有找到更好的方案 (已知还能改进的幅度: 0)。")
+        out.append(_("下界：在选择样本上的局部搜索没有找到更好的方案（已知还能改进的幅度：0）。"))
+    elif sa.found <= 2 * sa.found_se:
+        out.append(_("下界：搜索找到的最好的另一方案，在独立样本上比本方案多 {found} ± {se}（在噪声之内，不能算更好）。").format(
+            found=_pp(sa.found), se=_pp(sa.found_se)))
     else:
-        out.append(f"下界: 搜索找到的最好的另一方案, 在独立样本上比本方案多 {_pp(sa.found)} ± {_pp(sa.found_se)}"
-                   + ("(在噪声之内, 不能算更好)。" if sa.found <= 2 * sa.found_se else "。"))
+        out.append(_("下界：搜索找到的最好的另一方案，在独立样本上比本方案多 {found} ± {se}。").format(
+            found=_pp(sa.found), se=_pp(sa.found_se)))
     if sa.stopped_by_clock:
-        out.append("注意: 时间限制使部分求解或局部改进提前结束。")
+        out.append(_("注意：时间限制使部分求解或局部改进提前结束。"))
     return out
 
 
 def _candidates_table(sa) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame([{"候选方案": c["label"], "工作量": c["effort"], "选择样本上的目标值": c["selection"],
-                          "与最优候选之差（成对）": c["diff_vs_best"], "差的标准误": c["diff_se"]} for c in sa.candidates])
+    cols = [_("候选方案"), _("工作量"), _("选择样本上的目标值"), _("与最优候选之差（成对）"), _("差的标准误")]
+    return pd.DataFrame([(c["label"], c["effort"], c["selection"], c["diff_vs_best"], c["diff_se"]) for c in sa.candidates],
+                        columns=cols)
 
 
 def _print_single(scn, req, res) -> None:
-    word = "proven optimal" if res.status == "optimal" else "time limit reached (NOT proven optimal)"
-    print(f"== {scn.name}: {req.objective} on {req.assessment} (one sample of {res.n_draws} draws, {res.solver_version}) ==")
-    print(f"status: {word}; objective {res.objective:.6g}, re-scored {res.rescored:.6g}"
-          + (f", bound {res.bound:.6g}, gap {res.gap:.2%}" if res.bound is not None and res.gap is not None else ""))
+    word = _("proven optimal") if res.status == "optimal" else _("time limit reached (NOT proven optimal)")
+    print(_("== {scenario}: {objective} on {assessment} (one sample of {draws} draws, {solver}) ==").format(
+        scenario=scn.name, objective=req.objective, assessment=req.assessment, draws=res.n_draws, solver=res.solver_version))
+    if res.bound is not None and res.gap is not None:
+        print(_("status: {status}; objective {objective}, re-scored {rescored}, bound {bound}, gap {gap}").format(
+            status=word, objective=f"{res.objective:.6g}", rescored=f"{res.rescored:.6g}", bound=f"{res.bound:.6g}",
+            gap=f"{res.gap:.2%}"))
+    else:
+        print(_("status: {status}; objective {objective}, re-scored {rescored}").format(
+            status=word, objective=f"{res.objective:.6g}", rescored=f"{res.rescored:.6g}"))
 
 
 def _print_saa(scn, req, res, sa) -> None:
     smp = sa.samples
-    print(f"== {scn.name}: {req.objective} on {req.assessment} (SAA: {len(sa.replications)} samples of "
-          f"{smp['replications']['draws']} draws, {res.solver_version}; compared and polished on "
-          f"{smp['selection']['draws']} draws; reported on {smp['report']['draws']} untouched draws) ==")
-    stat = ", ".join(f"{r['status'].replace('time_limit_feasible', 'time limit')} {r['objective']:.3g}≤{r['bound']:.3g}"
-                     for r in sa.replications)
-    print(f"samples solved by the MILP: {stat}")
+    print(_("== {scenario}: {objective} on {assessment} (SAA: {m} samples of {draws} draws, {solver}; compared and "
+            "polished on {select} draws; reported on {report} untouched draws) ==").format(
+        scenario=scn.name, objective=req.objective, assessment=req.assessment, m=len(sa.replications),
+        draws=smp["replications"]["draws"], solver=res.solver_version, select=smp["selection"]["draws"],
+        report=smp["report"]["draws"]))
+    stat = _(", ").join(f"{status_word(r['status'])} {r['objective']:.3g}≤{r['bound']:.3g}" for r in sa.replications)
+    print(_("samples solved by the MILP: {statuses}").format(statuses=stat))
     best = next(c for c in sa.candidates if c["best"])
-    print(f"best candidate on the selection sample: {best['label']} ({best['selection']:.4f}); "
-          f"polish kept {len(sa.moves)} move(s)" + ("" if sa.polish_converged else " (stopped by the time limit)"))
-    print(f"value on the untouched sample: {sa.value:.4f} ± {sa.value_se:.4f}")
+    said = (_("best candidate on the selection sample: {label} ({value}); polish kept {moves} move(s)")
+            if sa.polish_converged else
+            _("best candidate on the selection sample: {label} ({value}); polish kept {moves} move(s) (stopped by the "
+              "time limit)"))
+    print(said.format(label=best["label"], value=f"{best['selection']:.4f}", moves=len(sa.moves)))
+    print(_("value on the untouched sample: {value} ± {se}").format(value=f"{sa.value:.4f}", se=f"{sa.value_se:.4f}"))
     for line in gap_words(sa, req):
         print(line)
 
@@ -234,22 +264,37 @@ def _print_saa(scn, req, res, sa) -> None:
 def _print_common(scn, req, res, sa) -> None:
     import pandas as pd
 
-    print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
+    if req.budget is not None:
+        print(_("effort {effort} of budget {budget}").format(effort=f"{res.effort:.4g}", budget=f"{req.budget:g}"))
+    else:
+        print(_("effort {effort}").format(effort=f"{res.effort:.4g}"))
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        moved = res.table[(res.table["推进量"] > 0) & (res.table["指标"] != "合计")]
-        print(moved.to_string(index=False) if len(moved) else "(no push pays off)")
+        t = res.table
+        moved = t[(t[label("推进量")] > 0) & (~t[label("指标")].isin(["合计", label("合计")]))]
+        print(moved.to_string(index=False) if len(moved) else _("(no push pays off)"))
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
-    inside, outside = ("selection sample", "untouched sample") if sa else ("in-sample", "out-of-sample")
-    print(f"\nP(rank ≤ {req.rank}): {inside} {ins['p_rank']:.3f}, {outside} {oos['p_rank']:.3f} ({res.n_fresh} draws)")
-    print(f"P(grade ≥ {scn.assessment(a).grades.names[req.grade]}): {inside} {ins['p_grade']:.3f}, {outside} {oos['p_grade']:.3f}")
-    print(f"expected score {oos['expected_score']:.4g}, expected rank {oos['expected_rank']:.3g} ({outside})")
+    inside, outside = (_("selection sample"), _("untouched sample")) if sa else (_("in-sample"), _("out-of-sample"))
+    print("\n" + _("P(rank ≤ {rank}): {inside} {p_in}, {outside} {p_out} ({draws} draws)").format(
+        rank=req.rank, inside=inside, p_in=f"{ins['p_rank']:.3f}", outside=outside, p_out=f"{oos['p_rank']:.3f}",
+        draws=res.n_fresh))
+    print(_("P(grade ≥ {grade}): {inside} {p_in}, {outside} {p_out}").format(
+        grade=scn.assessment(a).grades.names[req.grade], inside=inside, p_in=f"{ins['p_grade']:.3f}", outside=outside,
+        p_out=f"{oos['p_grade']:.3f}"))
+    print(_("expected score {score}, expected rank {rank} ({sample})").format(
+        score=f"{oos['expected_score']:.4g}", rank=f"{oos['expected_rank']:.3g}", sample=outside))
     for r in res.reasons:
         print("· " + r)
     if res.baselines:
-        print(f"\nbaselines at the same budget ({outside}):")
+        print("\n" + _("baselines at the same budget ({sample}):").format(sample=outside))
         for k, v in res.baselines.items():
             o = v["out_of_sample"][a]
-            print(f"  {k}: effort {v['effort']:.4g}, P(rank ≤ {req.rank}) {o['p_rank']:.3f}, "
-                  f"P(grade) {o['p_grade']:.3f}, E[score] {o['expected_score']:.4g}")
+            print("  " + _("{baseline}: effort {effort}, P(rank ≤ {rank}) {p_rank}, P(grade) {p_grade}, E[score] {score}")
+                  .format(baseline=k, effort=f"{v['effort']:.4g}", rank=req.rank, p_rank=f"{o['p_rank']:.3f}",
+                          p_grade=f"{o['p_grade']:.3f}", score=f"{o['expected_score']:.4g}"))
+
+
+def status_word(status: str) -> str:
+    """A solver's status in the language in use (最优, 时限内可行; any other as it is)."""
+    return translate(STATUS[status]) if status in STATUS else status

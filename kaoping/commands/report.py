@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import N_, _
+
 NAME = "report"
-HELP = "rebuild the self-contained report.html of a run folder (tables, figures, texts)"
+HELP = N_("rebuild the self-contained report.html of a run folder (tables, figures, texts)")
 ORDER = 85
 
 
 def add_arguments(p):
-    p.add_argument("run_dir", metavar="RUN_DIR")
-    p.add_argument("-o", "--output", default=None, help="HTML file to write (default: RUN_DIR/report.html)")
+    p.add_argument("run_dir", metavar="RUN_DIR", help=_("a run folder (written with --out or --save)"))
+    p.add_argument("-o", "--output", default=None, help=_("HTML file to write (default: RUN_DIR/report.html)"))
 
 
 def run(args) -> int:

@@ -22,10 +22,13 @@ from pathlib import Path
 
 from kaoping import manifest as mf
 from kaoping.runs import MANIFEST, RESULTS, capture
+from models.i18n import language, set_language
 from optimizer.errors import BadInput
 
+from ..i18n import N_, _
+
 NAME = "reproduce"
-HELP = "check a run folder, re-run its command and print MATCH or the first number that differs"
+HELP = N_("check a run folder, re-run its command and say whether its numbers match, or the first that differs")
 ORDER = 90
 COMPUTING = ("score", "simulate", "warn", "optimize", "frontier", "compare", "adjust", "rivals", "attribute", "goal-seek",
              "robust")
@@ -34,26 +37,26 @@ WRITES = ("out", "save", "figures", "plot", "excel", "json")  # options that wri
 
 
 def add_arguments(p):
-    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("run_dir", metavar="RUN_DIR", help=_("a run folder (written with --out or --save)"))
     p.add_argument("--scenario", metavar="DIR", default=None,
-                   help="re-run on this scenario folder instead of the run's own copy (what changed since?)")
-    p.add_argument("--json", action="store_true", help="print the verdict as JSON on stdout")
+                   help=_("re-run on this scenario folder instead of the run's own copy (what changed since?)"))
+    p.add_argument("--json", action="store_true", help=_("print the verdict as JSON on stdout"))
 
 
 def damaged_files(run_dir: Path, man: dict) -> list[str]:
     """Messages for every file of the run folder that is not what the run wrote (edited, missing)."""
     out = []
     if mf.sealed_intact(man) is False:
-        out.append(f"{run_dir / MANIFEST}: edited since the run (its seal manifest_sha256 does not match; "
-                   "a seed, a command line or a file hash was changed)")
+        out.append(_("{path}: edited since the run (its seal manifest_sha256 does not match; a seed, a command line or "
+                     "a file hash was changed)").format(path=run_dir / MANIFEST))
     for name, sha in sorted(man.get("outputs_sha256", {}).items()):
         f = run_dir / name
         if name in REBUILT:
             continue
         if not f.is_file():
-            out.append(f"{f}: missing (the run wrote it)")
+            out.append(_("{path}: missing (the run wrote it)").format(path=f))
         elif mf.file_sha256(f) != sha:
-            out.append(f"{f}: edited since the run (its SHA-256 is not the one in manifest.json)")
+            out.append(_("{path}: edited since the run (its SHA-256 is not the one in manifest.json)").format(path=f))
     return out
 
 
@@ -85,8 +88,8 @@ def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
     original = scns[0].get("path")  # a run folder from before scenario copies were kept
     if original and Path(original).is_dir():
         return Path(original)
-    raise BadInput(f"{run_dir / MANIFEST}: the run folder holds no scenario copy and the scenario folder "
-                   f"{original} is gone: give the scenario with --scenario DIR")
+    raise BadInput(_("{path}: the run folder holds no scenario copy and the scenario folder {original} is gone: give "
+                     "the scenario with --scenario DIR").format(path=run_dir / MANIFEST, original=original))
 
 
 def _parse(run_dir: Path, man: dict):
@@ -96,37 +99,39 @@ def _parse(run_dir: Path, man: dict):
     argv = man["argv"]
     where = f"{run_dir / MANIFEST} [argv]"
     if argv[0] not in COMPUTING or man["command"] != argv[0]:
-        raise BadInput(f"{where}: '{argv[0]}' is not a command reproduce re-runs (only {', '.join(COMPUTING)}); "
-                       "the manifest was edited: restore it from a copy")
+        raise BadInput(_("{where}: '{command}' is not a command reproduce re-runs (only {commands}); the manifest was "
+                         "edited: restore it from a copy").format(where=where, command=argv[0],
+                                                                  commands=", ".join(COMPUTING)))
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err):
             args = build_parser().parse_args(argv)
     except SystemExit:
         said = err.getvalue().strip().splitlines()
-        raise BadInput(f"{where}: not a command line kaoping reads ({said[-1] if said else 'usage error'}); "
-                       "the manifest was edited: restore it from a copy") from None
+        raise BadInput(_("{where}: not a command line kaoping reads ({said}); the manifest was edited: restore it from "
+                         "a copy").format(where=where, said=said[-1] if said else _("usage error"))) from None
     return args
 
 
 def run(args) -> int:
-    from kaoping.cli import execute
+    from kaoping.cli import chosen_language, execute
 
     run_dir = Path(args.run_dir)
     man = mf.read_manifest(run_dir)
     damaged = damaged_files(run_dir, man)
     recorded = mf.read_results(run_dir)
     if man.get("results_sha256") and mf.results_hash(recorded) != man["results_sha256"]:
-        damaged.insert(0, f"{run_dir / RESULTS}: edited since the run (its hash is not the manifest's results_sha256)")
+        damaged.insert(0, _("{path}: edited since the run (its hash is not the manifest's results_sha256)").format(
+            path=run_dir / RESULTS))
     if damaged:
-        raise BadInput("the run folder is not what the run wrote:\n  " + "\n  ".join(damaged)
-                       + "\nrestore these files from a copy of the run folder, or run the command again")
+        raise BadInput(_("the run folder is not what the run wrote:\n  {files}\nrestore these files from a copy of the "
+                         "run folder, or run the command again").format(files="\n  ".join(damaged)))
     rerun = _parse(run_dir, man)
     scenario = _scenario_for_rerun(run_dir, man, args.scenario)
     changed, versions = changed_files(man), version_notes(man)
-    notes = [f"scenario file changed since the run: {p} (sha256 {a[:12]}… → {(b or 'missing')[:12]}{'…' if b else ''})"
-             for p, a, b in changed]
-    notes += [f"package version differs from the run's: {v}" for v in versions]
+    notes = [_("scenario file changed since the run: {path} (sha256 {was} → {now})").format(
+        path=p, was=f"{a[:12]}…", now=f"{b[:12]}…" if b else _("missing")) for p, a, b in changed]
+    notes += [_("package version differs from the run's: {versions}").format(versions=v) for v in versions]
     verdict: dict = {"run_dir": str(run_dir), "argv": man["argv"], "scenario": str(scenario),
                      "changed_files": [p for p, _was, _now in changed], "versions_differ": versions}
     rerun.scenario = str(scenario.resolve())
@@ -135,19 +140,25 @@ def run(args) -> int:
             setattr(rerun, opt, False if opt in ("save", "json") else None)
     rerun._argv = list(man["argv"])
     buf, err = io.StringIO(), io.StringIO()
+    words, said_in = language(), man.get("language") or chosen_language(man["argv"])  # tables are in the run's language
     with tempfile.TemporaryDirectory(prefix="kaoping-reproduce-") as tmp:
         rerun.out = str(Path(tmp) / "run")
-        with capture() as got, contextlib.chdir(tmp), contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
-            code = execute(rerun)
+        try:
+            set_language(said_in or words)
+            with capture() as got, contextlib.chdir(tmp), contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
+                code = execute(rerun)
+        finally:
+            set_language(words)
     lines = list(notes)
     if code != 0:
         said = [ln for ln in err.getvalue().splitlines() if ln.strip()]
         verdict.update(match=False, rerun_exit_code=code)
-        lines.append(f"DIFFERENT: the re-run of `kaoping {' '.join(man['argv'])}` failed with exit code {code}"
-                     + (f": {said[-1].strip()}" if said else ""))
+        failed = _("DIFFERENT: the re-run of `kaoping {argv}` failed with exit code {code}").format(
+            argv=" ".join(man["argv"]), code=code)
+        lines.append(failed + (f": {said[-1].strip()}" if said else ""))
     elif not got:
         verdict.update(match=False)
-        lines.append("DIFFERENT: the re-run recorded no results (the command does not use a run folder)")
+        lines.append(_("DIFFERENT: the re-run recorded no results (the command does not use a run folder)"))
     else:
         last = got[-1]
         now = {"results": last["results"], "tables": last["tables"]}
@@ -156,15 +167,17 @@ def run(args) -> int:
         wrong = [(k, a, b) for k, a, b in settings if a != b]
         if diff is None and not wrong:
             verdict.update(match=True, results_sha256=mf.results_hash(now))
-            lines.append("MATCH")
+            lines.append(_("MATCH"))
         elif diff is None:
             k, a, b = wrong[0]
             verdict.update(match=False, first_difference={"path": k, "recorded": a, "now": b})
-            lines.append(f"DIFFERENT: the manifest records {k} {a!r}, the re-run used {b!r}")
+            lines.append(_("DIFFERENT: the manifest records {setting} {recorded}, the re-run used {now}").format(
+                setting=k, recorded=repr(a), now=repr(b)))
         else:
             path, a, b = diff
             verdict.update(match=False, first_difference={"path": path, "recorded": a, "now": b})
-            lines.append(f"DIFFERENT: first difference at {path}: recorded {a!r}, now {b!r}")
+            lines.append(_("DIFFERENT: first difference at {path}: recorded {recorded}, now {now}").format(
+                path=path, recorded=repr(a), now=repr(b)))
     if args.json:
         print(json.dumps(verdict, ensure_ascii=False, indent=1))
     else:

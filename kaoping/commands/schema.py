@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import N_
+
 NAME = "schema"
-HELP = "print the JSON Schema of scenario.yaml (the file editors check scenarios against)"
+HELP = N_("print the JSON Schema of scenario.yaml (the file editors check scenarios against)")
 ORDER = 95
 
 

@@ -94,8 +94,9 @@ def run(args) -> int:
                                    ("grade-probs", a.grade_probs, N_("等次概率"))):
                 run.table(f"{a.name}-{key}", df, title=f"{a.name} {translate(title)}")
             run.figure(f"{a.name}-rank", lambda a=a: home_rank_probabilities(proj, a.name),
-                       title=f"{a.name} {_('本县名次概率')}")
-            run.figure(f"{a.name}-scores", lambda a=a: score_distributions(proj, a.name), title=f"{a.name} {_('总分分布')}")
+                       title=_("{assessment} 本县名次概率").format(assessment=a.name))
+            run.figure(f"{a.name}-scores", lambda a=a: score_distributions(proj, a.name),
+                       title=_("{assessment} 总分分布").format(assessment=a.name))
         run.results(projection_json(proj))
     figs = []
     if args.figures:
