@@ -79,6 +79,9 @@ KEYS = {
     "P(名次≤{rank})贡献": "rank_contribution", "P(名次≤{rank})贡献标准误": "rank_contribution_se",
     "P(等次≥{grade})贡献": "grade_contribution", "P(等次≥{grade})贡献标准误": "grade_contribution_se",
     "期望总分贡献 [分]": "score_contribution", "期望总分贡献 [分]标准误": "score_contribution_se",
+    "P(名次≤{rank})贡献置换抽样标准误": "rank_contribution_perm_se",
+    "P(等次≥{grade})贡献置换抽样标准误": "grade_contribution_perm_se",
+    "期望总分贡献 [分]置换抽样标准误": "score_contribution_perm_se",
     "推进指标数": "pushed_indicators", "较满分失分 [分]": "points_lost_vs_full", "现状期望得分 [分]": "status_quo_points",
     "方案期望得分 [分]": "plan_points",
     "P(本县排名在前)": "p_ahead", "P(本县该项得分更高)": "p_item_ahead", "P(该项得分相同)": "p_item_tied",
@@ -165,3 +168,10 @@ def label(msgid: str) -> str:
     """A table label written by any layer (its msgid, as in :data:`KEYS`) as tables show it in the
     language in use: to read a column by name."""
     return next((t for t in (_models(msgid), _optimizer(msgid), _kaoping(msgid)) if t != msgid), msgid)
+
+
+def column(df: pd.DataFrame, msgid: str) -> str:
+    """The column of ``df`` that shows ``msgid`` in the language in use (whichever layer's catalogue
+    translated it), or :func:`label`'s when ``df`` has none."""
+    return next((c for c in _translations(msgid) if c in df.columns and c != msgid), msgid if msgid in df.columns
+                else label(msgid))

@@ -14,6 +14,7 @@ from optimizer.errors import BadInput
 
 from ..i18n import N_, _
 from ..i18n import _ as translate
+from ._table import text
 from ._argtypes import amount, nonnegative, positive, scenario, scenario_help, seconds
 from ._constraints import add_constraint_arguments
 
@@ -180,4 +181,4 @@ def show(df: pd.DataFrame) -> str:
 
     with pd.option_context("display.max_rows", 200, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 80, "display.float_format", lambda v: f"{v:.4g}"):
-        return df.to_string(index=False) if len(df) else _("(none)")
+        return text(df) if len(df) else _("(none)")

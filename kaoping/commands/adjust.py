@@ -5,7 +5,7 @@ from __future__ import annotations
 from optimizer.errors import BadInput
 
 from ..i18n import N_, _
-from ..jsonkeys import label
+from ..jsonkeys import column
 
 NAME = "adjust"
 HELP = N_("target-adjustment advisor: which target adjustments to apply for would gain most if granted, with standard "
@@ -78,7 +78,7 @@ def run(args) -> int:
         run.table("advice", adv.table, title=_("各指标目标调整后的概率增量（同一组抽样，配对标准误）"))
         run.table("plan", plan_table(st), title=_("所保持的方案：{source}").format(source=source))
         head = adv.table.head(10)
-        run.figure("advice", lambda: bar_figure(head, label("指标"), col, _("目标调整后 {label}").format(label=col)),
+        run.figure("advice", lambda: bar_figure(head, column(head, "指标"), col, _("目标调整后 {label}").format(label=col)),
                    title=_("调整的收益（前十项）"))
         run.results(out)
     shown = [c for c in adv.table.columns if "名次" in c or c in ("指标", "牵头单位", "调整", "期望总分增加(保持方案) [分]")]

@@ -11,6 +11,7 @@ from optimizer.request import OBJECTIVES as _ALL_OBJECTIVES
 from ..i18n import N_, _
 from ..jsonkeys import key, label, records
 from ._argtypes import nonnegative, positive, scenario, scenario_help, seconds, wholes
+from ._table import text
 
 NAME = "compare"
 OBJECTIVES = tuple(o for o in _ALL_OBJECTIVES if o != "min-effort")  # optimizer.compare's, without loading it
@@ -123,10 +124,10 @@ def run(args) -> int:
     with pd.option_context("display.max_rows", 500, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda x: f"{x:.4g}"):
         print("\n" + _("-- result cells (home county) --"))
-        print(summary_frame(variants).to_string())
+        print(text(summary_frame(variants), index=True))
         if len(variants) > 1:
             print("\n" + _("-- difference from base --"))
-            print(delta_frame(variants).to_string())
+            print(text(delta_frame(variants), index=True))
         for v in variants:
             if v.plan is not None:
                 from .optimize import status_word
@@ -134,5 +135,5 @@ def run(args) -> int:
                 i = v.plan_info
                 print("\n" + _("-- plan for {variant}: {status}, effort {effort} of budget {budget} --").format(
                     variant=v.name, status=status_word(i["status"]), effort=f"{i['effort']:.4g}", budget=i["budget"]))
-                print(v.plan.to_string(index=False) if len(v.plan) else _("(no push)"))
+                print(text(v.plan) if len(v.plan) else _("(no push)"))
     return 0

@@ -7,6 +7,7 @@ from argparse import Namespace
 from ..i18n import N_, _
 from ..jsonkeys import records
 from ._argtypes import amounts, nonnegative, positive, scenario, scenario_help, seconds
+from ._table import text
 from .optimize import request_from_args
 
 NAME = "frontier"
@@ -66,5 +67,5 @@ def run(args) -> int:
         return 0
     with pd.option_context("display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        print(df.to_string(index=False))
+        print(text(df))
     return 0

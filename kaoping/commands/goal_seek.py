@@ -3,7 +3,7 @@ of the plan held), and the break-even total of each rival at which we lose the r
 from __future__ import annotations
 
 from ..i18n import N_, _
-from ..jsonkeys import label
+from ..jsonkeys import column
 
 NAME = "goal-seek"
 HELP = N_("goal seek: the smallest push on an indicator for P(rank ≤ r) ≥ p; each rival's break-even total")
@@ -38,13 +38,13 @@ def run(args) -> int:
         even = breakeven_all(st, args.breakeven_prob, "grade" if args.goal == "grade" else "rank")
         out = {**header(st, source), "goal": args.goal, "prob": args.prob, "goal_seek": records(seek),
                "breakeven_prob": args.breakeven_prob, "breakeven": records(even)}
-        verdict = label("结论")
+        verdict = column(even, "结论")
         run.table("goal-seek", seek, title=_("单变量求解：各指标单独推进到 P ≥ {p} 的最小推进量").format(p=f"{args.prob:g}"))
         run.table("breakeven", even, title=_("对手盈亏平衡：P 降到 {p} 以下时对手的总分").format(p=f"{args.breakeven_prob:g}"))
         run.table("plan", plan_table(st), title=_("其余指标保持的方案：{source}").format(source=source))
         run.text("breakeven", "\n".join(even[verdict]), title=_("对手盈亏平衡"))
         run.results(out)
-    cols = [label(c) for c in ("指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率",
+    cols = [column(seek, c) for c in ("指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率",
                                 "方案推进量", "上限处概率")]
     return finish(args, st, source, N_("goal seek"), out, [], {_("goal seek"): seek[[c for c in cols if c in seek]],
-                                                                _("break-even"): even[[label("对手"), verdict]]})
+                                                                _("break-even"): even[[column(even, "对手"), verdict]]})

@@ -7,8 +7,9 @@ from optimizer.errors import BadInput
 
 from ..i18n import N_, _
 from ..i18n import _ as translate
-from ..jsonkeys import keyed, label, records
-from ._argtypes import amount, nonnegative, positive, probability, scenario, seconds, scenario_help
+from ..jsonkeys import column, keyed, label, records
+from ._table import text
+from ._argtypes import amount, nonnegative, positive, probability, scenario, scenario_help, seconds
 from ._constraints import add_constraint_arguments, constraints_from_args
 
 NAME = "optimize"
@@ -271,8 +272,8 @@ def _print_common(scn, req, res, sa) -> None:
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
         t = res.table
-        moved = t[(t[label("推进量")] > 0) & (~t[label("指标")].isin(["合计", label("合计")]))]
-        print(moved.to_string(index=False) if len(moved) else _("(no push pays off)"))
+        moved = t[(t[column(t, "推进量")] > 0) & (~t[column(t, "指标")].isin(["合计", label("合计")]))]
+        print(text(moved) if len(moved) else _("(no push pays off)"))
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
     inside, outside = (_("selection sample"), _("untouched sample")) if sa else (_("in-sample"), _("out-of-sample"))

@@ -6,8 +6,9 @@ import json
 from optimizer.errors import BadInput
 
 from ..i18n import N_, _
-from ..jsonkeys import label, records
+from ..jsonkeys import column, records
 from ._argtypes import positive, scenario, scenario_help
+from ._table import text
 
 NAME = "optimize-all"
 HELP = N_("plan every county (or those listed) as if it were the home county; locally in processes or on Dask")
@@ -95,7 +96,7 @@ def run(args) -> int:
                            "display.float_format", lambda v: f"{v:.4g}"):
         print(_("== {scenario}: {objective} for {n} counties, each against its own class ==").format(
             scenario=scn.name, objective=req.objective, n=len(counties)))
-        print(table.drop(columns=[label("方案")], errors="ignore").to_string(index=False))
+        print(text(table.drop(columns=[column(table, "方案")], errors="ignore")))
         print("\n" + _("-- 全省各类预期等次分布（各等次的预期县数）--"))
-        print(summary.to_string(index=False))
+        print(text(summary))
     return 0

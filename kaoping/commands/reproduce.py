@@ -78,6 +78,14 @@ def version_notes(man: dict) -> list[str]:
     return [f"{k} {then[k]} → {now.get(k)}" for k in sorted(then) if k in now and then[k] != now[k]]
 
 
+def _language_of(recorded: dict) -> str | None:
+    """The language a run wrote its tables in, told by their headers: a Chinese label is its own msgid."""
+    from ..jsonkeys import KEYS
+
+    columns = {c for t in (recorded.get("tables") or {}).values() if isinstance(t, dict) for c in t.get("columns", [])}
+    return None if not columns else "zh" if columns & set(KEYS) else "en"
+
+
 def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
     if given is not None:
         return Path(given)
@@ -140,7 +148,8 @@ def run(args) -> int:
             setattr(rerun, opt, False if opt in ("save", "json") else None)
     rerun._argv = list(man["argv"])
     buf, err = io.StringIO(), io.StringIO()
-    words, said_in = language(), man.get("language") or chosen_language(man["argv"])  # tables are in the run's language
+    words = language()
+    said_in = man.get("language") or chosen_language(man["argv"]) or _language_of(recorded)  # the run's tables' language
     with tempfile.TemporaryDirectory(prefix="kaoping-reproduce-") as tmp:
         rerun.out = str(Path(tmp) / "run")
         try:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..i18n import N_, _
-from ..jsonkeys import label
+from ..jsonkeys import column
 
 NAME = "rivals"
 HELP = N_("head-to-head with each rival: points per item, P(we out-score them), the totals' distributions")
@@ -32,7 +32,7 @@ def run(args) -> int:
         run.table("totals", hh.totals, title=_("总分对比（本县与各对手）"))
         run.table("items", hh.items, title=_("分项对比（对手有分项预测的指标）"))
         run.table("plan", plan_table(st), title=_("所比较的方案：{source}").format(source=source))
-        run.figure("totals", lambda: bar_figure(hh.totals, label("对手"), label("P(本县排名在前)"),
+        run.figure("totals", lambda: bar_figure(hh.totals, column(hh.totals, "对手"), column(hh.totals, "P(本县排名在前)"),
                                                 _("本县排名在对手之前的概率")),
                    title=_("本县排名在前的概率"))
         run.results(out)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 from ..i18n import N_, _
-from ..jsonkeys import keyed, label, records
+from ..jsonkeys import column, keyed, records
+from ._table import text
 from ._argtypes import scenario, scenario_help
 
 NAME = "score"
@@ -63,16 +64,16 @@ def run(args) -> int:
                            "display.float_format", lambda v: f"{v:.4g}"):
         for a in scn.spec.assessments:
             print(f"== {a.name} ({scn.spec.scenario.title or scn.name}) ==")
-            print(card[f"{a.name}/counties"].to_string(index=False))
+            print(text(card[f"{a.name}/counties"]))
             home = card[f"{a.name}/home"]
             print("\n" + _("-- {county}: per indicator --").format(county=scn.home))
-            print(home.drop(columns=[label("方向")]).to_string(index=False))
+            print(text(home.drop(columns=[column(home, "方向")])))
             counts = status_counts(home)
             print("\n" + _(", ").join(_("{status}: {count}").format(status=k, count=v) for k, v in counts.items()))
-            lost = home[label("失分 [分]")].sum()
+            lost = home[column(home, "失分 [分]")].sum()
             print(_("points still to gain under the rules (against each rule's most): {points}").format(
                 points=f"{lost:.2f}") + "\n")
         if len(card["history"]):
             print(_("== past years' ranks (rank change: + moved up) =="))
-            print(card["history"].to_string(index=False))
+            print(text(card["history"]))
     return 0

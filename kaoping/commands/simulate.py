@@ -9,8 +9,9 @@ from optimizer.errors import BadInput
 
 from ..i18n import N_, _
 from ..i18n import _ as translate
-from ..jsonkeys import label, records
+from ..jsonkeys import column, records
 from ._argtypes import memory_size, nonnegative, positive, scenario, scenario_help
+from ._table import text
 
 NAME = "simulate"
 HELP = N_("Monte Carlo projection: P(rank), P(beat each rival), P(grade), score and rank intervals")
@@ -118,17 +119,17 @@ def run(args) -> int:
             title=scn.spec.scenario.title or scn.name, draws=proj.draws, seed=proj.seed, stream=proj.stream))
         for a in proj.assessments:
             print(f"\n== {a.name} ==")
-            print(a.summary.to_string(index=False))
+            print(text(a.summary))
             print("\n" + _("-- 排名概率 P(排名 = r)（蒙特卡洛标准误 ≤ {se}）--").format(se=f"{0.5 / proj.draws ** 0.5:.4f}"))
-            print(a.rank_matrix().to_string())
-            county = label("县市区")
+            print(text(a.rank_matrix(), index=True))
+            county = column(a.beat_probs, "县市区")
             beat = a.beat_probs[a.beat_probs[county] == home]
             if len(beat):
                 print("\n" + _("-- {county} 胜出各对手的概率 --").format(county=home))
-                print(beat.to_string(index=False))
+                print(text(beat))
             g = a.grade_probs[a.grade_probs[county] == home]
             print("\n" + _("-- {county} 等次概率 --").format(county=home))
-            print(g.drop(columns=[county, label("等次序号")]).to_string(index=False))
+            print(text(g.drop(columns=[county, column(g, "等次序号")])))
     for f in figs:
         print(_("figure: {path}").format(path=f), file=sys.stderr)
     return 0

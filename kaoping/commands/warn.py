@@ -16,15 +16,16 @@ from models.levels import LEVELS, Thresholds
 from optimizer.errors import BadInput
 
 from ..i18n import N_, _
-from ..jsonkeys import label
+from ..jsonkeys import column
 from ._argtypes import nonnegative, positive, probability, scenario, scenario_help
+from ._table import text
 from .score import frame_records as _records
 
 NAME = "warn"
 HELP = N_("graded warnings (red, yellow, green) per home indicator and the two lists: indicators and departments")
 ORDER = 35
 
-# the columns printed (msgids: shown through jsonkeys.label)
+# the columns printed (msgids: found through jsonkeys.column)
 SHOWN = ["指标", "责任领导", "牵头单位", "实绩", "进度", "年终预测", "达基本概率", "达满分概率", "预警", "说明", "达基本所需推进"]
 SHOWN_DEPT = ["牵头单位", "指标数", *LEVELS, "期望失分合计 [分]", "红色预警指标", "黄色预警指标"]
 
@@ -116,17 +117,19 @@ def _print(scn, w, track: pd.DataFrame, history: pd.DataFrame) -> None:
                            "display.max_colwidth", 60, "display.float_format", lambda v: f"{v:.4g}"):
         print(_("{title}: {draws} draws, seed {seed}").format(title=scn.spec.scenario.title or scn.name, draws=w.draws,
                                                             seed=w.seed))
-        L = {m: label(m) for m in (*SHOWN, *SHOWN_DEPT, "考核", "期望总分 [分]", "第1名概率", "采用", "方法")}
+        L = {m: column(df, m) for df, names in ((w.summary, ("考核", "期望总分 [分]", "第1名概率", *LEVELS)),
+                                                (w.indicators, SHOWN), (w.departments, SHOWN_DEPT),
+                                                (track, ("采用", "方法", "指标"))) for m in names}
         ass = L["考核"]
         for _row, s in w.summary.iterrows():
-            red, yellow, green = (s[label(c)] for c in LEVELS)
+            red, yellow, green = (s[L[c]] for c in LEVELS)
             print("\n" + _("== 指标清单 · {assessment}：红 {red}，黄 {yellow}，绿 {green}（期望总分 {total}，P(第1名) {p}）==")
                   .format(assessment=s[ass], red=red, yellow=yellow, green=green,
                           total=f"{s[L['期望总分 [分]']]:.2f}", p=f"{s[L['第1名概率']]:.3f}"))
-            ind = w.indicators[w.indicators[ass] == s[ass]]
-            print(ind[[L[c] for c in SHOWN]].to_string(index=False))
+            ind = w.indicators[w.indicators[column(w.indicators, "考核")] == s[ass]]
+            print(text(ind[[L[c] for c in SHOWN]]))
         print("\n" + _("== 部门清单 =="))
-        print(w.departments[[L[c] for c in SHOWN_DEPT]].to_string(index=False))
+        print(text(w.departments[[L[c] for c in SHOWN_DEPT]]))
         if len(track):
             projected = models_words(USED_PROJECTION)
             used = track[L["采用"]] == projected
@@ -139,4 +142,4 @@ def _print(scn, w, track: pd.DataFrame, history: pd.DataFrame) -> None:
                     no_history=models_words(NO_HISTORY), names=_("、").join(names)))
         if len(history):
             print("\n" + _("== 往年名次 =="))
-            print(history.to_string(index=False))
+            print(text(history))
