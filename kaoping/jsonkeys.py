@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from models.i18n import language
 from models.i18n import translate as _models
 from optimizer.i18n import _ as _optimizer
 
 from .i18n import _ as _kaoping
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # label msgid -> key. Templates: {rank} (a number) stays in the key; {unit} and {grade} (a name from the
 # scenario) are left out of it (the JSON names them beside the table).

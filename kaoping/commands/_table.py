@@ -1,11 +1,14 @@
 """A table as the commands print it: missing values as "—", True/False as words, in the language in use."""
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from models.i18n import MISSING
 
 from ..i18n import _
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def text(df: pd.DataFrame, index: bool = False) -> str:
