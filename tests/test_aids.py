@@ -337,4 +337,4 @@ def test_plan_read_from_an_optimize_run(jump_dir, tmp_path, capsys):
     plan = pd.read_csv(run / "plan.csv", encoding="utf-8-sig")
     pushed = plan[(plan["指标"] == "x")]["推进量"].iloc[0]
     assert res["plan_source"].startswith("读自") and pushed > 0
-    assert [r["推进量"] for r in res["plan"]] == [pytest.approx(pushed, abs=1e-9)]
+    assert [r["push"] for r in res["plan"]] == [pytest.approx(pushed, abs=1e-9)]

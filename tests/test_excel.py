@@ -91,8 +91,8 @@ def test_import_excel_command_writes_a_scenario_that_scores(tmp_path, capsys):
     assert main(["score", str(out), "--json"]) == 0
     import json
     res = json.loads(capsys.readouterr().out)["assessments"]["发展目标考核"]
-    home = {r["县市区"]: r for r in res["counties"]}["示例县"]
-    assert home["总分 [分]"] == pytest.approx(32.7, abs=1e-9)
+    home = {r["county"]: r for r in res["counties"]}["示例县"]
+    assert home["total"] == pytest.approx(32.7, abs=1e-9)
     # an existing non-empty folder is refused
     assert main(["import-excel", str(TEMPLATE), "-o", str(out)]) == 2
 
@@ -186,7 +186,7 @@ def test_export_excel_command_round_trips_every_shipped_scenario(name, tmp_path,
     same(load_scenario(tmp_path / "back"), load_scenario(ROOT / "scenarios" / name))
     capsys.readouterr()
     assert main(["export-excel", name, "-o", str(book)]) == 2
-    assert "exists" in capsys.readouterr().err
+    assert "已存在" in capsys.readouterr().err  # exists
     assert book.read_bytes() == before
 
 

@@ -91,7 +91,7 @@ def check(proc, sig, tmpdir: Path, out: Path) -> None:
         assert len(partial) == 1 and partial[0].startswith(f".{out.name}.partial-{proc.pid}-")
     else:
         assert proc.returncode == 1, err
-        assert "interrupted" in err and "Traceback" not in err
+        assert "已中断" in err and "Traceback" not in err  # interrupted
         assert partial == [] and list(tmpdir.iterdir()) == []
 
 

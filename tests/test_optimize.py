@@ -38,7 +38,7 @@ def test_optimize_json_verified(scen, capsys):
     assert out["status"] == "optimal"
     assert abs(out["objective_value"] - out["rescored"]) <= 1e-6
     assert out["effort"] <= 0.6 + 1e-12
-    assert out["objective_value"] >= out["baselines"]["平均分配"]["out_of_sample"]["main"]["expected_score"] - 5
+    assert out["objective_value"] >= out["baselines"]["even_split"]["out_of_sample"]["main"]["expected_score"] - 5
 
 
 def test_optimize_infeasible_exits_3(scen, capsys):
@@ -51,7 +51,7 @@ def test_optimize_infeasible_exits_3(scen, capsys):
 def test_optimize_bad_grade_exits_2(scen, capsys):
     code = main(["optimize", str(scen), "--objective", "grade-prob", "--grade", "特等", "--draws", "10"])
     assert code == 2
-    assert "unknown grade" in capsys.readouterr().err
+    assert "没有名为「特等」的等次" in capsys.readouterr().err  # unknown grade
 
 
 def test_verification_raises_on_disagreement(scen, monkeypatch):
@@ -73,9 +73,9 @@ def test_frontier_monotone(scen, capsys):
     code = main(["frontier", str(scen), "--budgets", "0,0.3,1.5", "--rank", "2", "--draws", "30", "--json"])
     rows = json.loads(capsys.readouterr().out)
     assert code == 0
-    vals = [r["目标值(样本内)"] for r in rows]
+    vals = [r["objective_in_sample"] for r in rows]
     assert len(vals) == 3 and all(b >= a - 1e-9 for a, b in zip(vals, vals[1:]))
-    assert rows[0]["用去工作量"] == 0.0
+    assert rows[0]["effort_used"] == 0.0
     _ = np
 
 
@@ -121,7 +121,7 @@ def test_optimize_default_is_the_saa_recipe(scen, capsys):
     assert len(reps) == 3 and all(r["status"] == "optimal" for r in reps)
     assert out["saa"]["value"] == out["out_of_sample"]["main"]["p_rank"]
     assert out["saa"]["samples"]["report"] == {"stream": 2, "start": 0, "draws": 3000}
-    assert set(out["baselines"]) >= {"讲话规则", "按分/工作量贪心", "平均分配"}
+    assert set(out["baselines"]) >= {"speech_rule", "greedy_points_per_effort", "even_split"}
     assert out["effort"] <= 0.6 + 1e-12
     best = [c for c in out["saa"]["candidates"] if c["best"]]
     assert len(best) == 1 and best[0]["diff_vs_best"] == 0

@@ -1,4 +1,4 @@
-"""Run folders: atomic, never overwritten; manifest hashes; reproduce says MATCH or names the first difference.
+"""Run folders: atomic, never overwritten; manifest hashes; reproduce says MATCH (一致) or names the first difference.
 
 Hand-checked numbers (tests/data/tiny, home county A): exports 4.5 against basic 4 / full 5 earns
 6 + (4.5 − 4)/(5 − 4)·(10 − 6) = 8 points; energy 0.82 against basic 0.8 (lower is better) is
@@ -66,7 +66,7 @@ def test_fresh_run_folder_contents_and_hashes(tiny, tmp_path, capsys):
                                 ["A", 6.0, 3, "三等", True, True]]
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == "MATCH"
+    assert capsys.readouterr().out.strip() == "一致"
 
 
 def test_reproduce_names_changed_file_and_first_difference(tiny, tmp_path, capsys):
@@ -79,11 +79,11 @@ def test_reproduce_names_changed_file_and_first_difference(tiny, tmp_path, capsy
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith(f"scenario file changed since the run: {f} ") and lines[-1] == "MATCH"
+    assert lines[0].startswith(f"运行之后情景文件有改动：{f}（") and lines[-1] == "一致"
     assert main(["reproduce", str(out), "--scenario", str(tiny)]) == 1
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].startswith(f"scenario file changed since the run: {f} ")
-    assert lines[-1] == "DIFFERENT: first difference at tables.main-counties[row 3].总分 [分]: recorded 6.0, now 6.8"
+    assert lines[0].startswith(f"运行之后情景文件有改动：{f}（")
+    assert lines[-1] == "不一致：第一处不同在 tables.main-counties[row 3].总分 [分]：记录为 6.0，现在为 6.8"
     assert main(["reproduce", str(out), "--json", "--scenario", str(tiny)]) == 1
     v = json.loads(capsys.readouterr().out)
     assert v["first_difference"] == {"path": "tables.main-counties[row 3].总分 [分]", "recorded": 6.0, "now": 6.8}
@@ -216,7 +216,7 @@ def test_killed_run_leaves_no_folder(tiny, tmp_path, sig):
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err
-    assert "interrupted" in err and "Traceback" not in err
+    assert "已中断" in err and "Traceback" not in err
     assert not out.exists() and partials(tmp_path) == []
 
 
@@ -285,7 +285,7 @@ def test_every_computing_command_writes_a_run_that_reproduces(command, template_
     assert man["results_sha256"] == mf.results_hash(recorded)
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == "MATCH"
+    assert capsys.readouterr().out.strip() == "一致"
 
 
 def test_json_output_stays_alone_on_stdout_when_writing_a_run(tiny, tmp_path, capsys):
@@ -326,7 +326,7 @@ def test_reproduce_notices_an_edited_results_file(tiny, tmp_path, capsys):
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 2  # a run folder that is not what the run wrote is bad input
     err = capsys.readouterr().err
-    assert f"{res}: edited since the run (its SHA-256 is not the one in manifest.json)" in err
+    assert f"{res}：运行后被改动过（其 SHA-256 与 manifest.json 中的不同）" in err
     assert "restore these files from a copy of the run folder, or run the command again" in err
 
 
@@ -342,9 +342,9 @@ def test_a_copied_run_folder_reproduces_after_the_scenario_folder_is_gone(tiny, 
     capsys.readouterr()
     assert main(["reproduce", str(moved)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[-1] == "MATCH"
-    assert [ln for ln in lines if ln.startswith("scenario file changed since the run:")] == [
-        f"scenario file changed since the run: {tiny / n} (sha256 {mf.file_sha256(moved / 'scenario' / n)[:12]}… → missing)"
+    assert lines[-1] == "一致"
+    assert [ln for ln in lines if ln.startswith("运行之后情景文件有改动：")] == [
+        f"运行之后情景文件有改动：{tiny / n}（SHA-256 {mf.file_sha256(moved / 'scenario' / n)[:12]}… → 缺失）"
         for n in ("forecasts.csv", "scenario.yaml")]
 
 
@@ -356,7 +356,7 @@ def test_reproduce_names_package_versions_that_differ(tiny, tmp_path, capsys, mo
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines == [f"package version differs from the run's: numpy {recorded['numpy']} → 0.0.1", "MATCH"]
+    assert lines == [f"软件包版本与运行时不同：numpy {recorded['numpy']} → 0.0.1", "一致"]
 
 
 def test_reproduce_writes_nothing_outside_its_temporary_folder(tiny, tmp_path, capsys, monkeypatch):
@@ -368,7 +368,7 @@ def test_reproduce_writes_nothing_outside_its_temporary_folder(tiny, tmp_path, c
     before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 0
-    assert capsys.readouterr().out.strip() == "MATCH"
+    assert capsys.readouterr().out.strip() == "一致"
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
 
 
@@ -401,5 +401,5 @@ def test_an_edited_manifest_cannot_make_reproduce_write_anywhere(tiny, tmp_path,
     before = {p.name: p.read_bytes() for p in tiny.iterdir()}
     capsys.readouterr()
     assert main(["reproduce", str(out)]) == 2
-    assert "'import-excel' is not a command reproduce re-runs" in capsys.readouterr().err
+    assert "'import-excel' 不是 reproduce 会重跑的命令" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in tiny.iterdir()} == before

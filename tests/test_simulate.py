@@ -161,7 +161,7 @@ def test_cli_json_matches_the_api(capsys):
     assert out["draws"] == 3000 and out["seed"] == 11
     np.testing.assert_allclose(out["assessments"]["main"]["home_rank_probs"], a.home_rank_probs())
     b = out["assessments"]["main"]["beat_probs"]
-    assert {(r["县市区"], r["对手"]) for r in b} == {(x, y) for x in "ABC" for y in "ABC" if x != y}
+    assert {(r["county"], r["rival"]) for r in b} == {(x, y) for x in "ABC" for y in "ABC" if x != y}
 
 
 def test_cli_bad_input_exits_2(capsys, english):

@@ -166,11 +166,11 @@ def test_warn_prints_the_lists_writes_json_excel_and_a_report_section(tmp_path, 
     xlsx, out = tmp_path / "两个清单.xlsx", tmp_path / "run"
     assert main(["warn", str(SANMEN), "--draws", "1000", "--assessment", A, "--excel", str(xlsx), "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "指标清单 · 发展目标考核: 红 10, 黄 16, 绿 10" in text and "== 部门清单 ==" in text
+    assert "指标清单 · 发展目标考核：红 10，黄 16，绿 10" in text and "== 部门清单 ==" in text
     assert main(["warn", str(SANMEN), "--draws", "1000", "--assessment", A, "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
-    assert res["summary"][0]["红"] == 10 and res["thresholds"] == {"red": 0.5, "yellow": 0.5, "secure": 0.8}
-    assert len(res["indicators"]) == 36 and {d["牵头单位"] for d in res["departments"]} >= {"国土资源局", "发改局"}
+    assert res["summary"][0]["red"] == 10 and res["thresholds"] == {"red": 0.5, "yellow": 0.5, "secure": 0.8}
+    assert len(res["indicators"]) == 36 and {d["department"] for d in res["departments"]} >= {"国土资源局", "发改局"}
     # Excel: a sheet per list, every 预警 cell filled with its colour
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["说明", "指标清单", "部门清单"]
