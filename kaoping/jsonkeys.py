@@ -67,22 +67,14 @@ KEYS = {
     "边际价值 [概率/单位工作量]": "marginal_value",
     # compare (the result cells: "<assessment> | <label>")
     "计划": "plan", "联合": "joint", "P(排名≤{rank})": "p_rank_le_{rank}", "P({grade})": "p_grade_{grade}",
-    "样本内目标值": "objective_in_sample", "P({names} 均为最高等次)": "p_best_grade_in_all",
+    "样本内目标值": "objective_in_sample", "P({assessments} 均为最高等次)": "p_best_grade_in_all",
     # the aids
     "调整": "adjustment",
-    "P(名次≤{rank})增加(保持方案)": "dp_rank_held", "P(名次≤{rank})增加(保持方案)标准误": "dp_rank_held_se",
-    "P(名次≤{rank})增加(重新优化)": "dp_rank_replanned", "P(名次≤{rank})增加(重新优化)标准误": "dp_rank_replanned_se",
-    "P(等次≥{grade})增加(保持方案)": "dp_grade_held", "P(等次≥{grade})增加(保持方案)标准误": "dp_grade_held_se",
-    "P(等次≥{grade})增加(重新优化)": "dp_grade_replanned",
-    "P(等次≥{grade})增加(重新优化)标准误": "dp_grade_replanned_se",
-    "期望总分增加(保持方案) [分]": "d_expected_total_held", "期望总分增加(保持方案)标准误": "d_expected_total_held_se",
-    "期望总分增加(重新优化) [分]": "d_expected_total_replanned",
-    "期望总分增加(重新优化)标准误": "d_expected_total_replanned_se",
-    "P(名次≤{rank})贡献": "rank_contribution", "P(名次≤{rank})贡献标准误": "rank_contribution_se",
-    "P(等次≥{grade})贡献": "grade_contribution", "P(等次≥{grade})贡献标准误": "grade_contribution_se",
+    "P({goal})增加({how})": "dp_{goal}_{how}", "P({goal})增加({how})标准误": "dp_{goal}_{how}_se",
+    "期望总分增加({how}) [分]": "d_expected_total_{how}", "期望总分增加({how})标准误": "d_expected_total_{how}_se",
+    "P({goal})贡献": "{goal}_contribution", "P({goal})贡献标准误": "{goal}_contribution_se",
+    "P({goal})贡献置换抽样标准误": "{goal}_contribution_perm_se",
     "期望总分贡献 [分]": "score_contribution", "期望总分贡献 [分]标准误": "score_contribution_se",
-    "P(名次≤{rank})贡献置换抽样标准误": "rank_contribution_perm_se",
-    "P(等次≥{grade})贡献置换抽样标准误": "grade_contribution_perm_se",
     "期望总分贡献 [分]置换抽样标准误": "score_contribution_perm_se",
     "推进指标数": "pushed_indicators", "较满分失分 [分]": "points_lost_vs_full", "现状期望得分 [分]": "status_quo_points",
     "方案期望得分 [分]": "plan_points",
@@ -106,6 +98,8 @@ KEYS = {
     "现状 P({grade})": "status_quo_p_grade_{grade}", "方案 P({grade})": "plan_p_grade_{grade}", "县数": "counties",
     "现状预期县数": "status_quo_expected_counties", "方案预期县数": "plan_expected_counties",
 }
+# words a label is composed of (optimizer.aids: P({goal})增加({how}) with goal 名次≤{rank}): slot -> inner msgid -> key part
+SLOTS = {"goal": {"名次≤{rank}": "rank", "等次≥{grade}": "grade"}, "how": {"保持方案": "held", "重新优化": "replanned"}}
 _FIELD = re.compile(r"\{(\w+)\}")
 _KEEP = ("rank",)  # placeholders whose value is part of the key (a number)
 
@@ -124,15 +118,40 @@ def _pattern(label: str) -> re.Pattern:
     return re.compile("".join(parts) + re.escape(label[last:]) + r"\Z")
 
 
+def _labels(msgid: str, key: str):
+    """(label in the language in use, key) of a registry entry, its slots filled with every inner word."""
+    slots = [f for f in _FIELD.findall(msgid) if f in SLOTS]
+    if not slots:
+        yield from ((label, key) for label in _translations(msgid))
+        return
+    slot = slots[0]
+    for inner, part in SLOTS[slot].items():
+        for outer in _translations(msgid):
+            for word in _translations(inner):
+                filled = outer.replace("{" + slot + "}", word)
+                yield from _labels_filled(filled, msgid, slot, key.replace("{" + slot + "}", part))
+
+
+def _labels_filled(label: str, msgid: str, slot: str, key: str):
+    rest = [f for f in _FIELD.findall(msgid) if f in SLOTS and f != slot]
+    if not rest:
+        yield label, key
+        return
+    for inner, part in SLOTS[rest[0]].items():
+        for word in _translations(inner):
+            yield from _labels_filled(label.replace("{" + rest[0] + "}", word), msgid.replace("{" + rest[0] + "}", inner),
+                                      slot, key.replace("{" + rest[0] + "}", part))
+
+
 @lru_cache(maxsize=None)
 def _table(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str]]]:
     exact, patterns = {}, []
     for msgid, key in KEYS.items():
-        for label in _translations(msgid):
-            if _FIELD.search(msgid):
-                patterns.append((_pattern(label), key))
+        for label, k in _labels(msgid, key):
+            if _FIELD.search(label):
+                patterns.append((_pattern(label), k))
             else:
-                exact.setdefault(label, key)
+                exact.setdefault(label, k)
     patterns.sort(key=lambda pk: -len(_FIELD.sub("", pk[0].pattern)))  # the most specific first: P(名次≤{rank}) before P({grade})
     return exact, patterns
 
