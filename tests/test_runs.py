@@ -327,7 +327,7 @@ def test_reproduce_notices_an_edited_results_file(tiny, tmp_path, capsys):
     assert main(["reproduce", str(out)]) == 2  # a run folder that is not what the run wrote is bad input
     err = capsys.readouterr().err
     assert f"{res}：运行后被改动过（其 SHA-256 与 manifest.json 中的不同）" in err
-    assert "restore these files from a copy of the run folder, or run the command again" in err
+    assert "请从运行文件夹的副本恢复这些文件，或重新运行该命令" in err  # restore these files…
 
 
 def test_a_copied_run_folder_reproduces_after_the_scenario_folder_is_gone(tiny, tmp_path, capsys):

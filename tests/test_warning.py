@@ -191,7 +191,7 @@ def test_warn_prints_the_lists_writes_json_excel_and_a_report_section(tmp_path, 
     for words in ("预警汇总", "指标清单", "部门清单", "按月度实绩推算年终值", "往年名次", "基本分难保", "只能拿基本分"):
         assert words in dom, words
     n_red = dom.count(f'style="background:#{LEVEL_FILLS[RED]}"')
-    assert n_red == 10 + sum(1 for d in res["departments"] if d["预警"] == RED)
+    assert n_red == 10 + sum(1 for d in res["departments"] if d["warning"] == RED)
     with Image.open(shot) as im:  # the fills are drawn, not only written
         colours = {px for _, px in im.convert("RGB").getcolors(maxcolors=1 << 20)}
     assert {tuple(int(LEVEL_FILLS[lv][i:i + 2], 16) for i in (0, 2, 4)) for lv in (RED, YELLOW)} <= colours
