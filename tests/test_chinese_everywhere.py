@@ -132,7 +132,7 @@ def test_chinese_everywhere(said):
 
 def test_stray_finds_english_and_spares_what_is_allowed():
     allowed = {"sanmen", "HiGHS"}
-    assert stray("状态：proven optimal", allowed) == ["['proven', 'optimal']: 状态：proven optimal"]
+    assert stray("状态：proven best", allowed) == ["['proven', 'best']: 状态：proven best"]
     assert stray("用 HiGHS 求解 sanmen；见 runs/x/report.html 与 --time-limit，字段 assessments[0].name", allowed) == []
     assert stray("未知的规则种类 'thresold'：是否要写 'threshold'？", allowed) == []
     assert stray("P(名次≤1) 0.5", allowed) == []
