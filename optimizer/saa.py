@@ -13,8 +13,7 @@ from models.scoring import compile_scenario
 
 from . import baselines
 from .constraints import plan_levels
-from .errors import BadInput
-from .plan import PlanResult, baseline_results, home_summary, optimize, score_plan
+from .plan import PlanResult, baseline_results, home_summary, not_for_min_effort, optimize, score_plan
 from .request import Request
 
 
@@ -57,7 +56,7 @@ def saa(scn, req: Request, *, replications: int = 5, n_draws: int = 200, n_eval:
     """The SAA recipe for the probability objectives (rank-prob, grade-prob, joint-grade, score,
     expected-rank): replication m uses draws [m·S, (m+1)·S) of the in-sample stream."""
     if req.objective == "min-effort":
-        raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
+        raise not_for_min_effort()
     seed = scn.spec.simulation.seed if seed is None else seed
     cs = compile_scenario(scn)
     levels = plan_levels(scn, cs, req)
