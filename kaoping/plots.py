@@ -110,17 +110,22 @@ def frontier_figure(df: pd.DataFrame, title: str = "") -> Figure:
     """Budget against P(rank ≤ r), P(grade) and expected rank (the table of
     :func:`optimizer.frontier.frontier`); Chinese labels."""
     use_cjk_font()
-    pcol = next(c for c in df.columns if c.startswith("P(名次"))
-    gcol = next(c for c in df.columns if c.startswith("P(等次"))
+    from optimizer.i18n import translate
+
+    def starting(template):  # the column whose header is ``template`` (a msgid) filled in, in the language in use
+        prefix = translate(template).split("{")[0]
+        return next(c for c in df.columns if c.startswith(prefix))
+
+    pcol, gcol, budget = starting("P(名次≤{rank})"), starting("P(等次≥{grade})"), translate("预算")
     fig = Figure(figsize=(6, 4), dpi=120)
     ax = fig.add_subplot()
-    ax.plot(df["预算"], df[pcol], marker="o", label=pcol)
-    ax.plot(df["预算"], df[gcol], marker="s", label=gcol)
+    ax.plot(df[budget], df[pcol], marker="o", label=pcol)
+    ax.plot(df[budget], df[gcol], marker="s", label=gcol)
     ax.set_xlabel("预算 (工作量)")
     ax.set_ylabel("概率 (样本外)")
     ax.set_ylim(0, 1.02)
     ax2 = ax.twinx()
-    ax2.plot(df["预算"], df["期望名次"], color="grey", linestyle="--", label="期望名次")
+    ax2.plot(df[budget], df[translate("期望名次")], color="grey", linestyle="--", label="期望名次")
     ax2.set_ylabel("期望名次")
     ax.legend(loc="lower right")
     ax.set_title(title or "工作量前沿")

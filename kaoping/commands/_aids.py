@@ -11,6 +11,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from optimizer.errors import BadInput
+from optimizer.i18n import translate
 
 from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, scenario, seconds
 from ._constraints import add_constraint_arguments
@@ -63,6 +64,7 @@ def read_plan(scn, where: str) -> np.ndarray:
     import pandas as pd
 
     from optimizer.aids.common import push_vector
+    from optimizer.explain import total_word
 
     path = Path(where)
     if path.is_dir():
@@ -73,14 +75,15 @@ def read_plan(scn, where: str) -> np.ndarray:
         df = pd.read_csv(path, encoding="utf-8-sig")
     except (OSError, ValueError) as err:
         raise BadInput(f"--plan {path}: cannot read it as CSV ({err})") from None
-    if not {"指标", "推进量"} <= set(df.columns):
+    ind, push = translate("指标"), translate("推进量")  # the plan table's headers in the language in use
+    if not {ind, push} <= set(df.columns):
         raise BadInput(f"--plan {path}: needs the columns 指标 and 推进量 (a plan.csv of kaoping optimize)")
-    rows = df[df["指标"] != "合计"]
-    pushes = pd.to_numeric(rows["推进量"], errors="coerce")
+    rows = df[df[ind] != total_word()]
+    pushes = pd.to_numeric(rows[push], errors="coerce")
     if pushes.isna().any():
         k = int(np.flatnonzero(pushes.isna().to_numpy())[0])
-        raise BadInput(f"--plan {path} row {k + 2}: 推进量 '{rows['推进量'].iloc[k]}' is not a number")
-    return push_vector(scn, dict(zip(rows["指标"], pushes)))
+        raise BadInput(f"--plan {path} row {k + 2}: 推进量 '{rows[push].iloc[k]}' is not a number")
+    return push_vector(scn, dict(zip(rows[ind], pushes)))
 
 
 def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:

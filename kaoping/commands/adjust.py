@@ -54,7 +54,8 @@ def _number(v: str) -> float:
 
 
 def run(args) -> int:
-    from optimizer.aids.adjust import advise
+    from optimizer.aids.adjust import HOLD, RESOLVE, advise, gain_column
+    from optimizer.i18n import translate
 
     from ..progress import bar
     from ..report import bar_figure
@@ -69,12 +70,14 @@ def run(args) -> int:
                          top=args.top, progress=progress)
         out = {**header(st, source), "which": args.which, "resolve": args.resolve, "advice": records(adv.table),
                "words": adv.words}
-        col = f"P({st.rank_words})增加(保持方案)"
+        col = gain_column(st, "rank", HOLD)
         run.text("words", "\n".join(adv.words), title="建议申报调整的指标 (前几项)")
         run.table("advice", adv.table, title="各指标目标调整后的概率增量 (同一组抽样, 配对标准误)")
         run.table("plan", plan_table(st), title=f"所保持的方案: {source}")
         head = adv.table.head(10)
-        run.figure("advice", lambda: bar_figure(head, "指标", col, f"目标调整后 {col}"), title="调整的收益 (前十项)")
+        run.figure("advice", lambda: bar_figure(head, translate("指标"), col, f"目标调整后 {col}"), title="调整的收益 (前十项)")
         run.results(out)
-    shown = [c for c in adv.table.columns if "名次" in c or c in ("指标", "牵头单位", "调整", "期望总分增加(保持方案) [分]")]
+    ranked = {gain_column(st, "rank", how, se) for how in (HOLD, RESOLVE) for se in (False, True)}
+    named = {translate(c) for c in ("指标", "牵头单位", "调整")} | {gain_column(st, "total", HOLD)}
+    shown = [c for c in adv.table.columns if c in ranked or c in named]
     return finish(args, st, source, "target adjustments", out, adv.words, [adv.table[shown]])

@@ -16,7 +16,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from optimizer.aids.attribution import attribute
+    from optimizer.aids.attribution import attribute, share_column
+    from optimizer.i18n import translate
 
     from ..progress import bar
     from ..report import bar_figure
@@ -33,8 +34,8 @@ def run(args) -> int:
         run.text("words", "\n".join(at.words), title="部门贡献 (Shapley 值)")
         run.table("departments", at.table, title="各牵头单位: 贡献与较满分失分")
         run.table("plan", plan_table(st), title=f"所分析的方案: {source}")
-        moved = at.table[at.table["推进指标数"] > 0]
-        run.figure("departments", lambda: bar_figure(moved, "牵头单位", f"P({st.rank_words})贡献",
+        moved = at.table[at.table[translate("推进指标数")] > 0]
+        run.figure("departments", lambda: bar_figure(moved, translate("牵头单位"), share_column(st, "rank"),
                                                      f"各部门对 P({st.rank_words}) 增量的贡献", ylabel="概率"),
                    title="各部门的贡献")
         run.results(out)

@@ -22,6 +22,7 @@ def add_arguments(p):
 
 def run(args) -> int:
     from optimizer.aids.goalseek import breakeven_all, goal_seek_all
+    from optimizer.i18n import translate
 
     from ..progress import bar
     from ..runs import RunFolder
@@ -38,8 +39,9 @@ def run(args) -> int:
         run.table("goal-seek", seek, title=f"单变量求解: 各指标单独推进到 P ≥ {args.prob:g} 的最小推进量")
         run.table("breakeven", even, title=f"对手盈亏平衡: P 降到 {args.breakeven_prob:g} 以下时对手的总分")
         run.table("plan", plan_table(st), title=f"其余指标保持的方案: {source}")
-        run.text("breakeven", "\n".join(even["结论"]), title="对手盈亏平衡")
+        run.text("breakeven", "\n".join(even[translate("结论")]), title="对手盈亏平衡")
         run.results(out)
-    cols = ["指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率", "方案推进量", "上限处概率"]
+    cols = [translate(c) for c in ("指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率",
+                                   "方案推进量", "上限处概率")]
     return finish(args, st, source, "goal seek", out, [], {"goal seek": seek[[c for c in cols if c in seek]],
-                                                            "break-even": even[["对手", "结论"]]})
+                                                            "break-even": even[[translate("对手"), translate("结论")]]})

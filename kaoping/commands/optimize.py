@@ -107,7 +107,7 @@ def run(args) -> int:
 
     from models.scenario import load_scenario
     from optimizer.plan import optimize
-    from optimizer.recommend import recommend
+    from optimizer.recommend import candidates_table, gap_words, incumbent_words, recommend
 
     from ..progress import stages
 
@@ -128,7 +128,7 @@ def run(args) -> int:
             sa = None
             if single:
                 res = optimize(scn, req, n_draws=draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit,
-                               progress=lambda inc, bd: progress("求解", 0, None, _incumbent(inc, bd)))
+                               progress=lambda inc, bd: progress("求解", 0, None, incumbent_words(inc, bd)))
             else:
                 res, sa = recommend(scn, req, replications=args.replications or SAA_REPLICATIONS, n_draws=draws,
                                     n_select=args.select_draws, n_report=args.report_draws, seed=args.seed,
@@ -147,7 +147,7 @@ def run(args) -> int:
         probs = pd.DataFrame(rows).rename(columns=cols)
         run.table("probabilities", probs, title="名次与等次概率（与基准方案对比）")
         if sa is not None:
-            run.table("candidates", _candidates_table(sa), title="候选方案（选择样本上成对比较）")
+            run.table("candidates", candidates_table(sa), title="候选方案（选择样本上成对比较）")
         from ..report import bar_figure
 
         run.figure("probabilities", lambda: bar_figure(probs, "方案", cols["p_rank"], f"{cols['p_rank']}：优化方案与基准方案"),
@@ -169,45 +169,6 @@ def run(args) -> int:
     return 0
 
 
-def _incumbent(inc, bd) -> str:
-    return "" if inc is None else f"当前最优 {inc:.4g}" + ("" if bd is None else f"，界 {bd:.4g}")
-
-
-def _pp(x: float) -> str:
-    return f"{100 * x:.2f} pp"
-
-
-def gap_words(sa, req) -> list[str]:
-    """The gap figures in a planner's words (README: "How far from the best?")."""
-    from optimizer.recommend import LEVEL
-
-    what = f"名次≤{req.rank}" if req.objective == "rank-prob" else "目标"
-    S, M = sa.samples["replications"]["draws"], len(sa.replications)
-    out = []
-    if sa.gap_upper is not None:
-        out.append(f"上界: 有 {LEVEL:.0%} 的把握, 没有任何方案能比本方案多 {_pp(sa.gap_upper)} 以上的概率达到{what}"
-                   f" (均值 {_pp(sa.gap_mean)} ± {_pp(sa.gap_se)}; {M} 个各 {S} 次抽样的样本, 共同随机数上的 MRP 估计)。"
-                   f"这个上界偏大: 每个 {S} 次抽样的样本都会高估自己的最优方案, 样本越大越准; "
-                   f"它也不会低于一个样本的分辨率 (1/{S})。")
-    else:
-        out.append(f"上界: 只有 1 个样本, 无法给出置信上界 (点估计 {_pp(sa.gap_mean)}, 偏大)。")
-    if sa.alternative is None:
-        out.append("下界: 在选择样本上的局部搜索没有找到更好的方案 (已知还能改进的幅度: 0)。")
-    else:
-        out.append(f"下界: 搜索找到的最好的另一方案, 在独立样本上比本方案多 {_pp(sa.found)} ± {_pp(sa.found_se)}"
-                   + ("(在噪声之内, 不能算更好)。" if sa.found <= 2 * sa.found_se else "。"))
-    if sa.stopped_by_clock:
-        out.append("注意: 时间限制使部分求解或局部改进提前结束。")
-    return out
-
-
-def _candidates_table(sa) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame([{"候选方案": c["label"], "工作量": c["effort"], "选择样本上的目标值": c["selection"],
-                          "与最优候选之差（成对）": c["diff_vs_best"], "差的标准误": c["diff_se"]} for c in sa.candidates])
-
-
 def _print_single(scn, req, res) -> None:
     word = "proven optimal" if res.status == "optimal" else "time limit reached (NOT proven optimal)"
     print(f"== {scn.name}: {req.objective} on {req.assessment} (one sample of {res.n_draws} draws, {res.solver_version}) ==")
@@ -216,6 +177,8 @@ def _print_single(scn, req, res) -> None:
 
 
 def _print_saa(scn, req, res, sa) -> None:
+    from optimizer.recommend import gap_words
+
     smp = sa.samples
     print(f"== {scn.name}: {req.objective} on {req.assessment} (SAA: {len(sa.replications)} samples of "
           f"{smp['replications']['draws']} draws, {res.solver_version}; compared and polished on "
@@ -234,10 +197,13 @@ def _print_saa(scn, req, res, sa) -> None:
 def _print_common(scn, req, res, sa) -> None:
     import pandas as pd
 
+    from optimizer.explain import total_word
+    from optimizer.i18n import translate
+
     print(f"effort {res.effort:.4g}" + (f" of budget {req.budget:g}" if req.budget is not None else ""))
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
-        moved = res.table[(res.table["推进量"] > 0) & (res.table["指标"] != "合计")]
+        moved = res.table[(res.table[translate("推进量")] > 0) & (res.table[translate("指标")] != total_word())]
         print(moved.to_string(index=False) if len(moved) else "(no push pays off)")
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]

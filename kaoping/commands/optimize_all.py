@@ -57,6 +57,7 @@ def run(args) -> int:
     import pandas as pd
 
     from models.scenario import load_scenario
+    from optimizer.i18n import translate
     from optimizer.province import Settings, optimize_all
 
     from ..distributed import backend, process_map
@@ -88,7 +89,7 @@ def run(args) -> int:
     with pd.option_context("display.max_rows", 500, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
         print(f"== {scn.name}: {req.objective} for {len(counties)} counties, each against its own class ==")
-        print(table.drop(columns=["方案"], errors="ignore").to_string(index=False))
+        print(table.drop(columns=[translate("方案")], errors="ignore").to_string(index=False))
         print("\n-- 全省各类预期等次分布 (expected number of counties per grade) --")
         print(summary.to_string(index=False))
     return 0

@@ -16,6 +16,7 @@ def add_arguments(p):
 
 def run(args) -> int:
     from optimizer.aids.rivals import head_to_head
+    from optimizer.i18n import translate
 
     from ..report import bar_figure
     from ..runs import RunFolder
@@ -29,7 +30,7 @@ def run(args) -> int:
         run.table("totals", hh.totals, title="总分对比 (本县与各对手)")
         run.table("items", hh.items, title="分项对比 (对手有分项预测的指标)")
         run.table("plan", plan_table(st), title=f"所比较的方案: {source}")
-        run.figure("totals", lambda: bar_figure(hh.totals, "对手", "P(本县排名在前)", "本县排名在对手之前的概率"),
+        run.figure("totals", lambda: bar_figure(hh.totals, translate("对手"), translate("P(本县排名在前)"), "本县排名在对手之前的概率"),
                    title="本县排名在前的概率")
         run.results(out)
     return finish(args, st, source, "head-to-head", out, hh.words, {"totals": hh.totals, "items": hh.items})

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+from models.i18n import translate
+
 from ._argtypes import SCENARIO_HELP, scenario
 
 NAME = "score"
@@ -61,10 +63,10 @@ def run(args) -> int:
             print(card[f"{a.name}/counties"].to_string(index=False))
             home = card[f"{a.name}/home"]
             print(f"\n-- {scn.home}: per indicator --")
-            print(home.drop(columns=["方向"]).to_string(index=False))
+            print(home.drop(columns=[translate("方向")]).to_string(index=False))
             counts = status_counts(home)
             print("\n" + ", ".join(f"{k}: {v}" for k, v in counts.items()))
-            lost = home["失分 [分]"].sum()
+            lost = home[translate("失分 [分]")].sum()
             print(f"points still to gain under the rules (失分, against each rule's most): {lost:.2f}\n")
         if len(card["history"]):
             print("== 往年名次 (名次变化: + moved up) ==")

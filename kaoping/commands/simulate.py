@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+from models.i18n import translate
 from models.memory import DEFAULT_MEMORY
 from optimizer.errors import BadInput
 
@@ -118,13 +119,13 @@ def run(args) -> int:
             print(a.summary.to_string(index=False))
             print(f"\n-- 排名概率 P(排名 = r) (MC standard error ≤ {0.5 / proj.draws ** 0.5:.4f}) --")
             print(a.rank_matrix().to_string())
-            beat = a.beat_probs[a.beat_probs["县市区"] == home]
+            beat = a.beat_probs[a.beat_probs[translate("县市区")] == home]
             if len(beat):
                 print(f"\n-- {home} 胜出各对手的概率 --")
                 print(beat.to_string(index=False))
-            g = a.grade_probs[a.grade_probs["县市区"] == home]
+            g = a.grade_probs[a.grade_probs[translate("县市区")] == home]
             print(f"\n-- {home} 等次概率 --")
-            print(g.drop(columns=["县市区", "等次序号"]).to_string(index=False))
+            print(g.drop(columns=[translate("县市区"), translate("等次序号")]).to_string(index=False))
     for f in figs:
         print(f"figure: {f}", file=sys.stderr)
     return 0

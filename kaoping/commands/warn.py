@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from models.i18n import translate
 from models.levels import LEVELS, Thresholds
 from optimizer.errors import BadInput
 
@@ -109,19 +110,21 @@ def _print(scn, w, track: pd.DataFrame, history: pd.DataFrame) -> None:
     with pd.option_context("display.max_rows", 500, "display.width", 250, "display.unicode.east_asian_width", True,
                            "display.max_colwidth", 60, "display.float_format", lambda v: f"{v:.4g}"):
         print(f"{scn.spec.scenario.title or scn.name}: {w.draws} draws, seed {w.seed}")
-        for _, s in w.summary.iterrows():
+        for _, row in w.summary.iterrows():
+            s = {c: row[translate(c)] for c in ("考核", "红", "黄", "绿", "期望总分 [分]", "第1名概率")}
             print(f"\n== 指标清单 · {s['考核']}: 红 {s['红']}, 黄 {s['黄']}, 绿 {s['绿']} "
                   f"(期望总分 {s['期望总分 [分]']:.2f}, P(第1名) {s['第1名概率']:.3f}) ==")
-            ind = w.indicators[w.indicators["考核"] == s["考核"]]
-            print(ind[SHOWN].to_string(index=False))
+            ind = w.indicators[w.indicators[translate("考核")] == s["考核"]]
+            print(ind[[translate(c) for c in SHOWN]].to_string(index=False))
         print("\n== 部门清单 ==")
-        print(w.departments[SHOWN_DEPT].to_string(index=False))
+        print(w.departments[[translate(c) for c in SHOWN_DEPT]].to_string(index=False))
         if len(track):
-            used = track["采用"] == USED_PROJECTION
+            used = track[translate("采用")] == translate(USED_PROJECTION)
             print(f"\n年终预测：按月度实绩推算 {int(used.sum())} 项，手工预测 {int((~used).sum())} 项")
-            fb = track[track["方法"].str.contains(NO_HISTORY)]
+            fb = track[track[translate("方法")].str.contains(translate(NO_HISTORY))]
             if len(fb):
-                names = [n + ("" if u == USED_PROJECTION else "（手工预测覆盖）") for n, u in zip(fb["指标"], fb["采用"])]
+                names = [n + ("" if u == translate(USED_PROJECTION) else "（手工预测覆盖）")
+                         for n, u in zip(fb[translate("指标")], fb[translate("采用")])]
                 print(f"{NO_HISTORY}，按时间进度或当前水平推算（假设）：{'、'.join(names)}")
         if len(history):
             print("\n== 往年名次 ==")
