@@ -25,7 +25,7 @@ from .explain import explain
 from .i18n import N_, _, listing, translate
 from .milp import build
 from .milp.levers import DEFAULT_LEVERS
-from .request import Request, metric_of_outcomes
+from .request import Request, metric_of_outcomes, objective_word
 from .solver import choose_solver, solve
 
 VERIFY_TOL = 1e-6
@@ -211,7 +211,8 @@ def _why_infeasible(req: Request, tables) -> str:
         lim = _("department budgets {departments}").format(departments=depts)
     else:
         lim = _("the largest feasible pushes")
-    return _("no plan within {limits} meets the request ({objective})").format(limits=lim, objective=req.objective)
+    return _("no plan within {limits} meets the request ({objective})").format(limits=lim,
+                                                                              objective=objective_word(req.objective))
 
 
 def _constraints_clash(scn, req: Request, n_draws, seed, solver, time_limit) -> None:
