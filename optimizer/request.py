@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .i18n import N_, translate
+
 if TYPE_CHECKING:  # the command line reads OBJECTIVES without loading the scoring rules
     from models.options import OptionTables
-
-from .i18n import N_, translate
 
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "joint-grade", "min-effort")
 OBJECTIVE_WORDS = {"score": N_("期望总分最高"), "expected-rank": N_("期望名次最好"), "rank-prob": N_("名次概率最高"),
