@@ -18,13 +18,12 @@ Worked by hand:
 """
 from __future__ import annotations
 
-import ast
 import shutil
 from pathlib import Path
 
 import pytest
 
-from models.i18n import language
+from models.i18n import language, set_language
 from models.scenario import load_scenario
 from optimizer.aids import rivals
 from optimizer.aids.common import push_vector, study
@@ -116,7 +115,7 @@ def test_english_aid_table_and_words(english):
     assert hh.words[2] == "  Weaknesses (where the rival leads most): x -3.00 points"
 
 
-def test_error_messages_in_both_languages(tmp_path, tiny, english):
+def test_error_messages_in_both_languages(tiny, english):
     with pytest.raises(BadInput) as err:
         optimize(load_scenario(TINY), Request(objective="score"), n_draws=10)
     assert str(err.value) == "no home indicator can be pushed: add cost-curve rows to effort.csv"
@@ -125,8 +124,6 @@ def test_error_messages_in_both_languages(tmp_path, tiny, english):
         optimize(tiny, req, n_draws=20, with_baselines=False)
     assert str(err.value) == ("rank ≤ 1 with probability 0.5 is out of reach: even pushing every indicator to its limit "
                               "wins at most 0.000 of the draws")
-    from models.i18n import set_language
-
     set_language("zh")
     with pytest.raises(BadInput) as err:
         optimize(load_scenario(TINY), Request(objective="score"), n_draws=10)
@@ -134,29 +131,3 @@ def test_error_messages_in_both_languages(tmp_path, tiny, english):
     with pytest.raises(Infeasible) as err:
         optimize(tiny, req, n_draws=20, with_baselines=False)
     assert str(err.value) == "以 0.5 的概率达到名次≤1做不到：即使每个指标都推到上限，最多也只在 0.000 的抽样中达到"
-
-
-def test_no_function_of_optimizer_hides_the_translator():
-    """A function that assigns ``_`` (``a, _ = …``, ``for _ in …``) makes ``_`` local to it, so its
-    ``_("…")`` calls fail (UnboundLocalError): none in optimizer/ may do both."""
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
-              ast.GeneratorExp)
-
-    def own(scope):  # the nodes of a scope, without those of the scopes nested in it
-        stack = list(ast.iter_child_nodes(scope))
-        while stack:
-            n = stack.pop()
-            yield n
-            if not isinstance(n, scopes + (ast.ClassDef,)):
-                stack.extend(ast.iter_child_nodes(n))
-
-    bad = []
-    for path in sorted((ROOT / "optimizer").rglob("*.py")):
-        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(fn, scopes):
-                hides = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in own(fn))
-                calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
-                            for n in ast.walk(fn))
-                if hides and calls:
-                    bad.append(f"{path.relative_to(ROOT)}:{fn.lineno}")
-    assert not bad, bad
