@@ -177,6 +177,11 @@ def render_report(*, title: str, about: list[tuple[str, str]], tables, figures, 
             f"<body>{''.join(parts)}</body></html>\n")
 
 
+def report_title(scenario: str, command: str) -> str:
+    """The page's title: the scenario's title and the command that made the run (as typed)."""
+    return f"{scenario} · kaoping {command}"
+
+
 #: the solver's entries in a run's manifest (run.meta(solver=…)) -> their words in the about table (None: the value alone)
 SOLVER_WORDS = {"name": None, "solver": None, "solver_version": N_("版本"), "seconds": N_("用时 [秒]"),
                 "status": N_("状态"), "bound": N_("界"), "gap": N_("最优性间隙")}
@@ -227,5 +232,5 @@ def report_from_folder(run_dir: str | Path) -> str:
     about = about_rows(scenario=f"{scn.get('name', '')} {scn.get('title', '')}".strip(), home=scn.get("home", ""),
                        year=scn.get("year", ""), argv=man.get("argv", []), started_utc=man.get("started_utc", ""),
                        seed=man.get("seed"), draws=man.get("draws"), results_sha256=man.get("results_sha256", ""))
-    return render_report(title=f"{scn.get('title') or scn.get('name', '')} · {man.get('command', '')}", about=about,
+    return render_report(title=report_title(scn.get("title") or scn.get("name", ""), man.get("command", "")), about=about,
                          tables=tables, figures=figures, texts=texts)

@@ -378,7 +378,7 @@ class RunFolder:
         t0 = time.perf_counter()
         excel.write_results_workbook(self.tmp / "results.xlsx", self._tables, about=self._about())
         html = report.render_report(
-            title=f"{self.scenarios[0].spec.scenario.title or self.scenarios[0].name} · {self.command}",
+            title=report.report_title(self.scenarios[0].spec.scenario.title or self.scenarios[0].name, self.command),
             about=self._about(), tables=self._tables, figures=self._figures, texts=self._texts)
         (self.tmp / "report.html").write_text(html, encoding="utf-8")
         self._timings["write_outputs"] = time.perf_counter() - t0

@@ -198,9 +198,9 @@ class Sheet:
         if isinstance(v, bool):
             return v
         s = str(v).strip()
-        if s in YES:
+        if s.lower() in YES:
             return True
-        if s in NO:
+        if s.lower() in NO:
             return False
         self.bad(row, col, _("expected {yes} or {no}, found {value}").format(yes="是", no="否", value=repr(v)))
         return None
