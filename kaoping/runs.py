@@ -326,7 +326,7 @@ class RunFolder:
                 nm = f"v{k}_{nm}"
             seen.add(nm)
             names.append((nm, raw))
-        prob, _ = p.to_pulp(names=[nm for nm, _ in names])
+        prob, _columns = p.to_pulp(names=[nm for nm, _raw in names])
         pd.DataFrame(names, columns=["LP name", "column"]).to_csv(
             self.tmp / f"{safe_name(name)}_columns.csv", index=False, encoding="utf-8-sig")
         return prob

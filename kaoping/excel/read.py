@@ -182,10 +182,10 @@ class _Reader:
         self.counties_by_name: dict[str, dict] = {}
         self.units: dict[str, str] = {}  # indicator -> its 单位, for the percentages of its values
         self.where: dict = {"indicators": {}, "counties": {}, "letters": {k: v.letters for k, v in sh.items()},
-                            **{key: [] for _, key in TABLES.values()}}
+                            **{key: [] for _model, key in TABLES.values()}}
 
     def result(self) -> tuple[dict, dict[str, str | None], dict]:
-        return self.data, {f: _csv_text(self.rows[f], model) for f, (model, _) in TABLES.items()}, self.where
+        return self.data, {f: _csv_text(self.rows[f], model) for f, (model, _key) in TABLES.items()}, self.where
 
     # ---- 设置
     def settings(self) -> None:
@@ -381,7 +381,7 @@ class _Reader:
             self.where["forecasts"].append((sheet.name, row))
             key = (f["county"], f["indicator"])
             if key in seen:
-                s0, r0, _ = seen[key]
+                s0, r0, _col = seen[key]
                 sheet.bad(row, col, _("forecast for {county}/{indicator} given twice (first in {place}): keep one")
                           .format(county=key[0], indicator=key[1], place=place(s0.name, r0)))
             seen.setdefault(key, (sheet, row, col))
