@@ -216,4 +216,3 @@ def test_run_folder_messages_are_chinese_by_default(tmp_path):
                             command="score"):
             pass
     assert str(err.value) == f"运行文件夹 {out} 已存在：一次运行从不覆盖另一次；请另选 --out"
-
