@@ -12,7 +12,7 @@ from pathlib import Path
 
 from models.i18n import MISSING
 from models.i18n import translate as model_label
-from models.warning import GREEN, LEVEL_COLUMN, RED, YELLOW
+from models.levels import GREEN, LEVEL_COLUMN, RED, YELLOW
 
 from ..i18n import N_, _
 from ..i18n import _ as translate  # a msgid held in a variable (marked with N_)
