@@ -90,8 +90,9 @@ def test_language_follows_the_environment_and_set_language(monkeypatch):
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_no_function_hides_the_translator(layer):
-    """A function that assigns ``_`` (``a, _ = …``, ``for _ in …``) makes ``_`` local to it, so its
-    ``_("…")`` calls fail (UnboundLocalError): none in a layer may do both."""
+    """A function that assigns ``_`` (``a, _ = …``, ``for _, x in …``) makes ``_`` local to it, so its
+    ``_("…")`` calls fail (UnboundLocalError, or "'str' object is not callable" once ``_`` holds a
+    string): no function of a layer may do both."""
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
               ast.GeneratorExp)
 
