@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return 2
-    progress.set_quiet(args.quiet)
+    progress.configure(quiet=args.quiet, stream=sys.stderr)
     # the first progress line, before the command imports the science (about a second)
     progress.status(_("reading the scenario…") if getattr(args, "scenario", None) else
                     _("kaoping {command}: starting…").format(command=args.command))
