@@ -32,9 +32,9 @@ LONG = {
                       "--time-limit", "3"], "规划"),
     "rivals": (["rivals", "sanmen", "--draws", "300", *QUICK_PLAN], "所分析的方案"),
     "adjust": (["adjust", "sanmen", "--plan", "none", "--draws", "300", "--resolve", "0"], "调整"),
-    "goal-seek": (["goal-seek", "sanmen", "--plan", "none", "--draws", "300"], "单变量求解"),
-    "attribute": (["attribute", "sanmen", "--plan", "none", "--draws", "300"], "抽样并评分"),
-    "robust": (["robust", "sanmen", "--plan", "none", "--draws", "300"], "抽样并评分"),
+    "goal-seek": (["goal-seek", "sanmen", "--plan", "none", "--draws", "300"], "盈亏平衡"),
+    "attribute": (["attribute", "sanmen", "--plan", "none", "--draws", "300"], "部门组合"),
+    "robust": (["robust", "sanmen", "--plan", "none", "--draws", "300"], "寻找方案失利的规则"),
 }
 
 
@@ -73,11 +73,12 @@ def run_folder(tmp_path_factory):
 
 
 def test_reproduce_says_it_re_runs_and_shows_the_re_run_s_progress(run_folder):
-    """The re-run's output is captured, its progress still reaches the terminal."""
+    """The re-run's output is captured, its progress still reaches the terminal (its draws, the
+    run folder it writes in a temporary folder)."""
     ran = run([*KAOPING, "reproduce", str(run_folder)], cwd=ROOT, timeout=300)
     err = _drawn(ran)
     assert ran.first is not None and ran.first < FIRST
-    assert "重新运行 kaoping simulate" in err and "模拟" in err
+    assert "重新运行 kaoping simulate" in err and "模拟" in err and "写入运行文件夹" in err
     assert ran.stdout.decode().strip().endswith("MATCH")
     _clean(ran.stdout)
 
