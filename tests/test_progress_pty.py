@@ -102,6 +102,23 @@ def test_quiet_is_read_before_or_after_the_command(argv, quiet):
     assert build_parser().parse_args(argv).quiet is quiet
 
 
+HEAVY = ("pandas", "scipy", "numba", "pulp", "highspy", "matplotlib", "openpyxl", "models.scoring", "models.scenario")
+
+
+def test_parsing_any_command_line_loads_no_science():
+    """What runs before the first progress line (the parser with every command's options) imports
+    none of the heavy modules: they load inside the command, after 读取情景… is drawn. A fresh
+    process, so that nothing another test imported counts."""
+    code = ("import sys; from kaoping.cli import build_parser; p = build_parser(); "
+            "sub = next(a for a in p._actions if hasattr(a, 'pending')); "
+            "[mod.add_arguments(sp) for mod, sp in list(sub.pending.values())]; "
+            f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    import subprocess
+
+    got = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "", f"imported while parsing: {got.stdout.strip()}"
+
+
 # --------------------------------------------------------------------------- in process
 
 
