@@ -113,7 +113,7 @@ def _plan_frame(res) -> pd.DataFrame:
 
 
 def compare(path, names: list[str], *, draws: int | None = None, seed: int | None = None, ranks=(1, 2, 3),
-            joint: list[str] | None = None, optimize_args=None, progress=None) -> list[Variant]:
+            joint: list[str] | None = None, optimize_args=None, progress=None, solving=None) -> list[Variant]:
     """Simulate the base and each named override on common random numbers.
 
     Parameters
@@ -126,6 +126,7 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
     optimize_args : an ``argparse.Namespace`` with objective, assessment, rank, grade, opt_draws,
         time_limit, solver; None = simulation only.
     progress : called with the number of draws just simulated (for a progress bar).
+    solving : called as ``solving(name, incumbent, bound)`` while a variant's plan is solved.
     """
     base = load_scenario(path)
     sim = base.spec.simulation
@@ -152,9 +153,12 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
         push = None
         if optimize_args is not None and optimize_args.objective:
             req = _request(scn, optimize_args, joint)
+            if solving is not None:
+                solving(n, None, None)
             res = optimize(scn, req, n_draws=optimize_args.opt_draws, seed=seed, solver=optimize_args.solver,
                            time_limit=optimize_args.time_limit, n_fresh=min(S, 2000), warm_seconds=5.0,
-                           with_baselines=False)
+                           with_baselines=False,
+                           progress=None if solving is None else lambda inc, bd, n=n: solving(n, inc, bd))
             push = res.levels.push_vector(res.plan, len(scn.indicators()))
             v.plan = _plan_frame(res)
             v.plan_info = {"status": res.status, "objective": res.objective, "bound": res.bound, "gap": res.gap,

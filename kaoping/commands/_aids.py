@@ -94,8 +94,15 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
         return push_vector(scn, {}), "现状 (不推进)"
     if args.plan is not None:
         return read_plan(scn, args.plan), f"读自 {args.plan}"
-    push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
-                          solver=args.solver, time_limit=args.time_limit)
+    from ..i18n import _
+    from ..progress import stages
+    from .optimize import _incumbent
+
+    with stages() as progress:
+        push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
+                              solver=args.solver, time_limit=args.time_limit,
+                              progress=lambda m, n, inc, bd: progress(_("the plan under study: samples solved"), m, n,
+                                                                      _incumbent(inc, bd)))
     return push, f"优化方案 ({req.objective}, SAA {args.replications} × {args.opt_draws} 次抽样)"
 
 
@@ -123,6 +130,10 @@ def setup(args):
     if args.plan is None:
         preflight.optimization_memory(scn, args.opt_draws, "--opt-draws")
     push, source = plan_under_study(scn, req, args)
+    from ..i18n import _
+    from ..progress import status
+
+    status(_("drawing and scoring the plan under study…"))
     return scn, req, study(scn, req, push, n_draws=args.draws, seed=args.seed), source
 
 

@@ -64,7 +64,9 @@ def run(args) -> int:
     from models.scenario import load_scenario
     from optimizer.compare import compare, delta_frame, summary_frame
 
-    from ..progress import bar
+    from ..i18n import _
+    from ..progress import stages
+    from .optimize import _incumbent
 
     base = load_scenario(args.scenario)
     names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
@@ -85,9 +87,17 @@ def run(args) -> int:
         preflight.optimization_memory(base, args.opt_draws, "--opt-draws")
 
     with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
-        with bar(S * (len(names) + 1), "模拟") as progress:
+        with stages() as progress:
+            total, done = S * (len(names) + 1), [0]
+
+            def simulated(n):
+                done[0] += n
+                progress(_("simulating the variants"), done[0], total)
+
             variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
-                               optimize_args=args if args.objective else None, progress=progress)
+                               optimize_args=args if args.objective else None, progress=simulated,
+                               solving=lambda name, inc, bd: progress(_("solving the plan of {variant}").format(variant=name),
+                                                                      0, None, _incumbent(inc, bd)))
         run.table("summary", summary_frame(variants).rename_axis("指标").reset_index(), title="方案对比（本县）")
         if len(variants) > 1:
             run.table("difference", delta_frame(variants).rename_axis("指标").reset_index(), title="与基准的差")

@@ -24,7 +24,8 @@ def run(args) -> int:
     from optimizer.aids.goalseek import breakeven_all, goal_seek_all
     from optimizer.i18n import translate
 
-    from ..progress import bar
+    from ..i18n import _
+    from ..progress import bar, status
     from ..runs import RunFolder
     from ._aids import finish, header, plan_table, records, setup
 
@@ -33,6 +34,7 @@ def run(args) -> int:
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
         with bar(len(names or st.ca.names), "单变量求解", unit="项") as progress:
             seek = goal_seek_all(st, args.prob, args.goal, names, progress=progress)
+        status(_("each rival's break-even total…"))
         even = breakeven_all(st, args.breakeven_prob, "grade" if args.goal == "grade" else "rank")
         out = {**header(st, source), "goal": args.goal, "prob": args.prob, "goal_seek": records(seek),
                "breakeven_prob": args.breakeven_prob, "breakeven": records(even)}

@@ -134,6 +134,10 @@ def run(args) -> int:
         if hasattr(rerun, opt):
             setattr(rerun, opt, False if opt in ("save", "json") else None)
     rerun._argv = list(man["argv"])
+    from kaoping import progress
+    from kaoping.i18n import _
+
+    progress.status(_("re-running kaoping {command}…").format(command=man["argv"][0]))  # its own progress follows
     buf, err = io.StringIO(), io.StringIO()
     with tempfile.TemporaryDirectory(prefix="kaoping-reproduce-") as tmp:
         rerun.out = str(Path(tmp) / "run")

@@ -24,6 +24,10 @@ def run(args) -> int:
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        from ..i18n import _
+        from ..progress import status
+
+        status(_("comparing with each rival…"))
         hh = head_to_head(st, top=args.top)
         out = {**header(st, source), "totals": records(hh.totals), "items": records(hh.items), "words": hh.words}
         run.text("words", "\n".join(hh.words), title="对手比较: 扬长避短")

@@ -136,16 +136,20 @@ def plan_pushes(result) -> np.ndarray:
 
 
 def optimised_push(scn, req: Request, *, replications: int = 5, n_draws: int = 100, seed: int | None = None,
-                   solver: str | None = "highs", time_limit: float = 60.0) -> np.ndarray:
+                   solver: str | None = "highs", time_limit: float = 60.0, progress=None) -> np.ndarray:
     """The pushes of the plan ``kaoping optimize --replications 5 --draws 100`` gives for ``req``
-    (the SAA recipe; a single MILP when ``replications`` is 1)."""
+    (the SAA recipe; a single MILP when ``replications`` is 1). ``progress(m, M, incumbent, bound)``:
+    replication m of M, as :func:`optimizer.saa.saa`."""
+    say = progress or (lambda *a: None)
     from ..plan import optimize
     from ..saa import optimize_saa
 
     if replications > 1 and req.objective != "min-effort":
         res = optimize_saa(scn, req, replications=replications, n_draws=n_draws, seed=seed, solver=solver,
-                           time_limit=time_limit, n_fresh=200)[0]
+                           time_limit=time_limit, n_fresh=200, progress=say)[0]
     else:
+        say(0, 1, None, None)
         res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit, n_fresh=200,
-                       with_baselines=False)
+                       with_baselines=False, progress=lambda inc, bd: say(0, 1, inc, bd))
+        say(1, 1, None, None)
     return plan_pushes(res)
