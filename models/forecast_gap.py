@@ -30,7 +30,8 @@ from .scoring import compile_scenario, score_assessment
 @dataclass(frozen=True)
 class ForecastGap:
     """One assessment, the home county: totals [points] at the forecasts, at the mean of the draws
-    and on average over the draws; per item (K,) the same three [points]."""
+    and on average over the draws; per item (K,) the same three [points]; ``rank_probs`` (R,)
+    P(rank = r) over the draws, r = 1 … R (R: the size of its ranking class)."""
 
     assessment: str
     draws: int
@@ -41,6 +42,7 @@ class ForecastGap:
     total_at_forecast: float
     total_at_mean: float
     mean_total: float
+    rank_probs: np.ndarray
 
     @property
     def gap(self) -> np.ndarray:
@@ -83,10 +85,12 @@ def forecast_gap(scn: Scenario, draws: int | None = None, seed: int | None = Non
 
     def home(values, drawn=None):
         s = score_assessment(values, ca, drawn)
-        return s.points[..., h, :] + s.over[..., h, :], s.total[..., h]
+        return s.points[..., h, :] + s.over[..., h, :], s.total[..., h], s.rank[..., h]
 
-    pts0, t0 = home(central_values(scn, cs))
-    pts1, t1 = home(d.values.mean(axis=0), None if tot is None else tot.mean(axis=0))
-    pts, t = home(d.values, tot)
+    pts0, t0, _ = home(central_values(scn, cs))
+    pts1, t1, _ = home(d.values.mean(axis=0), None if tot is None else tot.mean(axis=0))
+    pts, t, rank = home(d.values, tot)
+    R = int((ca.class_of == ca.class_of[h]).sum())
     names = tuple(cs.indicators[c] for c in ca.cols)
-    return ForecastGap(ca.name, n, names, pts0, pts1, pts.mean(axis=0), float(t0), float(t1), float(t.mean()))
+    return ForecastGap(ca.name, n, names, pts0, pts1, pts.mean(axis=0), float(t0), float(t1), float(t.mean()),
+                       np.bincount(rank - 1, minlength=R)[:R] / n)

@@ -59,5 +59,6 @@ def test_sanmen_mean_is_the_projection_mean_and_the_items_explain_it():
     assert g.total_at_forecast == pytest.approx(48.0802909, abs=1e-6)
     assert g.total_at_forecast - g.mean_total == pytest.approx(np.nansum(g.gap) + g.rest, abs=1e-9)
     assert abs(g.rest) < 1e-9
+    np.testing.assert_allclose(g.rank_probs, a.home_rank_probs(), atol=1e-12)
     assert np.nansum(g.uncertainty) > 0.9 * (g.total_at_forecast - g.mean_total) > 0
     assert g.indicators[g.largest(1)[0]] == "满意指数"
