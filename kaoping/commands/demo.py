@@ -189,11 +189,11 @@ def _after_optimize(story: Story) -> str:
                                                          unit=scn.indicator(st.cs.indicators[k]).unit) for k in pushed)
     status = _statuses(story)
     basic_only = sum(status.get(st.cs.indicators[k]) == words(STATUS_BASIC_ONLY) for k in pushed)
-    return _("What the plan changes: it pushes {n} indicators ({items}) within the budget of {budget:g}; {k} of them "
+    return _("What the plan changes: it pushes {n} indicators ({items}) within the budget of {budget}; {k} of them "
              "are just above basic at the forecasts ({basic_only}), where a small push keeps the basic points in "
              "more of the bad years. On {draws} draws none of the plans was chosen on, P(rank 1) goes from {p0:.0%} "
              "to {p1:.0%} and the expected total from {m0:.2f} to {m1:.2f}.").format(
-        n=len(pushed), items=items, budget=scn.spec.effort.budget, k=basic_only, basic_only=words(STATUS_BASIC_ONLY),
+        n=len(pushed), items=items, budget="∞" if scn.spec.effort.budget is None else f"{scn.spec.effort.budget:g}", k=basic_only, basic_only=words(STATUS_BASIC_ONLY),
         draws=st.n,
         p0=float((now.rank[:, h] <= 1).mean()), p1=float((plan.rank[:, h] <= 1).mean()),
         m0=float(now.total[:, h].mean()), m1=float(plan.total[:, h].mean()))
