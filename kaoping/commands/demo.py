@@ -76,7 +76,7 @@ class Step:
 def steps(story: Story) -> list[Step]:
     """The commands of the story, each with its paragraph (and the finding after the first three)."""
     args, plan_dir, s = story.args, story.plan_dir, story.settings
-    scn = args.scenario.name if args.scenario.parent == SHIPPED else str(args.scenario)
+    scn = story.name
     draws = _opt("--draws", s.draws)
     out = [
         Step(["score", scn], _("Step 1, the scorecard at the forecasts: every county's total, rank and grade if "
@@ -130,6 +130,7 @@ class Story:
         self.args, self.plan_dir = args, plan_dir
         self.settings = FULL if args.full else LIGHT
         self.scn = load_scenario(args.scenario)
+        self.name = args.scenario.name if args.scenario.parent == SHIPPED else str(args.scenario)  # as typed
         self.assessment = self.scn.spec.assessments[0].name
         self.home = self.scn.spec.scenario.home
         self.draws = self.settings.draws or self.scn.spec.simulation.draws
@@ -209,7 +210,7 @@ def _statuses(story: Story) -> dict[str, str]:
 
 def next_steps(story: Story) -> str:
     """The closing paragraph: the full settings, the other commands, the notebooks."""
-    name = story.args.scenario.name if story.args.scenario.parent == SHIPPED else str(story.args.scenario)
+    name = story.name
     light = "" if story.args.full else _(
         "This demo ran light settings to finish in about a minute: {draws} draws, {m} SAA samples, {sel} selection "
         "and {rep} report draws, a {t:g} s time limit, one adjustment re-optimised. The full settings are the "
