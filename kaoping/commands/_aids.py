@@ -96,13 +96,13 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
         return read_plan(scn, args.plan), f"读自 {args.plan}"
     from ..i18n import _
     from ..progress import stages
-    from .optimize import _incumbent
+    from optimizer.recommend import incumbent_words
 
     with stages() as progress:
         push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
                               solver=args.solver, time_limit=args.time_limit,
                               progress=lambda m, n, inc, bd: progress(_("the plan under study: samples solved"), m, n,
-                                                                      _incumbent(inc, bd)))
+                                                                      incumbent_words(inc, bd)))
     return push, f"优化方案 ({req.objective}, SAA {args.replications} × {args.opt_draws} 次抽样)"
 
 

@@ -66,7 +66,7 @@ def run(args) -> int:
 
     from ..i18n import _
     from ..progress import stages
-    from .optimize import _incumbent
+    from optimizer.recommend import incumbent_words
 
     base = load_scenario(args.scenario)
     names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
@@ -97,7 +97,7 @@ def run(args) -> int:
             variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
                                optimize_args=args if args.objective else None, progress=simulated,
                                solving=lambda name, inc, bd: progress(_("solving the plan of {variant}").format(variant=name),
-                                                                      0, None, _incumbent(inc, bd)))
+                                                                      0, None, incumbent_words(inc, bd)))
         run.table("summary", summary_frame(variants).rename_axis("指标").reset_index(), title="方案对比（本县）")
         if len(variants) > 1:
             run.table("difference", delta_frame(variants).rename_axis("指标").reset_index(), title="与基准的差")

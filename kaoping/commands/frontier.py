@@ -50,13 +50,13 @@ def run(args) -> int:
 
     from ..i18n import _
     from ..progress import stages
-    from .optimize import _incumbent
+    from optimizer.recommend import incumbent_words
 
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
         with stages() as progress:
             df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver,
                           time_limit=args.time_limit,
-                          progress=lambda k, n, inc, bd: progress(_("frontier: budgets solved"), k, n, _incumbent(inc, bd)))
+                          progress=lambda k, n, inc, bd: progress(_("frontier: budgets solved"), k, n, incumbent_words(inc, bd)))
         run.table("frontier", df, title="工作量前沿")
         run.figure("frontier", lambda: frontier_figure(df, f"{scn.name}: 工作量前沿"), title="工作量前沿图")
     if plot is not None:
