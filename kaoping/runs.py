@@ -242,7 +242,6 @@ class RunFolder:
         try:
             run._copy_scenarios()
             yield run
-            from .i18n import _
             from .progress import status
 
             status(_("writing the run folder (tables, results.xlsx, figures, report.html)…"))

@@ -35,7 +35,7 @@ LONG = {
     "goal-seek": (["goal-seek", "sanmen", "--plan", "none", "--draws", "300"], "盈亏平衡"),
     "attribute": (["attribute", "sanmen", "--plan", "none", "--draws", "300"], "部门组合"),
     "robust": (["robust", "sanmen", "--plan", "none", "--draws", "300"], "寻找方案失利的规则"),
-    "demo": (["demo", "--no-aids", "--draws", "300", "--time-limit", "3"], "求解样本"),  # commands inside a command
+    "demo": (["demo", "--no-aids"], "求解样本"),  # commands inside a command
 }
 
 

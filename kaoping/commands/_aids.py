@@ -15,6 +15,7 @@ from optimizer.i18n import translate
 
 from ._argtypes import SCENARIO_HELP, amount, nonnegative, positive, scenario, seconds
 from ._constraints import add_constraint_arguments
+from ..i18n import _
 
 PLAN_HELP = ("the plan to study: none (the status quo), a run folder of 'kaoping optimize --out' or its plan.csv; "
              "default: optimise now (SAA, as kaoping demo)")
@@ -75,10 +76,12 @@ def read_plan(scn, where: str) -> np.ndarray:
         df = pd.read_csv(path, encoding="utf-8-sig")
     except (OSError, ValueError) as err:
         raise BadInput(f"--plan {path}: cannot read it as CSV ({err})") from None
-    ind, push = translate("指标"), translate("推进量")  # the plan table's headers in the language in use
-    if not {ind, push} <= set(df.columns):
+    # the plan table's headers as written: Chinese (the msgids) or the language in use
+    ind, push = next(((i, q) for i, q in (("指标", "推进量"), (translate("指标"), translate("推进量")))
+                      if {i, q} <= set(df.columns)), (None, None))
+    if ind is None:
         raise BadInput(f"--plan {path}: needs the columns 指标 and 推进量 (a plan.csv of kaoping optimize)")
-    rows = df[df[ind] != total_word()]
+    rows = df[~df[ind].isin({"合计", total_word()})]
     pushes = pd.to_numeric(rows[push], errors="coerce")
     if pushes.isna().any():
         k = int(np.flatnonzero(pushes.isna().to_numpy())[0])
@@ -94,7 +97,6 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
         return push_vector(scn, {}), "现状 (不推进)"
     if args.plan is not None:
         return read_plan(scn, args.plan), f"读自 {args.plan}"
-    from ..i18n import _
     from ..progress import stages
     from optimizer.recommend import incumbent_words
 
@@ -130,7 +132,6 @@ def setup(args):
     if args.plan is None:
         preflight.optimization_memory(scn, args.opt_draws, "--opt-draws")
     push, source = plan_under_study(scn, req, args)
-    from ..i18n import _
     from ..progress import status
 
     status(_("drawing and scoring the plan under study…"))

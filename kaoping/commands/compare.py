@@ -9,6 +9,7 @@ from optimizer.errors import BadInput
 from optimizer.request import OBJECTIVES as _ALL_OBJECTIVES
 
 from ._argtypes import SCENARIO_HELP, nonnegative, positive, scenario, seconds, wholes
+from ..i18n import _
 
 NAME = "compare"
 OBJECTIVES = tuple(o for o in _ALL_OBJECTIVES if o != "min-effort")  # optimizer.compare's, without loading it
@@ -64,7 +65,6 @@ def run(args) -> int:
     from models.scenario import load_scenario
     from optimizer.compare import compare, delta_frame, summary_frame
 
-    from ..i18n import _
     from ..progress import stages
     from optimizer.recommend import incumbent_words
 

@@ -6,6 +6,7 @@ from argparse import Namespace
 
 from ._argtypes import SCENARIO_HELP, amounts, nonnegative, positive, scenario, seconds
 from .optimize import request_from_args
+from ..i18n import _
 
 NAME = "frontier"
 HELP = "effort frontier: per budget the best P(rank ≤ r), expected score and rank, marginal value of effort"
@@ -48,7 +49,6 @@ def run(args) -> int:
     preflight.optimization_memory(scn, args.draws)
     plot = preflight.new_file(args.plot, "--plot") if args.plot else None
 
-    from ..i18n import _
     from ..progress import stages
     from optimizer.recommend import incumbent_words
 

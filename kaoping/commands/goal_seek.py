@@ -2,6 +2,8 @@
 of the plan held), and the break-even total of each rival at which we lose the rank."""
 from __future__ import annotations
 
+from ..i18n import _
+
 NAME = "goal-seek"
 HELP = "goal seek: the smallest push on an indicator for P(rank ≤ r) ≥ p; each rival's break-even total"
 ORDER = 57
@@ -24,7 +26,6 @@ def run(args) -> int:
     from optimizer.aids.goalseek import breakeven_all, goal_seek_all
     from optimizer.i18n import translate
 
-    from ..i18n import _
     from ..progress import bar, status
     from ..runs import RunFolder
     from ._aids import finish, header, plan_table, records, setup

@@ -1,6 +1,8 @@
 """``kaoping rivals SCENARIO``: head-to-head with each rival under a plan (研究仙居、天台, 扬长避短)."""
 from __future__ import annotations
 
+from ..i18n import _
+
 NAME = "rivals"
 HELP = "head-to-head with each rival: points per item, P(we out-score them), the totals' distributions"
 ORDER = 55
@@ -24,7 +26,6 @@ def run(args) -> int:
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
-        from ..i18n import _
         from ..progress import status
 
         status(_("comparing with each rival…"))

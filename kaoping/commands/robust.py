@@ -1,6 +1,8 @@
 """``kaoping robust SCENARIO``: which uncertain inputs break a plan (scenario discovery, PRIM)."""
 from __future__ import annotations
 
+from ..i18n import _
+
 NAME = "robust"
 HELP = "robustness of a plan: simple rules (a rival's total above a value, an indicator below one) under which it fails"
 ORDER = 58
@@ -26,7 +28,6 @@ def run(args) -> int:
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
-        from ..i18n import _
         from ..progress import status
 
         status(_("searching for the rules under which the plan fails…"))
