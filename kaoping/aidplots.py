@@ -1,10 +1,11 @@
-"""Figures of the decision aids (Chinese labels): a robustness rule over its draws."""
+"""Figures of the decision aids (labels in the language in use): a robustness rule over its draws."""
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from .fonts import use_cjk_font
+from .i18n import _
 
 
 def rule_figure(features, box, fails: np.ndarray, title: str) -> Figure:
@@ -25,10 +26,10 @@ def rule_figure(features, box, fails: np.ndarray, title: str) -> Figure:
     x = X[:, dims[0]]
     y = X[:, dims[1]] if len(dims) > 1 else np.arange(len(x))
     ok = ~np.asarray(fails, dtype=bool)
-    ax.scatter(x[ok], y[ok], s=3, color="#9bb3cc", label="保住", rasterized=True)
-    ax.scatter(x[~ok], y[~ok], s=3, color="#c0392b", label="失利", rasterized=True)
+    ax.scatter(x[ok], y[ok], s=3, color="#9bb3cc", label=_("保住"), rasterized=True)
+    ax.scatter(x[~ok], y[~ok], s=3, color="#c0392b", label=_("失利"), rasterized=True)
     lo0, hi0 = box.lo[dims[0]], box.hi[dims[0]]
-    ax.axvspan(max(lo0, x.min()), min(hi0, x.max()), color="#f1c40f", alpha=0.15, label="规则范围")
+    ax.axvspan(max(lo0, x.min()), min(hi0, x.max()), color="#f1c40f", alpha=0.15, label=_("规则范围"))
     if len(dims) > 1:
         lo1, hi1 = box.lo[dims[1]], box.hi[dims[1]]  # ±inf when the rule leaves this feature free
         for v in (lo1, hi1):
@@ -36,7 +37,7 @@ def rule_figure(features, box, fails: np.ndarray, title: str) -> Figure:
                 ax.axhline(v, color="#b7950b", lw=1)
         ax.set_ylabel(f"{features.names[dims[1]]} [{features.units[dims[1]]}]")
     else:
-        ax.set_ylabel("抽样序号")
+        ax.set_ylabel(_("抽样序号"))
     ax.set_xlabel(f"{features.names[dims[0]]} [{features.units[dims[0]]}]")
     ax.set_title(title)
     ax.legend(loc="best", fontsize=8, markerscale=3)

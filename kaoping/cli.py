@@ -150,6 +150,9 @@ def execute(args: argparse.Namespace, debug: bool = False) -> int:
         progress.clear()  # a status line still shown (a message above cleared it already)
 
 
+_depth = 0  # commands running (main inside main: the demo's steps)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = chosen_language(argv)
@@ -165,11 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         if not getattr(args, "_run", None):
             parser.print_help(sys.stderr)
             return 2
-        progress.set_quiet(args.quiet)
+        global _depth
+        if not _depth:  # a command run inside another (the demo's steps) keeps the outer one's --quiet and stream
+            progress.configure(quiet=args.quiet, stream=sys.stderr)
         # the first progress line, before the command imports the science (about a second)
         progress.status(_("reading the scenario…") if getattr(args, "scenario", None) else
                         _("kaoping {command}: starting…").format(command=args.command))
-        return execute(args, debug="--debug" in argv)
+        _depth += 1
+        try:
+            return execute(args, debug="--debug" in argv)
+        finally:
+            _depth -= 1
     finally:
         if lang is not None:
             set_language(None)  # the choice returns to KAOPING_LANG (main may run again in this process)

@@ -13,6 +13,8 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from .i18n import _
+
 
 def add_backend_arguments(p, workers_help: str) -> None:
     """``--workers N``, ``--dask`` and ``--scheduler ADDRESS`` on a command."""
@@ -20,9 +22,9 @@ def add_backend_arguments(p, workers_help: str) -> None:
 
     p.add_argument("--workers", type=positive, default=1, help=workers_help)
     p.add_argument("--dask", action="store_true",
-                   help="run on a Dask LocalCluster of --workers processes (results as a local run)")
+                   help=_("run on a Dask LocalCluster of --workers processes (results as a local run)"))
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                   help="run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786)")
+                   help=_("run on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786)"))
 
 
 def _apply(fn: Callable, item):
@@ -81,7 +83,7 @@ def backend(args, *, local=None) -> Iterator[Callable | None]:
         except OSError as err:
             from optimizer.errors import BadInput
 
-            raise BadInput(f"cannot reach the Dask scheduler {args.scheduler}: {err}") from None
+            raise BadInput(_("cannot reach the Dask scheduler {address}: {error}").format(address=args.scheduler, error=err)) from None
     elif local is not None:
         with local(args.workers) as m:
             yield m

@@ -24,6 +24,8 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
+from .i18n import _
+
 __all__ = ["use_cjk_font", "cjk_font_path", "FontUnavailable", "PROBE_TEXT"]
 
 #: Characters the project's figures draw; a font must have every one of them.
@@ -105,11 +107,10 @@ def _find() -> tuple[str, str]:
     packaged = _packaged_font_file()
     if packaged is not None and _has_glyphs(str(packaged)):
         return _register(packaged), str(packaged)
-    raise FontUnavailable(
-        "No font with Chinese glyphs found: no CJK font is installed on this machine and the "
-        f"'{PACKAGED_DISTRIBUTION}' package (which ships Noto Sans CJK SC) is missing. "
-        "Run `make install` (or `pip install -e .`) to install the project's dependencies."
-    )
+    raise FontUnavailable(_(
+        "No font with Chinese glyphs found: no CJK font is installed on this machine and the '{package}' package "
+        "(which ships Noto Sans CJK SC) is missing. Run `make install` (or `pip install -e .`) to install the "
+        "project's dependencies.").format(package=PACKAGED_DISTRIBUTION))
 
 
 def cjk_font_path() -> str:

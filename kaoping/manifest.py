@@ -27,6 +27,8 @@ import numpy as np
 from optimizer.errors import BadInput
 from optimizer.solver import cbc_version
 
+from .i18n import _
+
 SIGNIFICANT = 12
 MANIFEST = "manifest.json"
 PACKAGES = ("numpy", "pandas", "scipy", "pulp", "highspy", "pydantic", "matplotlib", "openpyxl")
@@ -179,12 +181,12 @@ def first_difference(recorded, now) -> tuple[str, object, object] | None:
     da = dict(a)
     for path, va in a:
         if path not in db:
-            return path, va, "(missing)"
+            return path, va, _("(missing)")
         if db[path] != va:
             return path, va, db[path]
     for path, vb in b:
         if path not in da:
-            return path, "(missing)", vb
+            return path, _("(missing)"), vb
     return None
 
 
@@ -205,22 +207,32 @@ def sealed_intact(man: dict) -> bool | None:
     return seal(man)[SEAL] == man[SEAL]
 
 
-def _read_json(p: Path, what: str):
+def _read_json(p: Path, damaged: str):
+    """The JSON in ``p``; BadInput with ``damaged`` (a message with {file} and {error}) when it is not JSON."""
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise BadInput(f"{p}: is not valid JSON ({err}): the {what} is damaged (cut short or edited); "
-                       "restore it from a copy, or run the command again to make a new run folder") from None
+        raise BadInput(damaged.format(file=p, error=err)) from None
     except OSError as err:
-        raise BadInput(f"{p}: cannot be read ({err.strerror or err}): check the file's permissions") from None
+        raise BadInput(_("{file}: cannot be read ({error}): check the file's permissions")
+                       .format(file=p, error=err.strerror or err)) from None
 
 
 def _safe_relative(name, field: str, p: Path) -> str:
     """A file name the manifest gives, refused unless it stays inside the run folder."""
     if not isinstance(name, str) or not name or Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name:
-        raise BadInput(f"{p} [{field}]: {name!r} is not a file inside the run folder: the manifest was edited; "
-                       "restore it from a copy, or run the command again")
+        raise BadInput(_("{file} [{field}]: {name} is not a file inside the run folder: the manifest was edited; "
+                         "restore it from a copy, or run the command again").format(file=p, field=field, name=repr(name)))
     return name
+
+
+def _not_text(p: Path, field: str) -> str:
+    return _("{file} [{field}]: missing or not a text: restore the manifest from a copy, or run the command again").format(
+        file=p, field=field)
+
+
+def _not_hashes(p: Path, field: str) -> str:
+    return _("{file} [{field}]: expected file -> SHA-256: restore the manifest from a copy").format(file=p, field=field)
 
 
 def read_manifest(run_dir: str | Path) -> dict:
@@ -229,41 +241,46 @@ def read_manifest(run_dir: str | Path) -> dict:
     that leave the folder."""
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise BadInput(f"{run_dir} is not a run folder: no such folder; give a folder written with --out or --save")
+        raise BadInput(_("{folder} is not a run folder: no such folder; give a folder written with --out or --save")
+                       .format(folder=run_dir))
     p = run_dir / MANIFEST
     if not p.is_file():
-        raise BadInput(f"{run_dir} is not a run folder: no {MANIFEST}; give a folder written with --out or --save")
-    man = _read_json(p, "manifest")
+        raise BadInput(_("{folder} is not a run folder: no {manifest}; give a folder written with --out or --save")
+                       .format(folder=run_dir, manifest=MANIFEST))
+    man = _read_json(p, _("{file}: is not valid JSON ({error}): the manifest is damaged (cut short or edited); "
+                          "restore it from a copy, or run the command again to make a new run folder"))
     if not isinstance(man, dict):
-        raise BadInput(f"{p}: expected a JSON object {{…}}, found {type(man).__name__}: the manifest was edited; "
-                       "restore it from a copy, or run the command again")
+        raise BadInput(_("{file}: expected a JSON object {{…}}, found {found}: the manifest was edited; restore it "
+                         "from a copy, or run the command again").format(file=p, found=type(man).__name__))
     argv = man.get("argv")
     if not (isinstance(argv, list) and argv and all(isinstance(a, str) for a in argv)):
-        raise BadInput(f"{p} [argv]: the command line is missing or not a list of words: the manifest was edited; "
-                       "restore it from a copy, or run the command again")
+        raise BadInput(_("{file} [{field}]: the command line is missing or not a list of words: the manifest was "
+                         "edited; restore it from a copy, or run the command again").format(file=p, field="argv"))
     if not isinstance(man.get("command"), str):
-        raise BadInput(f"{p} [command]: missing or not a text: restore the manifest from a copy, or run the command again")
+        raise BadInput(_not_text(p, "command"))
     contents = man.get("contents", [])
     if not isinstance(contents, list) or not all(isinstance(c, dict) and isinstance(c.get("kind"), str) for c in contents):
-        raise BadInput(f"{p} [contents]: expected a list of {{kind, name, title, file}}: restore the manifest from a copy")
+        raise BadInput(_("{file} [{field}]: expected a list of {{kind, name, title, file}}: restore the manifest from a "
+                         "copy").format(file=p, field="contents"))
     for i, c in enumerate(contents):
         _safe_relative(c.get("file"), f"contents[{i}].file", p)
         for k in ("name", "title"):
             if not isinstance(c.get(k), str):
-                raise BadInput(f"{p} [contents[{i}].{k}]: missing or not a text: restore the manifest from a copy")
+                raise BadInput(_not_text(p, f"contents[{i}].{k}"))
     outputs = man.get("outputs_sha256", {})
     if not isinstance(outputs, dict) or not all(isinstance(v, str) for v in outputs.values()):
-        raise BadInput(f"{p} [outputs_sha256]: expected file -> SHA-256: restore the manifest from a copy")
+        raise BadInput(_not_hashes(p, "outputs_sha256"))
     for name in outputs:
         _safe_relative(name, "outputs_sha256", p)
     scns = man.get("scenarios", [])
     if not isinstance(scns, list) or not all(isinstance(x, dict) for x in scns):
-        raise BadInput(f"{p} [scenarios]: expected a list of mappings: restore the manifest from a copy")
+        raise BadInput(_("{file} [{field}]: expected a list of mappings: restore the manifest from a copy")
+                       .format(file=p, field="scenarios"))
     for i, x in enumerate(scns):
         if x.get("copy") is not None:
             _safe_relative(x["copy"], f"scenarios[{i}].copy", p)
         if not isinstance(x.get("files_sha256", {}), dict):
-            raise BadInput(f"{p} [scenarios[{i}].files_sha256]: expected file -> SHA-256: restore the manifest from a copy")
+            raise BadInput(_not_hashes(p, f"scenarios[{i}].files_sha256"))
     return man
 
 
@@ -271,9 +288,11 @@ def read_results(run_dir: str | Path) -> dict:
     """A run folder's ``results.json``: a mapping with ``results`` and ``tables``; BadInput naming the file."""
     p = Path(run_dir) / "results.json"
     if not p.is_file():
-        raise BadInput(f"{p}: missing: the run folder is incomplete; restore the file, or run the command again")
-    got = _read_json(p, "results file")
+        raise BadInput(_("{file}: missing: the run folder is incomplete; restore the file, or run the command again")
+                       .format(file=p))
+    got = _read_json(p, _("{file}: is not valid JSON ({error}): the results file is damaged (cut short or edited); "
+                          "restore it from a copy, or run the command again to make a new run folder"))
     if not isinstance(got, dict) or not isinstance(got.get("tables", {}), dict):
-        raise BadInput(f"{p}: expected a JSON object with results and tables: the file was edited; restore it, "
-                       "or run the command again")
+        raise BadInput(_("{file}: expected a JSON object with results and tables: the file was edited; restore it, "
+                         "or run the command again").format(file=p))
     return got

@@ -1,4 +1,4 @@
-"""Figures of a Monte Carlo projection and of the effort frontier, with Chinese labels.
+"""Figures of a Monte Carlo projection and of the effort frontier, labelled in the language in use.
 
 Figures are built with matplotlib's object interface (``matplotlib.figure.Figure``, rendered by
 the Agg canvas), so no GUI backend or global pyplot state is involved. Chinese text needs a CJK
@@ -17,13 +17,15 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from models.projection import Projection  # noqa: E402
+from optimizer.i18n import _ as optimizer_label  # noqa: E402  (the optimizer's column headers in the language in use)
 
 from .fonts import use_cjk_font  # noqa: E402
+from .i18n import _  # noqa: E402
 
 
 def score_distributions(proj: Projection, assessment: str | None = None, bins: int = 60) -> Figure:
     """Histogram of the total score over the draws of every county in the home county's ranking
-    class (one step outline per county), the home county drawn thicker; x: 总分 [分], y: 概率密度."""
+    class (one step outline per county), the home county drawn thicker; x: total [points], y: density [1/points]."""
     use_cjk_font()
     a = proj.assessment(assessment)
     fig = Figure(figsize=(8, 4.5), dpi=110)
@@ -47,11 +49,11 @@ def score_distributions(proj: Projection, assessment: str | None = None, bins: i
         dens = counts / (counts.sum() * np.diff(edges))
         home = c == a.home
         name = a.counties[c]
-        label = f"{name}（本县）" if home else name
+        label = _("{county} (home)").format(county=name) if home else name
         ax.stairs(dens, edges, label=label, linewidth=2.4 if home else 1.2, fill=False)
-    ax.set_xlabel("总分 [分]")
-    ax.set_ylabel("概率密度 [1/分]")
-    ax.set_title(f"{a.name}：各县市区总分分布（{a.draws} 次模拟）")
+    ax.set_xlabel(_("总分 [分]"))
+    ax.set_ylabel(_("概率密度 [1/分]"))
+    ax.set_title(_("{assessment}: total scores of the counties ({draws} draws)").format(assessment=a.name, draws=a.draws))
     ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig
@@ -69,11 +71,12 @@ def home_rank_probabilities(proj: Projection, assessment: str | None = None) -> 
     ax.bar(r, p, yerr=2 * se, capsize=3, color="#3b6fb6")
     for x, y, e in zip(r, p, se):  # above the error bar's cap, not across it
         ax.annotate(f"{y:.1%}", (x, y + 2 * e), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
-    ax.set_xticks(r, [f"第{k}名" for k in r])
+    ax.set_xticks(r, [_("第{rank}名").format(rank=k) for k in r])
     ax.set_ylim(0, min(1.05, float((p + 2 * se).max()) * 1.2 + 0.05))
-    ax.set_xlabel("排名")
-    ax.set_ylabel("概率")
-    ax.set_title(f"{a.name}：{a.counties[a.home]}排名概率（{a.draws} 次模拟）")
+    ax.set_xlabel(_("排名"))
+    ax.set_ylabel(_("概率"))
+    ax.set_title(_("{assessment}: rank probabilities of {county} ({draws} draws)").format(
+        assessment=a.name, county=a.counties[a.home], draws=a.draws))
     fig.tight_layout()
     return fig
 
@@ -108,21 +111,22 @@ def save_projection_figures(proj: Projection, folder: str | Path) -> list[Path]:
 
 def frontier_figure(df: pd.DataFrame, title: str = "") -> Figure:
     """Budget against P(rank ≤ r), P(grade) and expected rank (the table of
-    :func:`optimizer.frontier.frontier`); Chinese labels."""
+    :func:`optimizer.frontier.frontier`, its headers in the language in use): the two probability
+    columns are the two after the budget."""
     use_cjk_font()
-    pcol = next(c for c in df.columns if c.startswith("P(名次"))
-    gcol = next(c for c in df.columns if c.startswith("P(等次"))
+    budget, expected = optimizer_label("预算"), optimizer_label("期望名次")
+    pcol, gcol = [c for c in df.columns if str(c).startswith("P(")][:2]
     fig = Figure(figsize=(6, 4), dpi=120)
     ax = fig.add_subplot()
-    ax.plot(df["预算"], df[pcol], marker="o", label=pcol)
-    ax.plot(df["预算"], df[gcol], marker="s", label=gcol)
-    ax.set_xlabel("预算 (工作量)")
-    ax.set_ylabel("概率 (样本外)")
+    ax.plot(df[budget], df[pcol], marker="o", label=pcol)
+    ax.plot(df[budget], df[gcol], marker="s", label=gcol)
+    ax.set_xlabel(_("预算 (工作量)"))
+    ax.set_ylabel(_("概率 (样本外)"))
     ax.set_ylim(0, 1.02)
     ax2 = ax.twinx()
-    ax2.plot(df["预算"], df["期望名次"], color="grey", linestyle="--", label="期望名次")
-    ax2.set_ylabel("期望名次")
+    ax2.plot(df[budget], df[expected], color="grey", linestyle="--", label=expected)
+    ax2.set_ylabel(expected)
     ax.legend(loc="lower right")
-    ax.set_title(title or "工作量前沿")
+    ax.set_title(title or _("工作量前沿"))
     fig.tight_layout()
     return fig

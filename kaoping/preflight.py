@@ -9,11 +9,19 @@ import tempfile
 from pathlib import Path
 
 from models import memory
+from models.i18n import listing
 from optimizer.errors import BadInput
+
+from .i18n import _
 
 
 def _draws_source(draws: int, given: bool) -> str:
-    return f"--draws {draws}" if given else f"simulation.draws {draws} in scenario.yaml"
+    return f"--draws {draws}" if given else _("simulation.draws {draws} in scenario.yaml").format(draws=draws)
+
+
+def already_exists(path) -> str:
+    """The refusal of an ``--out`` that names an existing path (before computing, and when the run opens)."""
+    return _("run folder {path} already exists: a run never overwrites another; choose a new --out").format(path=path)
 
 
 def simulation_memory(scn, draws: int, chunk: int, given: bool) -> None:
@@ -40,7 +48,7 @@ def run_destination(args) -> None:
     out = getattr(args, "out", None)
     if out:
         if Path(out).exists() or Path(out).is_symlink():
-            raise BadInput(f"run folder {out} already exists: a run never overwrites another; choose a new --out")
+            raise BadInput(already_exists(out))
         writable_folder(Path(out), "--out", create=False)
     elif getattr(args, "save", False):
         writable_folder(Path("runs"), "--save", create=False)
@@ -57,21 +65,22 @@ def writable_folder(folder: Path, flag: str, create: bool = True) -> None:
         else:
             where = next(p for p in (folder, *folder.absolute().parents) if p.exists())
             if not where.is_dir():
-                raise NotADirectoryError(20, "Not a directory", str(where))
+                raise NotADirectoryError(20, _("Not a directory"), str(where))
         tempfile.TemporaryFile(dir=where).close()
     except OSError as err:
-        raise BadInput(f"{flag} {folder}: cannot write there ({err.strerror or err}): choose a folder you can write to") from None
+        raise BadInput(_("{flag} {folder}: cannot write there ({error}): choose a folder you can write to")
+                       .format(flag=flag, folder=folder, error=err.strerror or err)) from None
 
 
 def new_files(folder: str | Path, names: list[str], flag: str) -> list[Path]:
     """The paths ``folder/name``, after checking that none exists and that the folder can be written."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise BadInput(f"{flag} {folder}: is a file, not a folder: choose a folder")
+        raise BadInput(_("{flag} {folder}: is a file, not a folder: choose a folder").format(flag=flag, folder=folder))
     there = [n for n in names if (folder / n).exists() or (folder / n).is_symlink()]
     if there:
-        raise BadInput(f"{flag} {folder}: {', '.join(there)} already there: kaoping never overwrites a file; "
-                       f"choose another folder or move them")
+        raise BadInput(_("{flag} {folder}: {files} already there: kaoping never overwrites a file; choose another "
+                         "folder or move them").format(flag=flag, folder=folder, files=listing(there)))
     writable_folder(folder, flag)
     return [folder / n for n in names]
 
@@ -80,7 +89,8 @@ def new_file(path: str | Path, flag: str) -> Path:
     """``path``, after checking that it does not exist and that its folder can be written."""
     path = Path(path)
     if path.exists() or path.is_symlink():
-        raise BadInput(f"{flag} {path}: already exists: kaoping never overwrites a file; choose another name")
+        raise BadInput(_("{flag} {path}: already exists: kaoping never overwrites a file; choose another name")
+                       .format(flag=flag, path=path))
     writable_folder(path.parent, flag)
     return path
 

@@ -14,33 +14,38 @@ import contextlib
 import sys
 
 _quiet = False
+_stream = None  # where progress is drawn (None: sys.stderr at the time)
 _term = None  # the stream a status line is on (None: no status line shown)
 
 
-def set_quiet(quiet: bool = True) -> None:
-    """``--quiet``: draw nothing at all."""
-    global _quiet
-    _quiet = bool(quiet)
+def configure(quiet: bool = False, stream=None) -> None:
+    """``quiet`` (``--quiet``): draw nothing at all. ``stream``: draw there (the command line passes
+    the stderr it started with, so that a command re-run inside another, its output captured, as
+    ``kaoping reproduce`` does, still shows its progress); None: sys.stderr at the time."""
+    global _quiet, _stream
+    _quiet, _stream = bool(quiet), stream
+
+
+def _out():
+    stream = _stream or sys.stderr
+    return stream._stream if isinstance(stream, _ClearsStatus) else stream  # a command run inside another (demo)
 
 
 def shown() -> bool:
-    """Whether progress is drawn: stderr is a terminal and ``--quiet`` was not given."""
-    stream = _term or sys.stderr
-    try:
-        return not _quiet and stream.isatty()
-    except (AttributeError, ValueError):  # a replaced or closed stream
-        return False
+    """Whether progress is drawn: its stream is a terminal and ``--quiet`` was not given."""
+    return not _quiet and _isatty(_out())
 
 
 class _ClearsStatus:
-    """sys.stdout or sys.stderr while a status line is shown: the first write clears the line first,
-    so that a message or a table never starts in the middle of ``读取情景…``."""
+    """sys.stdout or sys.stderr once a status line was shown: a write erases the line first, so that
+    a message or a table never starts in the middle of ``读取情景…``. It stays in place until
+    :func:`clear` (replacing sys.stdout inside print() would free the stream print is writing to)."""
 
     def __init__(self, stream):
         self._stream = stream
 
     def write(self, text):
-        clear()
+        _erase()
         return self._stream.write(text)
 
     def __getattr__(self, name):
@@ -54,26 +59,31 @@ def status(text: str) -> None:
     if not shown():
         return
     if _term is None:
-        _term = sys.stderr
-        sys.stderr = _ClearsStatus(_term)
-        if _isatty(sys.stdout):
-            sys.stdout = _ClearsStatus(sys.stdout)
+        _term = _out()
+        for name in ("stdout", "stderr"):  # the output and messages on the same terminal
+            stream = getattr(sys, name)
+            if _isatty(stream) and not isinstance(stream, _ClearsStatus):
+                setattr(sys, name, _ClearsStatus(stream))
     _term.write("\r\x1b[K" + text)
     _term.flush()
 
 
-def clear() -> None:
-    """Erase the status line, if one is shown (a bar, a message or the end of the command follows)."""
+def _erase() -> None:
     global _term
-    if _term is None:
-        return
-    term, _term = _term, None
+    if _term is not None:
+        term, _term = _term, None
+        term.write("\r\x1b[K")
+        term.flush()
+
+
+def clear() -> None:
+    """Erase the status line, if one is shown, and give sys.stdout and sys.stderr back (a bar or
+    the end of the command follows)."""
+    _erase()
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if isinstance(stream, _ClearsStatus):
             setattr(sys, name, stream._stream)
-    term.write("\r\x1b[K")
-    term.flush()
 
 
 def _isatty(stream) -> bool:
@@ -87,7 +97,7 @@ def _tqdm(**kw):
     clear()
     from tqdm import tqdm
 
-    return tqdm(file=sys.stderr, leave=False, disable=not shown(), **kw)
+    return tqdm(file=_out(), leave=False, disable=not shown(), **kw)
 
 
 @contextlib.contextmanager

@@ -4,7 +4,10 @@ Figures are embedded as PNG data URIs; styles are inline; fonts are the reader's
 (a CJK font stack). A small script marks ``<body data-images-ok="yes|no">`` once the page
 has loaded, so a headless browser can tell whether every image decoded.
 
-Plot helpers (Chinese labels, :func:`use_cjk_font` first):
+Every word of the page is in the language in use (:mod:`kaoping.i18n`; ``<html lang>`` says which):
+headings, the about table, yes/no, "—" for a missing value, the footer.
+
+Plot helpers (labels in the language in use, :func:`use_cjk_font` first):
 :func:`scorecard_figure` (home points against the points at stake, per indicator),
 :func:`bar_figure` (e.g. rank or grade probabilities), :func:`line_figure` (e.g. the
 effort frontier).
@@ -18,10 +21,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.warning import LEVEL_COLUMN
+from models.i18n import MISSING, language, listing
+from models.i18n import translate as model_label
 
-from .excel.style import LEVEL_FILLS
+from .excel.style import level_fill, yes_no
 from .fonts import use_cjk_font
+from .i18n import N_, _
+from .i18n import _ as translate  # a msgid held in a variable (marked with N_)
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}  # the language in use -> <html lang=…>
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;
@@ -54,29 +62,31 @@ window.addEventListener('load', function () {
 # --------------------------------------------------------------------------- figures
 
 
-def scorecard_figure(home: pd.DataFrame, title: str = "本县分项得分"):
-    """Horizontal bars per indicator: points earned (得分 [分]) over the points at stake (分值 [分])."""
+def scorecard_figure(home: pd.DataFrame, title: str | None = None):
+    """Horizontal bars per indicator: points earned (得分 [分]) over the points at stake (分值 [分]);
+    ``home`` is the scorecard's home table, its headers in the language in use."""
     import matplotlib.pyplot as plt
 
     use_cjk_font()
     n = len(home)
     fig, ax = plt.subplots(figsize=(7, 0.45 * n + 1.5))
     y = np.arange(n)
-    ax.barh(y, home["分值 [分]"], color="#dde3ea", label="分值")
-    ax.barh(y, home["得分 [分]"].clip(lower=0), color="#3a6ea5", label="得分")
-    neg = home["得分 [分]"].clip(upper=0)
+    earned = home[model_label("得分 [分]")]
+    ax.barh(y, home[model_label("分值 [分]")], color="#dde3ea", label=_("分值"))
+    ax.barh(y, earned.clip(lower=0), color="#3a6ea5", label=_("得分"))
+    neg = earned.clip(upper=0)
     if (neg < 0).any():
-        ax.barh(y, neg, color="#c0392b", label="扣分")
-    ax.set_yticks(y, home["指标"])
+        ax.barh(y, neg, color="#c0392b", label=_("扣分"))
+    ax.set_yticks(y, home[model_label("指标")])
     ax.invert_yaxis()
-    ax.set_xlabel("分")
-    ax.set_title(title)
+    ax.set_xlabel(_("分"))
+    ax.set_title(title or _("本县分项得分"))
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
 
 
-def bar_figure(df: pd.DataFrame, x: str, y: str, title: str, ylabel: str = "概率"):
+def bar_figure(df: pd.DataFrame, x: str, y: str, title: str, ylabel: str | None = None):
     """Bars of column ``y`` against the labels in column ``x`` (rank or grade probabilities)."""
     import matplotlib.pyplot as plt
 
@@ -89,7 +99,7 @@ def bar_figure(df: pd.DataFrame, x: str, y: str, title: str, ylabel: str = "概�
         for t in ax.get_xticklabels():
             t.set_horizontalalignment("right")
     ax.set_xlabel(x)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(_("概率") if ylabel is None else ylabel)
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -116,11 +126,14 @@ def line_figure(df: pd.DataFrame, x: str, ys: list[str], title: str, ylabel: str
 
 
 def _fmt(v) -> str:
+    """A cell as a reader sees it: yes/no words for True/False, "—" for a missing value."""
+    if v is None:
+        return MISSING
     if isinstance(v, (bool, np.bool_)):
-        return "是" if v else ""
+        return yes_no(v)
     if isinstance(v, (float, np.floating)):
         if np.isnan(v):
-            return ""
+            return MISSING
         return f"{v:.4g}" if abs(v) < 1e6 else f"{v:,.0f}"
     return str(v)
 
@@ -130,13 +143,13 @@ def table_html(df: pd.DataFrame) -> str:
     text_cols = [not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
     cls = ['<th class="t">' if t else "<th>" for t in text_cols]
     head = "".join(f"{k}{html.escape(str(c))}</th>" for c, k in zip(df.columns, cls))
-    filled = [c == LEVEL_COLUMN for c in df.columns]
     rows = []
     for rec in df.itertuples(index=False, name=None):
+        fills = [level_fill(c, v) for c, v in zip(df.columns, rec)]
         cells = "".join(
             "<td" + (' class="t"' if t else "")
-            + (f' style="background:#{LEVEL_FILLS[v]}"' if f and v in LEVEL_FILLS else "")
-            + f">{html.escape(_fmt(v))}</td>" for v, t, f in zip(rec, text_cols, filled))
+            + (f' style="background:#{f}"' if f else "")
+            + f">{html.escape(_fmt(v))}</td>" for v, t, f in zip(rec, text_cols, fills))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -151,16 +164,51 @@ def render_report(*, title: str, about: list[tuple[str, str]], tables, figures, 
     parts = [f"<h1>{html.escape(title)}</h1>"]
     parts.append('<table class="about">' + "".join(
         f"<tr><th class=\"t\">{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in about) + "</table>")
-    for _, t, text in texts:
+    for _name, t, text in texts:
         parts.append(f"<h2>{html.escape(t)}</h2><pre>{html.escape(text)}</pre>")
-    for _, t, png in figures:
+    for _name, t, png in figures:
         parts.append(f'<h2>{html.escape(t)}</h2><img alt="{html.escape(t)}" src="{png_data_uri(png)}">')
-    for _, t, df in tables:
+    for _name, t, df in tables:
         parts.append(f'<h2>{html.escape(t)}</h2><div class="tbl">{table_html(df)}</div>')
-    parts.append("<footer>由 kaoping（考评）生成；本页自包含，无需联网。</footer>")
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+    footer = _("Made by kaoping; this page is self-contained and needs no network.")
+    parts.append(f"<footer>{html.escape(footer)}</footer>")
+    return (f"<!DOCTYPE html>\n<html lang=\"{HTML_LANG[language()]}\"><head><meta charset=\"utf-8\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style><script>{CHECK_SCRIPT}</script></head>"
             f"<body>{''.join(parts)}</body></html>\n")
+
+
+def report_title(scenario: str, command: str) -> str:
+    """The page's title: the scenario's title and the command that made the run (as typed)."""
+    return f"{scenario} · kaoping {command}"
+
+
+#: the solver's entries in a run's manifest (run.meta(solver=…)) -> their words in the about table (None: the value alone)
+SOLVER_WORDS = {"name": None, "solver": None, "solver_version": N_("版本"), "seconds": N_("用时 [秒]"),
+                "status": N_("状态"), "bound": N_("界"), "gap": N_("最优性间隙")}
+
+
+def _solver_text(solver: dict) -> str:
+    """``{"solver": "HiGHS", "status": …, "gap": 0.0}`` as 'HiGHS、状态 最优、最优性间隙 0' (entries without a value left out)."""
+    def entry(k, v):
+        shown = f"{v:.4g}" if isinstance(v, float) else str(v)
+        word = SOLVER_WORDS.get(k, k)
+        return shown if word is None else f"{translate(word) if k in SOLVER_WORDS else k} {shown}"
+    return listing(entry(k, v) for k, v in solver.items() if v is not None)
+
+
+def about_rows(*, scenario: str, home, year, argv: list[str], started_utc: str, seed, draws, overrides=(),
+               solver: dict | None = None, results_sha256: str | None = None) -> list[tuple[str, str]]:
+    """The rows (label, value) that tell what a run was, for report.html and the first sheet of
+    results.xlsx, labels in the language in use."""
+    rows = [(_("情景"), scenario), (_("本县"), str(home)), (_("年份"), str(year)), (_("命令"), "kaoping " + " ".join(argv)),
+            (_("开始时间 (UTC)"), started_utc), (_("随机种子"), str(seed)), (_("模拟次数"), str(draws))]
+    if overrides:
+        rows.append((_("调整方案"), listing(overrides)))
+    if isinstance(solver, dict):
+        rows.append((_("求解器"), _solver_text(solver)))
+    if results_sha256 is not None:
+        rows.append((_("结果哈希"), results_sha256))
+    return rows
 
 
 def report_from_folder(run_dir: str | Path) -> str:
@@ -181,9 +229,8 @@ def report_from_folder(run_dir: str | Path) -> str:
         elif item["kind"] == "text":
             texts.append((item["name"], item["title"], f.read_text(encoding="utf-8")))
     scn = (man.get("resolved_scenarios") or [{}])[0].get("spec", {}).get("scenario", {})
-    about = [("情景", f"{scn.get('name', '')} {scn.get('title', '')}".strip()), ("本县", str(scn.get("home", ""))),
-             ("年份", str(scn.get("year", ""))), ("命令", "kaoping " + " ".join(man.get("argv", []))),
-             ("开始时间 (UTC)", man.get("started_utc", "")), ("随机种子", str(man.get("seed"))),
-             ("模拟次数", str(man.get("draws"))), ("结果哈希", man.get("results_sha256", ""))]
-    return render_report(title=f"{scn.get('title') or scn.get('name', '')} · {man.get('command', '')}", about=about,
+    about = about_rows(scenario=f"{scn.get('name', '')} {scn.get('title', '')}".strip(), home=scn.get("home", ""),
+                       year=scn.get("year", ""), argv=man.get("argv", []), started_utc=man.get("started_utc", ""),
+                       seed=man.get("seed"), draws=man.get("draws"), results_sha256=man.get("results_sha256", ""))
+    return render_report(title=report_title(scn.get("title") or scn.get("name", ""), man.get("command", "")), about=about,
                          tables=tables, figures=figures, texts=texts)

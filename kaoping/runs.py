@@ -3,7 +3,7 @@
 A command that computes writes its tables, figures, texts and numbers through a
 :class:`RunFolder`; at the end the folder holds ``manifest.json`` (see
 :mod:`kaoping.manifest`), ``results.json``, one CSV per table, ``figures/*.png``,
-``results.xlsx`` (one sheet per table, Chinese headers) and a self-contained
+``results.xlsx`` (one sheet per table, headers in the language in use) and a self-contained
 ``report.html``; ``problem.lp`` / ``problem.mps`` when a MILP was passed.
 
 Using it from a command (three lines)::
@@ -70,6 +70,8 @@ from optimizer.errors import BadInput
 from optimizer.solver import pid_alive
 
 from . import manifest as mf
+from .i18n import _
+from .preflight import already_exists
 
 RUNS_DIR = "runs"
 MANIFEST = mf.MANIFEST
@@ -85,11 +87,11 @@ class Terminated(KeyboardInterrupt):
 
 def add_run_arguments(p) -> None:
     """Add ``--out DIR`` and ``--save`` to a command's argument parser."""
-    g = p.add_argument_group("run folder")
+    g = p.add_argument_group(_("run folder"))
     g.add_argument("--out", metavar="DIR", default=None,
-                   help="write a run folder here (refused if it exists): manifest.json, tables, results.xlsx, report.html")
+                   help=_("write a run folder here (refused if it exists): manifest.json, tables, results.xlsx, report.html"))
     g.add_argument("--save", action="store_true",
-                   help=f"write a run folder {RUNS_DIR}/<scenario>-<UTC stamp>/")
+                   help=_("write a run folder {runs}/<scenario>-<UTC stamp>/").format(runs=RUNS_DIR))
 
 
 def safe_name(name: str) -> str:
@@ -150,8 +152,8 @@ def _claim(path: Path, tmp: Path) -> Path:
         path.rmdir()
         raise
     if path != want:
-        print(f"note: run folder {want} was made by another run while this one computed: this run is in {path}",
-              file=sys.stderr)
+        print(_("note: run folder {want} was made by another run while this one computed: this run is in {path}")
+              .format(want=want, path=path), file=sys.stderr)
     return path
 
 
@@ -209,7 +211,7 @@ class RunFolder:
         if out:
             path = Path(out)
             if path.exists() or path.is_symlink():
-                raise BadInput(f"run folder {path} already exists: a run never overwrites another; choose a new --out")
+                raise BadInput(already_exists(path))
         elif save:
             stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             path = _free_name(Path(runs_dir) / f"{first.name}-{stamp}")
@@ -227,18 +229,22 @@ class RunFolder:
             _remove_stale_partials(parent)
             run.tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}{PARTIAL}{os.getpid()}-", dir=parent))
         except OSError as err:
-            flag = "--out" if out else "--save"
-            raise BadInput(f"cannot write the run folder {path} ({err.strerror or err}): {flag} needs a folder you can "
-                           f"write to{'' if out else ' (--save writes runs/ in the current folder)'}; choose another "
-                           "with --out DIR") from None
+            msg = (_("cannot write the run folder {path} ({error}): --out needs a folder you can write to; choose "
+                     "another with --out DIR") if out else
+                   _("cannot write the run folder {path} ({error}): --save needs a folder you can write to (--save "
+                     "writes runs/ in the current folder); choose another with --out DIR"))
+            raise BadInput(msg.format(path=path, error=err.strerror or err)) from None
         old_handler = None
         if threading.current_thread() is threading.main_thread():
             def _on_term(signum, frame):
-                raise Terminated(f"terminated by signal {signum}; the partial run folder was removed")
+                raise Terminated(_("terminated by signal {signal}; the partial run folder was removed").format(signal=signum))
             old_handler = signal.signal(signal.SIGTERM, _on_term)
         try:
             run._copy_scenarios()
             yield run
+            from .progress import status
+
+            status(_("writing the run folder (tables, results.xlsx, figures, report.html)…"))
             run._finish()
         except BaseException:
             shutil.rmtree(run.tmp, ignore_errors=True)
@@ -248,7 +254,7 @@ class RunFolder:
                 signal.signal(signal.SIGTERM, old_handler)
         if run.capturing and _capture is not None:
             _capture.append(run._captured())
-        print(f"run folder: {run.path}", file=sys.stderr)
+        print(_("run folder: {path}").format(path=run.path), file=sys.stderr)
 
     # ---- what commands call
     def table(self, name: str, df: pd.DataFrame, title: str | None = None) -> None:
@@ -310,7 +316,7 @@ class RunFolder:
             lp_problem.writeMPS(str(mps))
             self._problem_files.append(mps.name)
         except Exception as err:  # noqa: BLE001 - MPS cannot hold every model PuLP accepts
-            self._meta.setdefault("warnings", []).append(f"problem.mps not written: {err}")
+            self._meta.setdefault("warnings", []).append(f"problem.mps not written: {err}")  # for the manifest (JSON)
 
     def _matrix_to_pulp(self, p, name: str):
         import pandas as pd
@@ -323,7 +329,7 @@ class RunFolder:
                 nm = f"v{k}_{nm}"
             seen.add(nm)
             names.append((nm, raw))
-        prob, _ = p.to_pulp(names=[nm for nm, _ in names])
+        prob, _columns = p.to_pulp(names=[nm for nm, _raw in names])
         pd.DataFrame(names, columns=["LP name", "column"]).to_csv(
             self.tmp / f"{safe_name(name)}_columns.csv", index=False, encoding="utf-8-sig")
         return prob
@@ -375,7 +381,7 @@ class RunFolder:
         t0 = time.perf_counter()
         excel.write_results_workbook(self.tmp / "results.xlsx", self._tables, about=self._about())
         html = report.render_report(
-            title=f"{self.scenarios[0].spec.scenario.title or self.scenarios[0].name} · {self.command}",
+            title=report.report_title(self.scenarios[0].spec.scenario.title or self.scenarios[0].name, self.command),
             about=self._about(), tables=self._tables, figures=self._figures, texts=self._texts)
         (self.tmp / "report.html").write_text(html, encoding="utf-8")
         self._timings["write_outputs"] = time.perf_counter() - t0
@@ -384,17 +390,12 @@ class RunFolder:
         self.path = _claim(self.path, self.tmp)
 
     def _about(self) -> list[tuple[str, str]]:
+        from .report import about_rows
+
         s = self.scenarios[0]
-        rows = [("情景", f"{s.name} {s.spec.scenario.title}".strip()), ("本县", s.home), ("年份", str(s.spec.scenario.year)),
-                ("命令", "kaoping " + " ".join(self.argv)), ("开始时间 (UTC)", self._started_utc),
-                ("随机种子", str(self.seed)), ("模拟次数", str(self.draws))]
-        if s.applied:
-            rows.append(("调整方案", ", ".join(s.applied)))
-        solver = self._meta.get("solver")
-        if isinstance(solver, dict):
-            rows.append(("求解器", ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                                          for k, v in solver.items() if v is not None)))
-        return rows
+        return about_rows(scenario=f"{s.name} {s.spec.scenario.title}".strip(), home=s.home, year=s.spec.scenario.year,
+                          argv=self.argv, started_utc=self._started_utc, seed=self.seed, draws=self.draws,
+                          overrides=s.applied, solver=self._meta.get("solver"))
 
     def _manifest(self, hashed: dict) -> dict:
         total = time.perf_counter() - self._started

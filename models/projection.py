@@ -12,9 +12,9 @@ Every probability has its Monte Carlo standard error √(p(1 − p)/S) beside it
 :class:`AssessmentProjection` (one per assessment of the scenario):
 
 ``summary``      县市区, 本县, 平均分 [分], 中位分 [分], 5%分位分 [分], 95%分位分 [分], 平均排名, 中位排名,
-                 5%分位排名, 95%分位排名
-``rank_probs``   县市区, 排名, 概率, 标准误 (the rank acceptability matrix in long form; wide:
-                 ``rank_matrix()``)
+                 5%分位排名, 95%分位排名 (ranks NaN outside the home county's ranking class)
+``rank_probs``   县市区, 排名, 概率, 标准误 (the rank acceptability matrix in long form, the home
+                 county's ranking class only; wide: ``rank_matrix()``)
 ``beat_probs``   县市区, 对手, 胜出概率, 标准误 (P(县市区 ranks strictly above 对手), same ranking class)
 ``grade_probs``  县市区, 等次序号, 等次, 概率, 标准误, 不低于该等次概率, 不低于标准误 (grade index 0 is
                  the best, so "at least grade g" is index ≤ g)
@@ -86,8 +86,11 @@ class AssessmentProjection:
         return self.tally.draws
 
     def rank_matrix(self) -> pd.DataFrame:
-        """Rank acceptability matrix: county × rank → P(排名 = r) [0–1]."""
-        return self.rank_probs.pivot(index=_("县市区"), columns=_("排名"), values=_("概率")).reindex(list(self.counties))
+        """Rank acceptability matrix: county × rank → P(排名 = r) [0–1], the counties of the home
+        county's ranking class in scenario order."""
+        shown = set(self.rank_probs[_("县市区")])
+        return self.rank_probs.pivot(index=_("县市区"), columns=_("排名"), values=_("概率")).reindex(
+            [c for c in self.counties if c in shown])
 
     def home_rank_probs(self) -> np.ndarray:
         """(R,) P(home rank = r) for r = 1 … R (R = size of the home county's ranking class)."""

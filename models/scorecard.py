@@ -121,19 +121,21 @@ def scorecard(scn: Scenario, values: np.ndarray | None = None) -> dict[str, pd.D
 
 def county_table(cs: CompiledScenario, ca, res: AssessmentScores) -> pd.DataFrame:
     """总分, 排名, 等次 of every county; first those ranked against the home county (同组: its
-    peer class, or every county when the assessment ranks city-wide), best first; ranks count
-    within each county's own ranking class."""
+    peer class, or every county when the assessment ranks city-wide), best first. The counties
+    outside its class have no rank and no grade ("—"): they are ranked and graded in another
+    class, not against the home county (each would show first or last of its own class)."""
     same = ca.class_of == ca.class_of[cs.home]
     county, rank, same_group = _("县市区"), _("排名"), _("与本县同组")
     df = pd.DataFrame({
         county: list(cs.counties),
         _("总分 [分]"): res.total,
-        rank: res.rank.astype(int),
-        _("等次"): [ca.grade_names[g] for g in res.grade],
+        rank: [int(r) if s else MISSING for r, s in zip(res.rank, same)],
+        _("等次"): [ca.grade_names[g] if s else MISSING for g, s in zip(res.grade, same)],
     })
     df[_("本县")] = [c == cs.counties[cs.home] for c in cs.counties]
     df[same_group] = same
-    return df.sort_values([same_group, rank, county], ascending=[False, True, True]).reset_index(drop=True)
+    order = np.lexsort((df[county], np.where(same, res.rank, 0), ~same))
+    return df.iloc[order].reset_index(drop=True)
 
 
 def home_table(scn: Scenario, cs: CompiledScenario, ca, res: AssessmentScores, v: np.ndarray) -> pd.DataFrame:

@@ -174,7 +174,9 @@ class Tables:
 
 def tables(t: Tally, counties, home: int, class_of: np.ndarray, grade_names, score_quantiles: np.ndarray) -> Tables:
     """Summary, rank, beat and grade probability tables from a merged tally; ``score_quantiles``
-    (3, C): the 5 %, 50 % and 95 % scores (exact or from the sketch)."""
+    (3, C): the 5 %, 50 % and 95 % scores (exact or from the sketch). Ranks are the home county's
+    story: the counties outside its ranking class have no rank in the summary (NaN) and no rows in
+    ``rank_probs`` (each is first or last of another class, not a rival)."""
     S = t.draws
     C = len(counties)
     cn = list(counties)
@@ -183,6 +185,11 @@ def tables(t: Tally, counties, home: int, class_of: np.ndarray, grade_names, sco
     qr = quantiles_from_counts(t.rank_counts, rvals, QUANTILES)
     mean = np.sum(np.stack(t.block_sums), axis=0) / S
     county, prob, se = _("县市区"), _("概率"), _("标准误")
+    mine = class_of == class_of[home]  # (C,) ranked against the home county
+
+    def ranked(x):
+        return np.where(mine, x, np.nan)
+
     summary = pd.DataFrame({
         county: cn,
         _("本县"): [c == home for c in range(C)],
@@ -190,12 +197,12 @@ def tables(t: Tally, counties, home: int, class_of: np.ndarray, grade_names, sco
         _("中位分 [分]"): score_quantiles[1],
         _("5%分位分 [分]"): score_quantiles[0],
         _("95%分位分 [分]"): score_quantiles[2],
-        _("平均排名"): (t.rank_counts @ rvals) / S,
-        _("中位排名"): qr[1],
-        _("5%分位排名"): qr[0],
-        _("95%分位排名"): qr[2],
+        _("平均排名"): ranked((t.rank_counts @ rvals) / S),
+        _("中位排名"): ranked(qr[1]),
+        _("5%分位排名"): ranked(qr[0]),
+        _("95%分位排名"): ranked(qr[2]),
     })
-    size = np.bincount(class_of)[class_of]  # (C,) size of each county's ranking class
+    size = np.where(mine, mine.sum(), 0)  # (C,) ranks shown per county: those of the home county's class
     c_idx = np.repeat(np.arange(C), size)
     r_idx = np.concatenate([np.arange(n) for n in size])
     p = t.rank_counts[c_idx, r_idx] / S

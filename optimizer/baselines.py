@@ -443,15 +443,34 @@ def greedy_points(tables: OptionTables, req) -> np.ndarray:
 
 
 def even_split(tables: OptionTables, req) -> np.ndarray:
-    """(c) Even split: every pushable indicator gets the same share of the budget (of its
-    department's budget too) and takes the highest level that share pays for."""
-    L = tables.levels
+    """(c) Even split: the whole budget shared across the pushable indicators as evenly as their
+    levels allow (:func:`spread`)."""
+    return spread(tables.levels, req.budget, req.departments)
+
+
+def spread(levels: Levels, budget: float | None, departments: dict | None) -> np.ndarray:
+    """Levels that spend the budgets as evenly as the levels allow: from the status quo, raise one
+    level at a time the indicator whose effort after the raise is smallest (so the largest effort
+    of any indicator stays as small as it can; ties: the first), while the total and every
+    department's budget allow, until no next level fits: what is left of a budget is then less
+    than the next step of every indicator it binds below its top level. Never over budget."""
+    L = levels
+    plan = np.zeros(L.n, dtype=int)
     if L.n == 0:
-        return np.zeros(0, dtype=int)
-    shares = np.full(L.n, np.inf if req.budget is None else req.budget / L.n)
-    for d, b in (req.departments or {}).items():
-        members = [j for j in range(L.n) if L.department[j] == d]
-        for j in members:
-            shares[j] = min(shares[j], b / len(members))
-    plan = np.array([int(np.flatnonzero(L.effort[j] <= shares[j] + 1e-9).max(initial=0)) for j in range(L.n)], dtype=int)
-    return plan
+        return plan
+    top = L.sizes - 1
+    members = {d: np.array([x == d for x in L.department], dtype=bool) for d in (departments or {})}
+    eff = np.array([e[0] for e in L.effort], dtype=float)
+    while True:
+        up = np.minimum(plan + 1, top)
+        nxt = np.array([L.effort[j][up[j]] for j in range(L.n)], dtype=float)
+        step = nxt - eff
+        ok = plan < top
+        if budget is not None:
+            ok &= step <= budget - eff.sum() + 1e-9
+        for d, mine in members.items():
+            ok &= ~mine | (step <= departments[d] - eff[mine].sum() + 1e-9)
+        if not ok.any():
+            return plan
+        j = int(np.argmin(np.where(ok, nxt, np.inf)))
+        plan[j], eff[j] = up[j], nxt[j]

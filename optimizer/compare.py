@@ -22,6 +22,7 @@ from models.projection import simulate
 from models.scenario import Scenario, load_scenario
 
 from .errors import BadInput
+from .i18n import _, listing
 from .plan import optimize
 from .request import Request
 
@@ -45,21 +46,22 @@ class Variant:
 
 
 def home_measures(proj, ranks: list[int], joint: list[str]) -> dict[str, float]:
-    """The result cells of one variant: label -> value (labels in Chinese, units in brackets)."""
+    """The result cells of one variant: label -> value (labels '<assessment> | <measure>' in the
+    language in use, units in brackets)."""
     out: dict[str, float] = {}
     h = proj.home
     for a in proj.assessments:
         t, r, g = a.totals[:, h], a.ranks[:, h], a.grades[:, h]
         R = int((a.class_of == a.class_of[h]).sum())
-        out[f"{a.name} | 平均分 [分]"] = float(t.mean())
-        out[f"{a.name} | 5%分位分 [分]"] = float(np.quantile(t, 0.05))
-        out[f"{a.name} | 95%分位分 [分]"] = float(np.quantile(t, 0.95))
-        out[f"{a.name} | 平均排名"] = float(r.mean())
+        out[cell(a.name, _("平均分 [分]"))] = float(t.mean())
+        out[cell(a.name, _("5%分位分 [分]"))] = float(np.quantile(t, 0.05))
+        out[cell(a.name, _("95%分位分 [分]"))] = float(np.quantile(t, 0.95))
+        out[cell(a.name, _("平均排名"))] = float(r.mean())
         for k in ranks:
             if k < R:
-                out[f"{a.name} | P(排名≤{k})"] = float((r <= k).mean())
+                out[cell(a.name, _("P(排名≤{rank})").format(rank=k))] = float((r <= k).mean())
         for gi, gname in enumerate(a.grade_names):
-            out[f"{a.name} | P({gname})"] = float((g == gi).mean())
+            out[cell(a.name, f"P({gname})")] = float((g == gi).mean())
     if joint:
         best = np.ones(proj.draws, dtype=bool)
         names = []
@@ -67,13 +69,18 @@ def home_measures(proj, ranks: list[int], joint: list[str]) -> dict[str, float]:
             a = proj.assessment(name)
             best &= a.grades[:, h] == 0
             names.append(a.name)
-        out[f"联合 | P({'、'.join(names)} 均为最高等次)"] = float(best.mean())
+        out[cell(_("联合"), _("P({assessments} 均为最高等次)").format(assessments=listing(names)))] = float(best.mean())
     return out
+
+
+def cell(group: str, measure: str) -> str:
+    """A result cell's label: '<assessment> | <measure>' (or 联合, 计划 for the joint and the plan)."""
+    return f"{group} | {measure}"
 
 
 def _changes(scn: Scenario, name: str) -> tuple[str, list[tuple[str, object]]]:
     if name == BASE:
-        return "the scenario as written", []
+        return _("the scenario as written"), []
     ov = scn.spec.overrides[name]
     return ov.description, [(p.path, p.value) for p in ov.set]
 
@@ -82,12 +89,13 @@ def _request(scn: Scenario, args, joint: list[str]):
     names = [a.name for a in scn.spec.assessments]
     assessment = args.assessment or names[0]
     if assessment not in names:
-        raise BadInput(f"unknown assessment '{assessment}': one of {names}")
+        raise BadInput(_("unknown assessment '{assessment}': one of {assessments}").format(assessment=assessment,
+                                                                                         assessments=listing(names)))
     grades = scn.assessment(assessment).grades.names
     grade = 0
     if args.grade is not None:
         if args.grade not in grades:
-            raise BadInput(f"unknown grade '{args.grade}': one of {grades}")
+            raise BadInput(_("unknown grade '{grade}': one of {grades}").format(grade=args.grade, grades=listing(grades)))
         grade = grades.index(args.grade)
     e = scn.spec.effort
     return Request(objective=args.objective, assessment=assessment, rank=args.rank, grade=grade,
@@ -98,13 +106,14 @@ def _request(scn: Scenario, args, joint: list[str]):
 def _plan_frame(res) -> pd.DataFrame:
     df = res.table
     if df is None or df.empty:
-        return pd.DataFrame(columns=["指标", "推进量", "目标值", "工作量"])
-    pushed = df["指标"].isin(res.levels.names) & (pd.to_numeric(df["推进量"], errors="coerce") > 0)  # no total row
-    return df[pushed][["指标", "考核", "牵头单位", "预测值", "目标值", "推进量", "工作量"]].reset_index(drop=True)
+        return pd.DataFrame(columns=[_("指标"), _("推进量"), _("目标值"), _("工作量")])
+    pushed = df[_("指标")].isin(res.levels.names) & (pd.to_numeric(df[_("推进量")], errors="coerce") > 0)  # no total row
+    cols = [_("指标"), _("考核"), _("牵头单位"), _("预测值"), _("目标值"), _("推进量"), _("工作量")]
+    return df[pushed][cols].reset_index(drop=True)
 
 
 def compare(path, names: list[str], *, draws: int | None = None, seed: int | None = None, ranks=(1, 2, 3),
-            joint: list[str] | None = None, optimize_args=None, progress=None) -> list[Variant]:
+            joint: list[str] | None = None, optimize_args=None, progress=None, solving=None) -> list[Variant]:
     """Simulate the base and each named override on common random numbers.
 
     Parameters
@@ -117,6 +126,7 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
     optimize_args : an ``argparse.Namespace`` with objective, assessment, rank, grade, opt_draws,
         time_limit, solver; None = simulation only.
     progress : called with the number of draws just simulated (for a progress bar).
+    solving : called as ``solving(name, incumbent, bound)`` while a variant's plan is solved.
     """
     base = load_scenario(path)
     sim = base.spec.simulation
@@ -127,12 +137,14 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
         joint = anames[1:] if len(anames) >= 3 else []
     for j in joint:
         if j not in anames:
-            raise BadInput(f"unknown assessment '{j}' in --joint: one of {anames}")
+            raise BadInput(_("unknown assessment '{assessment}' in --joint: one of {assessments}").format(
+                assessment=j, assessments=listing(anames)))
     for n in names:
         if n != BASE and n not in base.spec.overrides:
             known = sorted(base.spec.overrides)
-            raise BadInput(f"--overrides: unknown override '{n}': " + (f"use one of {', '.join(known)}" if known else
-                                                                     "none is declared: declare it under overrides: in scenario.yaml"))
+            raise BadInput((_("--overrides: unknown override '{name}': use one of {known}") if known else
+                            _("--overrides: unknown override '{name}': none is declared: declare it under overrides: in "
+                              "scenario.yaml")).format(name=n, known=listing(known)))
     out = []
     for n in [BASE] + [n for n in names if n != BASE]:
         scn = base if n == BASE else load_scenario(path, [n])
@@ -141,15 +153,18 @@ def compare(path, names: list[str], *, draws: int | None = None, seed: int | Non
         push = None
         if optimize_args is not None and optimize_args.objective:
             req = _request(scn, optimize_args, joint)
+            if solving is not None:
+                solving(n, None, None)
             res = optimize(scn, req, n_draws=optimize_args.opt_draws, seed=seed, solver=optimize_args.solver,
                            time_limit=optimize_args.time_limit, n_fresh=min(S, 2000), warm_seconds=5.0,
-                           with_baselines=False)
+                           with_baselines=False,
+                           progress=None if solving is None else lambda inc, bd, n=n: solving(n, inc, bd))
             push = res.levels.push_vector(res.plan, len(scn.indicators()))
             v.plan = _plan_frame(res)
             v.plan_info = {"status": res.status, "objective": res.objective, "bound": res.bound, "gap": res.gap,
                            "effort": res.effort, "budget": req.budget, "solver": res.solver}
-            v.results["计划 | 工作量 [" + scn.spec.effort.unit + "]"] = float(res.effort)
-            v.results["计划 | 样本内目标值"] = float(res.rescored)
+            v.results[cell(_("计划"), _("工作量 [{unit}]").format(unit=scn.spec.effort.unit))] = float(res.effort)
+            v.results[cell(_("计划"), _("样本内目标值"))] = float(res.rescored)
         proj = simulate(scn, draws=S, seed=seed, push=push, progress=progress, keep=True)  # the measures read every draw
         v.results.update(home_measures(proj, list(ranks), joint))
         out.append(v)

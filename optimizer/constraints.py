@@ -21,10 +21,19 @@ from models.options import Levels, curve_cost, option_levels
 from models.schema import BaseStep, Binary, Ratio, Threshold
 from models.scorecard import central_values
 
+from models.options import kind_word
+
 from .errors import BadInput, Infeasible
+from .i18n import N_, _, listing, translate
 
 TOL = 1e-9
 REQUIRED = "required"  # the kind of an option level added for a forced push or a basic target
+COMMAND_LINE = N_("命令行")  # the source of the constraints given as options, in their labels
+
+
+def level_kind_word(kind: str) -> str:
+    """A push level's kind (a code: models.options' or :data:`REQUIRED`) as a table shows it."""
+    return _("约束要求") if kind == REQUIRED else kind_word(kind)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,8 @@ def _indicator(scn, name: str, where: str):
         from models.locate import did_you_mean
 
         hint = did_you_mean(name, names)
-        raise BadInput(f"{where}: unknown indicator '{name}'" + (f": did you mean '{hint}'?" if hint else ""))
+        raise BadInput((_("{where}: unknown indicator '{name}': did you mean '{hint}'?") if hint else
+                        _("{where}: unknown indicator '{name}'")).format(where=where, name=name, hint=hint))
     return scn.indicator(name)
 
 
@@ -75,9 +85,9 @@ def _push_to(scn, centre: float, name: str, level: float) -> float:
 
 
 def items_from(scn, sets=(), *, lock=(), force=None, force_push=None, basic=(), share=None,
-               source: str = "命令行") -> list[Item]:
+               source: str | None = None) -> list[Item]:
     """The constraints of the named sets of the scenario, then those given directly (``source``
-    names them in messages): ``force`` indicator → level [unit], ``force_push`` indicator → push
+    names them in messages; default: the command line, in the language in use): ``force`` indicator → level [unit], ``force_push`` indicator → push
     [unit], ``share`` department → share [0–1]. Unknown names raise BadInput (exit 2)."""
     from models.scoring import compile_scenario
 
@@ -90,39 +100,47 @@ def items_from(scn, sets=(), *, lock=(), force=None, force_push=None, basic=(), 
     def add(tag, lock_, force_, push_, basic_, share_):
         for n in lock_:
             _indicator(scn, n, tag)
-            out.append(Item("lock", f"{tag}: 锁定 {n} (不推进)", indicator=n))
+            out.append(Item("lock", _("{source}: 锁定 {indicator} (不推进)").format(source=tag, indicator=n), indicator=n))
         for n, lv in force_.items():
             _indicator(scn, n, tag)
             p = _push_to(scn, centre[col[n]], n, lv)
-            out.append(Item("push", f"{tag}: {n} 推进到 {lv:g}{scn.indicator(n).unit} (推进 {p:.4g})", indicator=n, value=p))
+            out.append(Item("push", _("{source}: {indicator} 推进到 {level:g}{unit} (推进 {push:.4g})").format(
+                source=tag, indicator=n, level=lv, unit=scn.indicator(n).unit, push=p), indicator=n, value=p))
         for n, p in push_.items():
             _indicator(scn, n, tag)
             if p < 0:
-                raise BadInput(f"{tag}: the push of '{n}' must be ≥ 0 (it is measured in the good direction), got {p:g}")
-            out.append(Item("push", f"{tag}: {n} 至少推进 {p:g}{scn.indicator(n).unit}", indicator=n, value=float(p)))
+                raise BadInput(_("{source}: the push of '{indicator}' must be ≥ 0 (it is measured in the good direction), "
+                                 "got {push:g}").format(source=tag, indicator=n, push=p))
+            out.append(Item("push", _("{source}: {indicator} 至少推进 {push:g}{unit}").format(
+                source=tag, indicator=n, push=p, unit=scn.indicator(n).unit), indicator=n, value=float(p)))
         for n in basic_:
             ind = _indicator(scn, n, tag)
             b = basic_target(ind, cs.own_of(n, cs.home))  # the home's own basic target, in values
             if b is None:
-                raise BadInput(f"{tag}: '{n}' has no basic target (rule {ind.rule.kind}): 保基本分 needs a threshold, "
-                               "binary, ratio or base_step rule")
+                raise BadInput(_("{source}: '{indicator}' has no basic target (rule {kind}): keeping its basic points needs a "
+                                 "threshold, binary, ratio or base_step rule").format(source=tag, indicator=n, kind=ind.rule.kind))
             p = _push_to(scn, centre[col[n]], n, b)
-            out.append(Item("push", f"{tag}: 保基本分 {n} (基本任务 {b:g}{ind.unit}, 推进 {p:.4g})", indicator=n, value=p))
+            out.append(Item("push", _("{source}: 保基本分 {indicator} (基本任务 {basic:g}{unit}, 推进 {push:.4g})").format(
+                source=tag, indicator=n, basic=b, unit=ind.unit, push=p), indicator=n, value=p))
         for d, sh in share_.items():
             if d not in depts:
-                raise BadInput(f"{tag}: no indicator is led by '{d}': one of {', '.join(depts)}")
+                raise BadInput(_("{source}: no indicator is led by '{department}': one of {departments}").format(
+                    source=tag, department=d, departments=listing(depts)))
             if not 0 < sh <= 1:
-                raise BadInput(f"{tag}: the share of '{d}' must be in (0, 1], got {sh:g}")
-            out.append(Item("share", f"{tag}: {d} 至多用总预算的 {sh:.0%}", department=d, value=float(sh)))
+                raise BadInput(_("{source}: the share of '{department}' must be in (0, 1], got {share:g}").format(
+                    source=tag, department=d, share=sh))
+            out.append(Item("share", _("{source}: {department} 至多用总预算的 {share:.0%}").format(
+                source=tag, department=d, share=sh), department=d, value=float(sh)))
 
     for name in sets:
         if name not in scn.spec.constraints:
-            known = ", ".join(scn.spec.constraints) or "(none declared)"
-            raise BadInput(f"unknown constraint set '{name}': one of {known} (under 'constraints:' in scenario.yaml)")
+            known = listing(scn.spec.constraints) or _("(none declared)")
+            raise BadInput(_("unknown constraint set '{name}': one of {known} (under 'constraints:' in scenario.yaml)")
+                           .format(name=name, known=known))
         c = scn.spec.constraints[name]
-        add(f"约束集 {name}", c.lock, {k: f.level for k, f in c.force.items() if f.level is not None},
+        add(_("约束集 {name}").format(name=name), c.lock, {k: f.level for k, f in c.force.items() if f.level is not None},
             {k: f.push for k, f in c.force.items() if f.push is not None}, c.basic, c.department_share)
-    add(source, lock, force or {}, force_push or {}, basic, share or {})
+    add(translate(COMMAND_LINE) if source is None else source, lock, force or {}, force_push or {}, basic, share or {})
     return out
 
 
@@ -188,15 +206,19 @@ def budget_items(req, unit: str = "") -> list[Item]:
     """The request's total budget and department budgets as items (so that they can clash too)."""
     out = []
     if req.budget is not None:
-        out.append(Item("budget", f"总预算 {req.budget:g}{unit}", value=float(req.budget)))
+        out.append(Item("budget", _("总预算 {budget:g}{unit}").format(budget=req.budget, unit=unit), value=float(req.budget)))
     for d, b in (req.departments or {}).items():
-        out.append(Item("department", f"部门预算 {d} {b:g}{unit}", department=d, value=float(b)))
+        out.append(Item("department", _("部门预算 {department} {budget:g}{unit}").format(department=d, budget=b, unit=unit),
+                        department=d, value=float(b)))
     return out
 
 
 def clash_message(found: list[Item]) -> str:
-    return ("the constraints clash, no plan meets them all: " + "; ".join(it.label for it in found)
-            + (" (dropping any one of these resolves it)" if len(found) > 1 else ""))
+    labels = "; ".join(it.label for it in found)
+    if len(found) > 1:
+        return _("the constraints clash, no plan meets them all: {constraints} (dropping any one of these resolves it)"
+                 ).format(constraints=labels)
+    return _("the constraints clash, no plan meets them all: {constraints}").format(constraints=labels)
 
 
 def apply(scn, req, items: list[Item]):
@@ -208,7 +230,7 @@ def apply(scn, req, items: list[Item]):
     if not items and not req.constraints:
         return req
     if any(it.kind == "share" for it in items) and req.budget is None:
-        raise BadInput("a department's share of the budget needs a total budget (effort.budget or --budget)")
+        raise BadInput(_("a department's share of the budget needs a total budget (effort.budget or --budget)"))
     every = budget_items(replace(req, departments=_own(req)), scn.spec.effort.unit) + list(items)
     if not feasible(scn, every, req.budget):
         raise Infeasible(clash_message(clash(every, lambda sub: feasible(scn, sub, req.budget))))
@@ -248,12 +270,14 @@ def target_clash(req, best) -> str:
     """Why min-effort's probability target is out of reach under the planner's constraints: the
     constraints that clash with it (deletion filtering over them; the budgets held), or, when the
     budgets alone already miss it, that. ``best``: request → its greatest probability (a MILP)."""
-    want = f"P ≥ {req.prob:g} ({'rank ≤ ' + str(req.rank) if req.target == 'rank' else 'grade target'})"
+    want = (_("P ≥ {prob:g} (rank ≤ {rank})") if req.target == "rank" else _("P ≥ {prob:g} (grade target)")).format(
+        prob=req.prob, rank=req.rank)
     items = list(req.constraints)
     if best(_with(req, [])) < req.prob - 1e-12:
-        return f"{want} is out of reach within the budgets even without the planner's constraints"
+        return _("{target} is out of reach within the budgets even without the planner's constraints").format(target=want)
     found = clash(items, lambda sub: best(_with(req, sub)) >= req.prob - 1e-12)
-    return f"{want} clashes with: " + "; ".join(it.label for it in found) + " (with the budgets)"
+    return _("{target} clashes with: {constraints} (with the budgets)").format(
+        target=want, constraints="; ".join(it.label for it in found))
 
 
 # --------------------------------------------------------------------------- option levels

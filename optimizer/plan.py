@@ -22,9 +22,10 @@ from . import baselines
 from .constraints import plan_levels
 from .errors import BadInput, Infeasible
 from .explain import explain
+from .i18n import N_, _, listing, translate
 from .milp import build
 from .milp.levers import DEFAULT_LEVERS
-from .request import Request, metric_of_outcomes
+from .request import Request, metric_of_outcomes, objective_word
 from .solver import choose_solver, solve
 
 VERIFY_TOL = 1e-6
@@ -32,6 +33,20 @@ VERIFY_TOL = 1e-6
 
 class VerificationError(RuntimeError):
     """The MILP's objective and the scoring model's re-score of its plan disagree."""
+
+
+# the baselines' names (keys of PlanResult.baselines, in the language in use), and the warm start's
+SPEECH_RULE, GREEDY, EVEN_SPLIT, HEURISTIC = N_("讲话规则"), N_("按分/工作量贪心"), N_("平均分配"), N_("启发式(贪心+局部搜索)")
+
+
+def no_push() -> BadInput:
+    """The error of a scenario where no home indicator can be pushed."""
+    return BadInput(_("no home indicator can be pushed: add cost-curve rows to effort.csv"))
+
+
+def not_for_min_effort() -> BadInput:
+    """The error of the SAA recipe asked for min-effort."""
+    return BadInput(_("the SAA recipe applies to the maximising objectives, not min-effort"))
 
 
 def rescore(cs, values, drawn_totals, tables: OptionTables, req: Request, plan) -> tuple[float, list]:
@@ -110,7 +125,7 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
     seed = scn.spec.simulation.seed if seed is None else seed
     cs, levels, d, tables = prepared or prepare(scn, n_draws, seed, req)
     if levels.n == 0:
-        raise BadInput("no home indicator can be pushed: add cost-curve rows to effort.csv")
+        raise no_push()
     try:
         model = build(tables, req, levers)
     except Infeasible:
@@ -128,20 +143,22 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
         _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise Infeasible(_why_infeasible(req, tables))
     if not res.has_plan:
-        raise Infeasible(f"the solver ({res.solver}) failed: {res.message}")
+        raise Infeasible(_("the solver ({solver}) failed: {message}").format(solver=res.solver, message=res.message))
     plan = model.plan_of(res.values)
     value, scores = rescore(cs, d.values, d.totals, tables, req, plan)
     sense = -1.0 if req.objective == "min-effort" else 1.0
     if res.status == "optimal":
         if abs(value - res.objective) > VERIFY_TOL:
-            raise VerificationError(f"MILP objective {res.objective:.9g} but the scoring model gives {value:.9g} "
-                                    f"for the plan {plan.tolist()}")
+            raise VerificationError(_("MILP objective {milp:.9g} but the scoring model gives {rescored:.9g} for the "
+                                      "plan {plan}").format(milp=res.objective, rescored=value, plan=plan.tolist()))
     elif sense * (value - res.objective) < -VERIFY_TOL:
-        raise VerificationError(f"time-limited MILP plan claims {res.objective:.9g}, the scoring model gives {value:.9g}")
+        raise VerificationError(_("time-limited MILP plan claims {milp:.9g}, the scoring model gives {rescored:.9g}")
+                                .format(milp=res.objective, rescored=value))
     if req.objective == "min-effort":
         p_in = metric_of_outcomes(tables, req, {s.name: s for s in scores})
         if p_in < req.prob - 1e-12:
-            raise VerificationError(f"plan meets its target in {p_in:.4f} of the draws, below {req.prob}")
+            raise VerificationError(_("plan meets its target in {share:.4f} of the draws, below {prob}")
+                                    .format(share=p_in, prob=req.prob))
     fresh = draw(scn, n_fresh, seed, stream=eval_stream)
     oos_scores = score_plan(cs, levels, plan, fresh)
     result = PlanResult(req, plan, levels, tables, res.status, res.objective, value, res.bound, res.gap, res.solver,
@@ -166,10 +183,10 @@ def score_plan(cs, levels, plan, d):
 
 
 def baseline_plans(scn, tables: OptionTables, req: Request) -> list[tuple[str, np.ndarray]]:
-    """The baselines at the request's budget: the speech's rule (weak items to basic, then strong
-    items to full), greedy by points per unit of effort, an even split."""
-    return [("讲话规则", baselines.speech_rule(scn, tables, req)), ("按分/工作量贪心", baselines.greedy_points(tables, req)),
-            ("平均分配", baselines.even_split(tables, req))]
+    """The baselines at the request's budget, named in the language in use: the speech's rule (weak
+    items to basic, then strong items to full), greedy by points per unit of effort, an even split."""
+    return [(translate(SPEECH_RULE), baselines.speech_rule(scn, tables, req)),
+            (translate(GREEDY), baselines.greedy_points(tables, req)), (translate(EVEN_SPLIT), baselines.even_split(tables, req))]
 
 
 def baseline_results(scn, cs, levels, tables: OptionTables, req: Request, fresh, warm=None, plans=None) -> dict:
@@ -177,20 +194,25 @@ def baseline_results(scn, cs, levels, tables: OptionTables, req: Request, fresh,
     fresh draws, and the heuristic warm start (greedy then local search) when given."""
     plans = list(plans or baseline_plans(scn, tables, req))
     if warm is not None:
-        plans.append(("启发式(贪心+局部搜索)", warm))
+        plans.append((translate(HEURISTIC), warm))
     return {label: {"plan": p.tolist(), "effort": levels.plan_effort(p), "in_sample": baselines.metric(tables, req, p),
                     "out_of_sample": home_summary(score_plan(cs, levels, p, fresh), cs, req, tables)}
             for label, p in plans}
 
 
 def _why_infeasible(req: Request, tables) -> str:
-    parts = []
-    if req.budget is not None:
-        parts.append(f"total budget {req.budget:g}")
-    if req.departments:
-        parts.append("department budgets " + ", ".join(f"{k} {v:g}" for k, v in req.departments.items()))
-    lim = " and ".join(parts) or "the largest feasible pushes"
-    return f"no plan within {lim} meets the request ({req.objective})"
+    depts = listing(f"{k} {v:g}" for k, v in req.departments.items())
+    if req.budget is not None and req.departments:
+        lim = _("total budget {budget:g} and department budgets {departments}").format(budget=req.budget,
+                                                                                      departments=depts)
+    elif req.budget is not None:
+        lim = _("total budget {budget:g}").format(budget=req.budget)
+    elif req.departments:
+        lim = _("department budgets {departments}").format(departments=depts)
+    else:
+        lim = _("the largest feasible pushes")
+    return _("no plan within {limits} meets the request ({objective})").format(limits=lim,
+                                                                              objective=objective_word(req.objective))
 
 
 def _constraints_clash(scn, req: Request, n_draws, seed, solver, time_limit) -> None:

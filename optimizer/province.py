@@ -23,9 +23,11 @@ from models.projection import draw
 from models.scoring import compile_scenario, score_all
 
 from .errors import BadInput, Infeasible
+from .i18n import _, listing
 from .plan import optimize, score_plan
 from .request import Request
 from .saa import optimize_saa
+from .solver import status_word
 
 FRESH_STREAM = 2
 
@@ -33,7 +35,8 @@ FRESH_STREAM = 2
 def with_home(scn, county: str):
     """The scenario with ``county`` as its home county (its own class, the same effort curves)."""
     if county not in scn.counties:
-        raise ValueError(f"no county '{county}': one of {scn.counties[:5]}…")
+        raise ValueError(_("no county '{county}': one of {counties}…").format(county=county,
+                                                                             counties=listing(scn.counties[:5])))
     meta = scn.spec.scenario.model_copy(update={"home": county})
     return replace(scn, spec=scn.spec.model_copy(update={"scenario": meta}))
 
@@ -62,12 +65,15 @@ class CountyPlanner:
 
 
 def plan_county(scn, county: str, req: Request, settings: Settings) -> dict:
-    """One row of the table: the county's best plan and its measures (in Chinese, units in brackets);
-    a county whose request cannot be met gets its reason in 状态 and no measures."""
+    """One row of the table: the county's best plan and its measures (in the language in use, units
+    in brackets); a county whose request cannot be met gets its reason in 状态 and no measures."""
     try:
         return _plan_county(scn, county, req, settings)
-    except (Infeasible, BadInput) as err:
-        return {"县市区": county, "同类": scn.county(county).peer_class, "状态": f"{type(err).__name__}: {err}"}
+    except Infeasible as err:
+        why = _("infeasible: {reason}").format(reason=err)
+    except BadInput as err:
+        why = _("cannot be planned: {reason}").format(reason=err)
+    return {_("县市区"): county, _("同类"): scn.county(county).peer_class, _("状态"): why}
 
 
 def _plan_county(scn, county: str, req: Request, settings: Settings) -> dict:
@@ -75,8 +81,8 @@ def _plan_county(scn, county: str, req: Request, settings: Settings) -> dict:
     seed = scn.spec.simulation.seed if s.seed is None else s.seed
     home = with_home(scn, county)
     if s.replications > 1:
-        res, _ = optimize_saa(home, req, replications=s.replications, n_draws=s.n_draws, seed=seed, solver=s.solver,
-                              time_limit=s.time_limit, n_fresh=s.n_fresh)
+        res = optimize_saa(home, req, replications=s.replications, n_draws=s.n_draws, seed=seed, solver=s.solver,
+                           time_limit=s.time_limit, n_fresh=s.n_fresh)[0]
     else:
         res = optimize(home, req, n_draws=s.n_draws, seed=seed, solver=s.solver, time_limit=s.time_limit,
                        n_fresh=s.n_fresh, with_baselines=False, eval_stream=FRESH_STREAM, warm_seconds=5.0)
@@ -89,18 +95,28 @@ def _plan_county(scn, county: str, req: Request, settings: Settings) -> dict:
     now = score_all(fresh.values, cs, drawn_totals=fresh.totals, keep_points=False)[k]
     h = cs.home
     G = len(ca.grade_names)
-    row = {"县市区": county, "同类": scn.county(county).peer_class, "状态": res.status,
-           "样本内目标值": res.objective, "工作量": res.effort, "推进指标数": int((res.plan > 0).sum()),
-           "现状预期总分 [分]": float(now.total[:, h].mean()), "方案预期总分 [分]": float(planned.total[:, h].mean()),
-           "现状平均排名": float(now.rank[:, h].mean()), "方案平均排名": float(planned.rank[:, h].mean()),
-           f"现状 P(排名≤{req.rank})": float((now.rank[:, h] <= req.rank).mean()),
-           f"方案 P(排名≤{req.rank})": float((planned.rank[:, h] <= req.rank).mean())}
-    for label, sc in (("现状", now), ("方案", planned)):
+    row = {_("县市区"): county, _("同类"): scn.county(county).peer_class, _("状态"): status_word(res.status),
+           _("样本内目标值"): res.objective, _("工作量"): res.effort, _("推进指标数"): int((res.plan > 0).sum()),
+           _("现状预期总分 [分]"): float(now.total[:, h].mean()), _("方案预期总分 [分]"): float(planned.total[:, h].mean()),
+           _("现状平均排名"): float(now.rank[:, h].mean()), _("方案平均排名"): float(planned.rank[:, h].mean()),
+           _("现状 P(排名≤{rank})").format(rank=req.rank): float((now.rank[:, h] <= req.rank).mean()),
+           _("方案 P(排名≤{rank})").format(rank=req.rank): float((planned.rank[:, h] <= req.rank).mean())}
+    for grade_column, sc in ((now_grade, now), (plan_grade, planned)):
         p = np.bincount(sc.grade[:, h], minlength=G) / s.n_fresh
         for g, gname in enumerate(ca.grade_names):
-            row[f"{label} P({gname})"] = float(p[g])
-    row["方案"] = "、".join(f"{res.levels.names[j]}+{res.levels.push[j][o]:.4g}" for j, o in enumerate(res.plan) if o > 0)
+            row[grade_column(gname)] = float(p[g])
+    row[_("方案")] = listing(f"{res.levels.names[j]}+{res.levels.push[j][o]:.4g}" for j, o in enumerate(res.plan) if o > 0)
     return row
+
+
+def now_grade(grade: str) -> str:
+    """The column of P(grade) at the status quo."""
+    return _("现状 P({grade})").format(grade=grade)
+
+
+def plan_grade(grade: str) -> str:
+    """The column of P(grade) under the county's plan."""
+    return _("方案 P({grade})").format(grade=grade)
 
 
 def optimize_all(scn, req: Request, counties: list[str] | None = None, *, settings: Settings = Settings(),
@@ -110,7 +126,7 @@ def optimize_all(scn, req: Request, counties: list[str] | None = None, *, settin
     counties = list(scn.counties if counties is None else counties)
     for c in counties:
         if c not in scn.counties:
-            raise ValueError(f"no county '{c}' in the scenario")
+            raise ValueError(_("no county '{county}' in the scenario").format(county=c))
     planner = CountyPlanner(scn, req, settings)
     rows = []
     for row in (mapper or map)(planner, counties):
@@ -126,11 +142,11 @@ def province_summary(scn, req: Request, table: pd.DataFrame) -> pd.DataFrame:
     the status quo and under their own plans."""
     a = scn.assessment(req.assessment)
     out = []
-    for cls, part in table.groupby("同类", sort=False):
+    for cls, part in table.groupby(_("同类"), sort=False):
         for gname in a.grades.names:
-            now, plan = f"现状 P({gname})", f"方案 P({gname})"
-            out.append({"同类": cls, "等次": gname, "县数": len(part),
-                        "现状预期县数": float(part[now].sum()) if now in part else np.nan,
-                        "方案预期县数": float(part[plan].sum()) if plan in part else np.nan})
+            now, plan = now_grade(gname), plan_grade(gname)
+            out.append({_("同类"): cls, _("等次"): gname, _("县数"): len(part),
+                        _("现状预期县数"): float(part[now].sum()) if now in part else np.nan,
+                        _("方案预期县数"): float(part[plan].sum()) if plan in part else np.nan})
     return pd.DataFrame(out)
 

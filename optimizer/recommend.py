@@ -22,8 +22,9 @@ the search met, measured on the report sample: what is certainly left, usually �
 of what is left), the selection sample until 65 % (fewer draws if the clock says so), the polish
 until 85 %, then the report. A run stopped by the clock says so (``stopped_by_clock``): its
 numbers then depend on the machine's speed; otherwise the same scenario and seed give the same
-plan and figures. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
-for the application's bars).
+plan and figures. ``progress(stage, done, total, note)`` reports each stage (stage names in the
+language in use, for the application's bars). :func:`gap_words` and :func:`candidates_table` put
+the evidence in a planner's words.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from models.projection import apply_push, draw
@@ -40,9 +42,10 @@ from . import baselines
 from .constraints import plan_levels
 from .errors import BadInput
 from .explain import explain
+from .i18n import N_, _, translate
 from .milp.levers import DEFAULT_LEVERS
-from .plan import (PlanResult, VerificationError, baseline_plans, baseline_results, home_summary, optimize, prepare_draws,
-                   score_plan)
+from .plan import (PlanResult, VerificationError, baseline_plans, baseline_results, home_summary, no_push,
+                   not_for_min_effort, optimize, prepare_draws, score_plan)
 from .request import Request, per_draw
 from .sample import Sample
 from .select import ROUNDS, Polish, paired, polish, rank_candidates
@@ -51,7 +54,7 @@ LEVEL = 0.95  # confidence level of the upper bound on the gap
 PROBABILITIES = ("rank-prob", "grade-prob", "joint-grade")
 STARTS = 3  # candidates the polish starts from, best first, while time is left
 STREAM_REPLICATIONS, STREAM_SELECT, STREAM_REPORT = 0, 1, 2
-STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = "求解样本", "评估样本", "局部改进", "独立样本评估"
+STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = N_("求解样本"), N_("评估样本"), N_("局部改进"), N_("独立样本评估")
 
 
 @dataclass
@@ -78,8 +81,8 @@ class Recommendation:
     @property
     def estimator(self) -> str:
         S, M = self.samples["replications"]["draws"], len(self.replications)
-        return (f"MRP (Mak, Morton & Wood 1999) on common random numbers: {M} replications of {S} draws; "
-                f"one-sided {LEVEL:.0%} Student-t bound")
+        return _("MRP (Mak, Morton & Wood 1999) on common random numbers: {replications} replications of {draws} draws; "
+                 "one-sided {level:.0%} Student-t bound").format(replications=M, draws=S, level=LEVEL)
 
 
 def draws_for(time_limit: float, most: int) -> int:
@@ -93,18 +96,22 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
               time_limit: float = 30.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
     """The recipe of the module docstring: the plan, verified, and the evidence on its gap."""
     if req.objective == "min-effort":
-        raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
+        raise not_for_min_effort()
     if replications < 1:
-        raise BadInput("--replications must be at least 1")
+        raise BadInput(_("--replications must be at least 1"))
     t0 = time.perf_counter()
-    say = progress or (lambda *a, **k: None)
-    say(STAGE_SOLVE, 0, replications, "准备抽样与基准方案")
+    told = progress or (lambda *a, **k: None)
+
+    def say(stage, done, total, note):  # the stage named in the language in use
+        told(translate(stage), done, total, note)
+
+    say(STAGE_SOLVE, 0, replications, _("准备抽样与基准方案"))
     seed = scn.spec.simulation.seed if seed is None else seed
     n_select, n_report = draws_for(time_limit, n_select), draws_for(time_limit, n_report)
     cs = compile_scenario(scn)
     levels = plan_levels(scn, cs, req)
     if levels.n == 0:
-        raise BadInput("no home indicator can be pushed: add cost-curve rows to effort.csv")
+        raise no_push()
 
     # 1. replications on stream 0; the baselines from the first one's draws
     first = prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, 0)
@@ -119,8 +126,7 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
         prepared = first if m == 0 else prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, m * n_draws)
 
         def solver_says(inc, bd, m=m):
-            note = "" if inc is None else f"当前最优 {inc:.4g}" + ("" if bd is None else f"，界 {bd:.4g}")
-            say(STAGE_SOLVE, m, replications, note)
+            say(STAGE_SOLVE, m, replications, incumbent_words(inc, bd))
 
         say(STAGE_SOLVE, m, replications, "")
         res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=max(left, 1.0), n_fresh=200,
@@ -143,9 +149,11 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
 
     sample = Sample(scn, cs, levels, req, n_select, seed, STREAM_SELECT, progress=drawn,
                     deadline=t0 + 0.65 * time_limit)
-    cands = [(f"SAA样本{m + 1}", r.plan) for m, r in enumerate(results)]
-    cands += [(f"启发式{m + 1}", r.warm_plan) for m, r in enumerate(results)] + basics
+    cands = [(_("SAA样本{number}").format(number=m + 1), r.plan) for m, r in enumerate(results)]
+    heuristics = [(_("启发式{number}").format(number=m + 1), r.warm_plan) for m, r in enumerate(results)]
+    cands += heuristics + basics
     ranking = rank_candidates(sample, cands)
+    warm = _best_named(ranking, {lab for lab, _p in heuristics})
     by_plan = {tuple(p.tolist()): v for p, v in zip(ranking.plans, ranking.values)}
     for r in reps:
         r["selection"] = by_plan[tuple(r["plan"])]
@@ -158,8 +166,8 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
     clock = clock or not pol.converged or sample.cut
     worst = sample.check(plan)
     if worst > 1e-9:
-        raise VerificationError(f"the evaluation sample and the scoring model disagree by {worst:.3g} on the plan "
-                                f"{plan.tolist()}")
+        raise VerificationError(_("the evaluation sample and the scoring model disagree by {difference:.3g} on the plan "
+                                  "{plan}").format(difference=worst, plan=plan.tolist()))
     selection_value = sample.value(plan)
     t_select = time.perf_counter() - t0 - t_solve
 
@@ -187,10 +195,9 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
         # plan's own value (zero spread), the t-bound would claim 0
         gap_upper = max(gap_upper, 1.0 / n_draws)
 
-    best = _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, t0, seed)
+    best = _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, warm, t0, seed)
     say(STAGE_REPORT, 2, 3, "")
-    best.baselines = baseline_results(scn, cs, levels, base, req, report, ranking.plans[_label(ranking, "启发式")],
-                                      plans=basics)
+    best.baselines = baseline_results(scn, cs, levels, base, req, report, ranking.plans[warm], plans=basics)
     say(STAGE_REPORT, 3, 3, "")
     sa = Recommendation(best, reps, ranking.rows(levels), pol.moves, value, value_se, gap_upper, gap_mean, gap_se, found,
                    found_se, None if alt is None else [int(o) for o in alt],
@@ -216,10 +223,11 @@ def _polish_starts(sample: Sample, ranking, req, deadline: float, say, starts: i
         if i and time.perf_counter() > deadline:
             break
 
-        def told(passes, n, i=i):
-            say(STAGE_POLISH, passes, None, f"起点 {i + 1}/{len(order)}，已采纳 {kept + n} 步")
+        def passed(passes, n, i=i):
+            say(STAGE_POLISH, passes, None, _("起点 {start}/{starts}，已采纳 {kept} 步").format(start=i + 1, starts=len(order),
+                                                                                          kept=kept + n))
 
-        pol = polish(sample, ranking.plans[k], req, deadline=deadline, progress=told, rounds=ROUNDS if i == 0 else 0)
+        pol = polish(sample, ranking.plans[k], req, deadline=deadline, progress=passed, rounds=ROUNDS if i == 0 else 0)
         kept += len(pol.moves)
         done.append(pol)
     if len(done) == 1:
@@ -228,10 +236,57 @@ def _polish_starts(sample: Sample, ranking, req, deadline: float, say, starts: i
     return done[int(final.labels[final.best].split(" = ")[0])]
 
 
-def _label(ranking, prefix: str) -> int:
-    """The best-ranked candidate whose label starts with ``prefix`` (the first one if none)."""
-    ks = [k for k, lab in enumerate(ranking.labels) if lab.startswith(prefix)]
+def _best_named(ranking, names: set) -> int:
+    """The best-ranked candidate first named one of ``names`` (a plan found twice is named by its
+    first finder, 'a = b'); the first candidate if none."""
+    ks = [k for k, lab in enumerate(ranking.labels) if lab.split(" = ")[0] in names]
     return max(ks, key=lambda k: ranking.values[k]) if ks else 0
+
+
+def incumbent_words(incumbent: float | None, bound: float | None) -> str:
+    """The solver's progress in words: the best plan so far and the bound ('' before the first plan)."""
+    if incumbent is None:
+        return ""
+    if bound is None:
+        return _("当前最优 {incumbent:.4g}").format(incumbent=incumbent)
+    return _("当前最优 {incumbent:.4g}，界 {bound:.4g}").format(incumbent=incumbent, bound=bound)
+
+
+def _pp(x: float) -> str:
+    return _("{points:.2f} 个百分点").format(points=100 * x)
+
+
+def gap_words(sa: Recommendation, req: Request) -> list[str]:
+    """The gap figures in a planner's words (README: "How far from the best?"), in the language in use."""
+    what = _("名次≤{rank}").format(rank=req.rank) if req.objective == "rank-prob" else _("目标")
+    S, M = sa.samples["replications"]["draws"], len(sa.replications)
+    out = []
+    if sa.gap_upper is not None:
+        out.append(_("上界: 有 {level:.0%} 的把握, 没有任何方案能比本方案多 {upper} 以上的概率达到{what} (均值 {mean} ± {se}; "
+                     "{replications} 个各 {draws} 次抽样的样本, 共同随机数上的 MRP 估计)。这个上界偏大: 每个 {draws} 次抽样的样本"
+                     "都会高估自己的最优方案, 样本越大越准; 它也不会低于一个样本的分辨率 (1/{draws})。").format(
+            level=LEVEL, upper=_pp(sa.gap_upper), what=what, mean=_pp(sa.gap_mean), se=_pp(sa.gap_se), replications=M,
+            draws=S))
+    else:
+        out.append(_("上界: 只有 1 个样本, 无法给出置信上界 (点估计 {mean}, 偏大)。").format(mean=_pp(sa.gap_mean)))
+    if sa.alternative is None:
+        out.append(_("下界: 在选择样本上的局部搜索没有找到更好的方案 (已知还能改进的幅度: 0)。"))
+    elif sa.found <= 2 * sa.found_se:
+        out.append(_("下界: 搜索找到的最好的另一方案, 在独立样本上比本方案多 {found} ± {se}(在噪声之内, 不能算更好)。").format(
+            found=_pp(sa.found), se=_pp(sa.found_se)))
+    else:
+        out.append(_("下界: 搜索找到的最好的另一方案, 在独立样本上比本方案多 {found} ± {se}。").format(
+            found=_pp(sa.found), se=_pp(sa.found_se)))
+    if sa.stopped_by_clock:
+        out.append(_("注意: 时间限制使部分求解或局部改进提前结束。"))
+    return out
+
+
+def candidates_table(sa: Recommendation) -> pd.DataFrame:
+    """The candidates compared on the selection sample (headers in the language in use)."""
+    return pd.DataFrame([{_("候选方案"): c["label"], _("工作量"): c["effort"], _("选择样本上的目标值"): c["selection"],
+                          _("与最优候选之差（成对）"): c["diff_vs_best"], _("差的标准误"): c["diff_se"]}
+                         for c in sa.candidates])
 
 
 def _per_draw(tables, req, scores) -> np.ndarray:
@@ -239,7 +294,7 @@ def _per_draw(tables, req, scores) -> np.ndarray:
     return per_draw(tables, req, {s.name: s for s in scores})
 
 
-def _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, t0, seed) -> PlanResult:
+def _plan_result(scn, cs, req, results, plan, selection_value, sample, report, mine, ranking, warm, t0, seed) -> PlanResult:
     """The chosen plan as a :class:`PlanResult`: in-sample = the selection sample (chosen on it,
     so flattering), out-of-sample = the report sample."""
     first = results[0]
@@ -250,9 +305,8 @@ def _plan_result(scn, cs, req, results, plan, selection_value, sample, report, m
         scores = score_all(apply_push(report.values, cs, levels.push_vector(plan, len(cs.indicators))), cs,
                            drawn_totals=report.totals)
     table, reasons = explain(scn, cs, tables, req, plan, scores, status_quo)
-    w = ranking.plans[_label(ranking, "启发式")]
     return PlanResult(req, plan, levels, tables, "saa", selection_value, selection_value, None, None, first.solver,
-                      first.solver_version, time.perf_counter() - t0, ranking.values[_label(ranking, "启发式")], w,
+                      first.solver_version, time.perf_counter() - t0, ranking.values[warm], ranking.plans[warm],
                       sample.summary(plan) or home_summary(score_plan(cs, levels, plan, draw(
                           scn, sample.n_draws, seed, stream=STREAM_SELECT, cs=cs)), cs, req, tables),
                       home_summary(mine, cs, req, tables),

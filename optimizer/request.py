@@ -10,10 +10,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .i18n import N_, translate
+
 if TYPE_CHECKING:  # the command line reads OBJECTIVES without loading the scoring rules
     from models.options import OptionTables
 
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "joint-grade", "min-effort")
+OBJECTIVE_WORDS = {"score": N_("期望总分最高"), "expected-rank": N_("期望名次最好"), "rank-prob": N_("名次概率最高"),
+                   "grade-prob": N_("等次概率最高"), "joint-grade": N_("各考核同时达到等次的概率最高"),
+                   "min-effort": N_("以最少工作量达到目标概率")}
+
+
+def objective_word(objective: str) -> str:
+    """An objective (a code of :data:`OBJECTIVES`, what ``--objective`` takes) in words, in the language in use."""
+    return translate(OBJECTIVE_WORDS[objective]) if objective in OBJECTIVE_WORDS else objective
 
 
 @dataclass(frozen=True)

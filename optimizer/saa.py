@@ -13,20 +13,19 @@ from models.scoring import compile_scenario
 
 from . import baselines
 from .constraints import plan_levels
-from .errors import BadInput
-from .plan import PlanResult, baseline_results, home_summary, optimize, score_plan
+from .plan import PlanResult, baseline_results, home_summary, not_for_min_effort, optimize, score_plan
 from .request import Request
 
 
 def optimize_saa(scn, req: Request, *, replications: int = 5, n_draws: int = 100, seed: int | None = None,
                  solver: str | None = "highs", time_limit: float = 60.0, n_select: int = 5000,
-                 n_fresh: int = 2000) -> tuple[PlanResult, "SAAResult"]:
+                 n_fresh: int = 2000, progress=None) -> tuple[PlanResult, "SAAResult"]:
     """The SAA recipe as a plan: :func:`saa` picks the best of ``replications`` plans on
     ``n_select`` stream-1 draws; its out-of-sample figures and the baselines' are then measured on
-    stream 2, which took no part in choosing it."""
+    stream 2, which took no part in choosing it. ``progress``: as :func:`saa`'s."""
     seed = scn.spec.simulation.seed if seed is None else seed
     sa = saa(scn, req, replications=replications, n_draws=n_draws, n_eval=n_select, seed=seed, solver=solver,
-             time_limit=time_limit)
+             time_limit=time_limit, progress=progress)
     best = sa.best
     cs, levels, tables = compile_scenario(scn), best.levels, best.tables
     fresh = draw(scn, n_fresh, seed, stream=2)
@@ -53,11 +52,14 @@ class SAAResult:
 
 
 def saa(scn, req: Request, *, replications: int = 5, n_draws: int = 200, n_eval: int = 5000,
-        seed: int | None = None, solver: str | None = "highs", time_limit: float = 60.0) -> SAAResult:
+        seed: int | None = None, solver: str | None = "highs", time_limit: float = 60.0, progress=None) -> SAAResult:
     """The SAA recipe for the probability objectives (rank-prob, grade-prob, joint-grade, score,
-    expected-rank): replication m uses draws [m·S, (m+1)·S) of the in-sample stream."""
+    expected-rank): replication m uses draws [m·S, (m+1)·S) of the in-sample stream.
+    ``progress(m, M, incumbent, bound)``: replication m of M begun (incumbent and bound None), then
+    the solver's search on it; (M, M, None, None) when every replication is solved."""
+    say = progress or (lambda *a: None)
     if req.objective == "min-effort":
-        raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
+        raise not_for_min_effort()
     seed = scn.spec.simulation.seed if seed is None else seed
     cs = compile_scenario(scn)
     levels = plan_levels(scn, cs, req)
@@ -65,14 +67,17 @@ def saa(scn, req: Request, *, replications: int = 5, n_draws: int = 200, n_eval:
     ftab = option_tables(fresh.values, fresh.totals, cs, levels)
     reps, results = [], []
     for m in range(replications):
+        say(m, replications, None, None)
         d = draw(scn, n_draws, seed, stream=0, start=m * n_draws)
         tables = option_tables(d.values, d.totals, cs, levels)
         res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit, n_fresh=200,
-                       with_baselines=False, prepared=(cs, levels, d, tables))
+                       with_baselines=False, prepared=(cs, levels, d, tables),
+                       progress=lambda inc, bd, m=m: say(m, replications, inc, bd))
         fv = baselines.metric(ftab, req, res.plan)
         reps.append({"objective": res.objective, "bound": res.bound if res.bound is not None else res.objective,
                      "status": res.status, "fresh": fv, "plan": res.plan.tolist()})
         results.append(res)
+    say(replications, replications, None, None)
     k = int(np.argmax([r["fresh"] for r in reps]))
     ub = np.array([r["bound"] for r in reps], dtype=float)
     upper = float(ub.mean())

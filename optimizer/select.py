@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .i18n import _, listing
 from .sample import Sample
 
 Z_NOISE = 2.0  # a move is kept when its paired gain exceeds this many standard errors
@@ -125,7 +126,7 @@ def polish(sample: Sample, plan, req, *, deadline: float | None = None, z: float
     state = _State(sample, out.plan, sl)
     passes = [0]
     done = _descend(sample, state, budgets, out, z, deadline, progress, passes)
-    for _ in range(rounds if done else 0):
+    for _round in range(rounds if done else 0):
         hot = _anneal(sample, state, budgets, rng, anneal_steps, deadline)
         if hot is None:
             done = False  # stopped by the clock
@@ -134,7 +135,7 @@ def polish(sample: Sample, plan, req, *, deadline: float | None = None, z: float
         gain, se = paired(cand_vals, state.cur)
         if not (gain > z * se and gain > 0):
             continue
-        out.moves.append({"move": "退火: " + _diff_words(sample.levels, state.plan, hot), "gain": gain, "se": se,
+        out.moves.append({"move": _("退火: {moves}").format(moves=_diff_words(sample.levels, state.plan, hot)), "gain": gain, "se": se,
                           "effort": sample.levels.plan_effort(hot)})
         state = _State(sample, hot, sl)
         done = _descend(sample, state, budgets, out, z, deadline, progress, passes)
@@ -193,7 +194,7 @@ def _descend(sample: Sample, state: _State, budgets: Budgets, out: Polish, z, de
             fv = sample.values(cand, _apply(sample, state.raws, plan, moves))
             gain, se = paired(fv, state.cur)
             if (gain > z * se and gain > 0) or (saves and np.array_equal(fv, state.cur)):
-                out.moves.append({"move": ", ".join(f"{L.names[j]} {plan[j]}→{o}" for j, o in moves), "gain": gain,
+                out.moves.append({"move": listing(f"{L.names[j]} {plan[j]}→{o}" for j, o in moves), "gain": gain,
                                   "se": se, "effort": L.plan_effort(cand)})
                 state.__init__(sample, cand, sl)  # afresh: no rounding drift from a chain of shifts
                 kept = True
@@ -253,7 +254,7 @@ def _anneal(sample: Sample, state: _State, budgets: Budgets, rng, steps: int, de
 
 
 def _diff_words(L, old, new) -> str:
-    return ", ".join(f"{L.names[j]} {old[j]}→{new[j]}" for j in np.flatnonzero(np.asarray(old) != np.asarray(new)))
+    return listing(f"{L.names[j]} {old[j]}→{new[j]}" for j in np.flatnonzero(np.asarray(old) != np.asarray(new)))
 
 
 def _moves(L, plan, budgets: Budgets):

@@ -20,7 +20,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .i18n import N_, _, translate
+
 INTEGRALITY_TOL = 1e-9
+STATUS_WORDS = {"optimal": N_("最优"), "time_limit_feasible": N_("时限内可行"), "infeasible": N_("不可行"),
+                "failed": N_("求解失败"), "saa": N_("SAA 推荐方案")}  # status code -> the word a table shows
+
+
+def status_word(status: str) -> str:
+    """A solve's status (a code such as 'time_limit_feasible', kept for programs and JSON) as a table
+    shows it, in the language in use; a code this module does not make passes unchanged."""
+    return translate(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 @dataclass
@@ -152,7 +162,7 @@ def highs_available() -> bool:
 def choose_solver(asked: str | None) -> str:
     """The solver to use: 'highs' by default, 'cbc' when asked or when highspy is missing."""
     if asked not in (None, "highs", "cbc"):
-        raise ValueError(f"unknown solver '{asked}': use highs or cbc")
+        raise ValueError(_("unknown solver '{solver}': use highs or cbc").format(solver=asked))
     if asked == "cbc" or not highs_available():
         return "cbc"
     return "highs"
@@ -283,7 +293,7 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg, progress=None) -> So
         status = "optimal"
         bound = obj if not len(ints) else bound
     elif ms == S.kInfeasible:
-        return SolveResult("infeasible", None, None, None, None, "highs", version, secs, "the constraints admit no plan")
+        return SolveResult("infeasible", None, None, None, None, "highs", version, secs, _("the constraints admit no plan"))
     elif has_sol and ms in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
         status = "time_limit_feasible"
     else:
@@ -371,7 +381,7 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     try:
         mps, mst, sol, log = (os.path.join(work, f"problem.{x}") for x in ("mps", "mst", "sol", "log"))
         was_none, dummy = prob.fixObjective()
-        vs, vnames, cnames, _ = prob.writeMPS(mps, rename=1)
+        vs, vnames, cnames, _rows = prob.writeMPS(mps, rename=1)
         args = [pulp_cbc_path, mps] + (["-max"] if prob.sense == pulp.LpMaximize else [])
         if p.start:
             cmd.writesol(mst, prob, vs, vnames, cnames)
@@ -387,8 +397,9 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
         with open(log, encoding="utf-8", errors="replace") as f:
             text = f.read()
         if code != 0 or not os.path.exists(sol):
-            return SolveResult("failed", None, None, None, None, "cbc", "CBC", secs, f"CBC exited with code {code}")
-        status, values, _, _, _, sol_status = cmd.readsol_MPS(sol, prob, vs, vnames, cnames)
+            return SolveResult("failed", None, None, None, None, "cbc", "CBC", secs,
+                               _("CBC exited with code {code}").format(code=code))
+        status, values, _duals, _slacks, _reduced, sol_status = cmd.readsol_MPS(sol, prob, vs, vnames, cnames)
         prob.assignVarsVals(values)
         prob.assignStatus(status, sol_status)
         prob.restoreObjective(was_none, dummy)
@@ -397,7 +408,7 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     ver = re.search(r"Version:\s*(\S+)", text)
     version = f"CBC {ver.group(1)}" if ver else "CBC"
     if prob.status == pulp.LpStatusInfeasible or "infeasible" in text.lower().split("result -")[-1][:80]:
-        return SolveResult("infeasible", None, None, None, None, "cbc", version, secs, "the constraints admit no plan")
+        return SolveResult("infeasible", None, None, None, None, "cbc", version, secs, _("the constraints admit no plan"))
     if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         return SolveResult("failed", None, None, None, None, "cbc", version, secs, pulp.LpStatus.get(prob.status, "?"))
     values = _rounded(p, np.array([c.varValue if c.varValue is not None else 0.0 for c in cols]))

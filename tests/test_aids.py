@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kaoping.cli import main
 from models import warning
+from models.i18n import set_language
 from models.options import option_levels
 from models.projection import draw
 from models.scenario import build_scenario
@@ -109,6 +110,9 @@ def test_adjustment_that_breaks_the_rule_is_reported_not_raised():
     st_ = study(scn, Request(assessment="main"), push_vector(scn, {}), n_draws=50)
     adv = adjust.advise(st_, {"x": adjust.Adjustment(share=0.1)}, which="full", resolve=0)
     assert "不可行" in adv.table.iloc[0]["调整"] and "必须低于满分目标" in adv.table.iloc[0]["调整"]
+    with pytest.raises(Exception, match="并未放宽目标值 4.6"):
+        adjust.advise(st_, {"x": adjust.Adjustment(value=4.8)}, resolve=0)
+    set_language("en")
     with pytest.raises(Exception, match="does not ease"):
         adjust.advise(st_, {"x": adjust.Adjustment(value=4.8)}, resolve=0)
 

@@ -64,7 +64,7 @@ def test_lock_and_force_of_one_indicator_clash(scen):
         apply(scn, Request(objective="score", budget=1.0), items_from(scn, lock=["exports"], force_push={"exports": 0.1}))
 
 
-def test_basic_needs_a_basic_target_and_known_names(scen):
+def test_basic_needs_a_basic_target_and_known_names(scen, english):
     scn = load_scenario(scen)
     with pytest.raises(BadInput, match="unknown indicator 'export'.*did you mean 'exports'"):
         items_from(scn, lock=["export"])
@@ -79,9 +79,9 @@ def test_cli_clash_exits_3_and_unknown_name_exits_2(scen, capsys):
                  "--force", "exports=4.8", "--lock", "energy"])
     assert code == 3
     err = capsys.readouterr().err
-    assert "clash" in err and "总预算 0.2" in err and "exports 推进到 4.8" in err
+    assert "约束互相冲突" in err and "总预算 0.2" in err and "exports 推进到 4.8" in err
     assert main(["optimize", str(scen), "--draws", "10", "--lock", "nothing"]) == 2
-    assert "unknown indicator 'nothing'" in capsys.readouterr().err
+    assert "未知的指标 'nothing'" in capsys.readouterr().err
     assert main(["optimize", str(scen), "--draws", "10", "--dept-share", "x=abc"]) == 2
 
 
@@ -93,7 +93,7 @@ def test_min_effort_target_clash_names_the_lock(scen, capsys):
     code = main(["optimize", str(scen), "--objective", "min-effort", "--rank", "2", "--prob", "0.3", "--draws", "30",
                  "--budget", "0.6", "--lock", "energy"])
     assert code == 3
-    assert "clashes with: 命令行: 锁定 energy" in capsys.readouterr().err
+    assert "与以下约束冲突：命令行: 锁定 energy" in capsys.readouterr().err
     assert main(["optimize", str(scen), "--objective", "min-effort", "--rank", "2", "--prob", "0.3", "--draws", "30",
                  "--budget", "0.6", "--json"]) == 0
 

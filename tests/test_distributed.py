@@ -57,7 +57,7 @@ def test_plans_of_every_county_are_the_same_wherever_they_run(province, cluster)
         in_procs, _ = optimize_all(province, req, counties, settings=st, mapper=pm)
     for other in (on_dask, in_procs):
         pd.testing.assert_frame_equal(here, other, check_exact=True)
-    assert list(here["县市区"]) == counties and (here["状态"] == "optimal").all()
+    assert list(here["县市区"]) == counties and (here["状态"] == "最优").all()
     # the summary adds the counties' grade probabilities per class
     one = summary[summary["同类"] == here["同类"].iloc[0]]
     assert one["县数"].iloc[0] == 2

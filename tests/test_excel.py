@@ -113,7 +113,7 @@ def problems_of(path) -> list[str]:
     return [f"{p.file}|{p.where} [{p.field}]: {p.message}" for p in exc.value.problems]
 
 
-def test_text_in_a_number_cell_names_the_cell(tmp_path, capsys):
+def test_text_in_a_number_cell_names_the_cell(tmp_path, capsys, english):
     p = broken(tmp_path, lambda wb: wb["指标"].cell(row=3, column=5, value="十分"))
     assert problems_of(p) == ["broken.xlsx|sheet 指标 row 3 column E [分值]: expected a number, found text '十分': write a number"]
     assert main(["import-excel", str(p), "-o", str(tmp_path / "o")]) == 2
@@ -122,7 +122,7 @@ def test_text_in_a_number_cell_names_the_cell(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_missing_sheet_and_missing_column(tmp_path):
+def test_missing_sheet_and_missing_column(tmp_path, english):
     p = broken(tmp_path, lambda wb: wb.remove(wb["县市区数值"]))
     [msg] = problems_of(p)
     assert msg.startswith("broken.xlsx|sheet 县市区数值 []: required sheet is missing")
@@ -134,26 +134,27 @@ def test_missing_sheet_and_missing_column(tmp_path):
 
 
 def test_bad_words_and_rule_problems_point_at_cells(tmp_path):
+    """In Chinese (the default): the cell's place and the message."""
     def edit(wb):
         ws = wb["指标"]
         ws.cell(row=2, column=4, value="向上")          # 方向 of 地区生产总值增速
         ws.cell(row=4, column=9, value=0.6)            # 单位GDP能耗 basic 0.6 below full 0.7 (lower is better): invalid
         wb["县市区数值"].cell(row=3, column=5, value="abc")  # 甲县 GDP sd
     probs = problems_of(broken(tmp_path, edit))
-    assert probs[0].startswith("broken.xlsx|sheet 指标 row 2 column D [方向]: unknown word '向上'")
-    assert "broken.xlsx|sheet 县市区数值 row 3 column E [标准差]: expected a number, found text 'abc': write a number" in probs
+    assert probs[0] == ("broken.xlsx|工作表「指标」第 2 行 D 列 [方向]: 未知的词 '向上'：请使用 正向、逆向 之一")
+    assert "broken.xlsx|工作表「县市区数值」第 3 行 E 列 [标准差]: 应为数字，实际为文字 'abc'：请填写数字" in probs
 
     def only_rule(wb):
         wb["指标"].cell(row=4, column=9, value=0.6)
     [msg] = problems_of(broken(tmp_path, only_rule))
-    assert msg == "broken.xlsx|sheet 指标 row 4 column I [基本任务]: 逆向指标的基本任务（0.6）必须高于满分目标（0.7）"
+    assert msg == "broken.xlsx|工作表「指标」第 4 行 I 列 [基本任务]: 逆向指标的基本任务（0.6）必须高于满分目标（0.7）"
 
 
 def test_a_forecast_problem_found_by_the_loader_maps_back_to_its_row(tmp_path):
     def edit(wb):
         wb["县市区数值"].cell(row=4, column=7).value = None  # 甲县 外贸自营出口: triangular without 最可能 (column G)
     [msg] = problems_of(broken(tmp_path, edit))
-    assert msg.startswith("broken.xlsx|sheet 县市区数值 row 4")
+    assert msg.startswith("broken.xlsx|工作表「县市区数值」第 4 行")
     assert "需要 low、likely 和 high" in msg
 
 
@@ -164,7 +165,7 @@ def test_results_workbook_has_chinese_headers_frozen_row_and_widths(tmp_path):
     assert wb.sheetnames == ["说明", "main 各县市区总分", "main 本县分项得分"]
     ws = wb["main 各县市区总分"]
     assert [c.value for c in ws[1]] == ["县市区", "总分 [分]", "排名", "等次", "本县", "与本县同组"]
-    assert [c.value for c in ws[4]] == ["A", pytest.approx(6, abs=1e-9), 3, "三等", True, True]
+    assert [c.value for c in ws[4]] == ["A", pytest.approx(6, abs=1e-9), 3, "三等", "是", "是"]  # True/False as 是/否
     assert ws.freeze_panes == "A2" and ws["A1"].font.b
     home = wb["main 本县分项得分"]
     # widths follow the content: 状态 holds '基本至满分之间' (7 wide characters = 14) → 16
@@ -292,7 +293,7 @@ def test_a_planners_workbook_reads_chinese_words_titles_and_skips_totals(tmp_pat
     assert growth.tolist() == pytest.approx([5.0, 5.0, 2.5], abs=1e-9)
 
 
-def test_rows_are_the_spreadsheets_own_below_titles_and_totals(tmp_path):
+def test_rows_are_the_spreadsheets_own_below_titles_and_totals(tmp_path, english):
     """A bad cell below a title row and a 小计 row is named by the row the planner sees (row 7 is 甲 能耗);
     a missing column is named at the header's row, not row 1; a title merged across columns is no problem."""
     sheets = planners_sheets()
@@ -301,7 +302,7 @@ def test_rows_are_the_spreadsheets_own_below_titles_and_totals(tmp_path):
     probs = problems_of(handmade(tmp_path / "p.xlsx", sheets, {"指标": ["A1:F1"]}))
     assert probs == ["p.xlsx|sheet 县市区目标 row 2 [县市区]: required column is missing: add a column headed 县市区",
                      "p.xlsx|sheet 县市区目标 row 2 column A [县区]: unknown column: use one of "
-                     "['县市区', '指标', '基本任务', '满分', '目标', '基数', '来源', '假设', '说明']"]
+                     "县市区, 指标, 基本任务, 满分, 目标, 基数, 来源, 假设, 说明"]
     sheets["县市区目标"][1][0] = "县市区"
     assert problems_of(handmade(tmp_path / "q.xlsx", sheets, {"指标": ["A1:F1"]})) == [
         "q.xlsx|sheet 县市区数值 row 7 column D [预测值]: expected a number, found text '零点七五': write a number"]

@@ -86,3 +86,31 @@ def test_language_follows_the_environment_and_set_language(monkeypatch):
         set_language(None)
     with pytest.raises(ValueError):
         set_language("de")
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_no_function_hides_the_translator(layer):
+    """A function that assigns ``_`` (``a, _ = …``, ``for _, x in …``) makes ``_`` local to it, so its
+    ``_("…")`` calls fail (UnboundLocalError, or "'str' object is not callable" once ``_`` holds a
+    string): no function of a layer may do both."""
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
+              ast.GeneratorExp)
+
+    def own(scope):  # the nodes of a scope, without those of the scopes nested in it
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            n = stack.pop()
+            yield n
+            if not isinstance(n, scopes + (ast.ClassDef,)):
+                stack.extend(ast.iter_child_nodes(n))
+
+    bad = []
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(fn, scopes):
+                hides = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in own(fn))
+                calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
+                            for n in ast.walk(fn))
+                if hides and calls:
+                    bad.append(f"{path.relative_to(ROOT)}:{fn.lineno}")
+    assert not bad, bad

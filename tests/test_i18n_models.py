@@ -105,31 +105,3 @@ def test_json_keys_and_field_paths_stay_ascii_in_chinese():
                            "message": "正向指标的基本任务（5.0）必须低于满分目标（4.0）"}
     (q,) = problems_of("bad_true_false")
     assert str(q) == "forecasts.csv 第 3 行 [assumption]：应为 true 或 false，实际为文字 'maybe'"
-
-
-def test_no_function_of_models_hides_the_translator():
-    """A function that assigns ``_`` (``a, _ = …``, ``for _, x in …``) makes ``_`` local to it, so its
-    ``_("…")`` calls fail (UnboundLocalError): none in models/ may do both."""
-    import ast
-
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
-              ast.GeneratorExp)
-
-    def own(scope):  # the nodes of a scope, without those of the scopes nested in it
-        stack = list(ast.iter_child_nodes(scope))
-        while stack:
-            n = stack.pop()
-            yield n
-            if not isinstance(n, scopes + (ast.ClassDef,)):
-                stack.extend(ast.iter_child_nodes(n))
-
-    bad = []
-    for path in sorted((ROOT / "models").rglob("*.py")):
-        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(fn, scopes):
-                hides = any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in own(fn))
-                calls = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_"
-                            for n in ast.walk(fn))
-                if hides and calls:
-                    bad.append(f"{path.relative_to(ROOT)}:{fn.lineno}")
-    assert not bad, bad

@@ -41,7 +41,7 @@ def test_optimize_json_verified(scen, capsys):
     assert out["objective_value"] >= out["baselines"]["even_split"]["out_of_sample"]["main"]["expected_score"] - 5
 
 
-def test_optimize_infeasible_exits_3(scen, capsys):
+def test_optimize_infeasible_exits_3(scen, capsys, english):
     """Rank 1 against C (total 70 ± 2, A's best is about 20 points) cannot be had: exit 3, reason in words."""
     code = main(["optimize", str(scen), "--objective", "min-effort", "--rank", "1", "--prob", "0.5", "--draws", "20"])
     assert code == 3

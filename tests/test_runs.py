@@ -90,7 +90,7 @@ def test_reproduce_names_changed_file_and_first_difference(tiny, tmp_path, capsy
     assert v["changed_files"] == [str(f)]
 
 
-def test_refuses_to_overwrite(tiny, tmp_path, capsys):
+def test_refuses_to_overwrite(tiny, tmp_path, capsys, english):
     out = tmp_path / "exists"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
@@ -232,7 +232,7 @@ def test_sigkill_leaves_only_a_hidden_partial_that_the_next_run_removes(tiny, tm
     assert (out / "manifest.json").is_file() and partials(tmp_path) == []
 
 
-def test_reproduce_rejects_a_folder_that_is_not_a_run(tmp_path, capsys):
+def test_reproduce_rejects_a_folder_that_is_not_a_run(tmp_path, capsys, english):
     assert main(["reproduce", str(tmp_path)]) == 2
     assert "not a run folder" in capsys.readouterr().err
 
@@ -288,7 +288,7 @@ def test_every_computing_command_writes_a_run_that_reproduces(command, template_
     assert capsys.readouterr().out.strip() == "一致"
 
 
-def test_json_output_stays_alone_on_stdout_when_writing_a_run(tiny, tmp_path, capsys):
+def test_json_output_stays_alone_on_stdout_when_writing_a_run(tiny, tmp_path, capsys, english):
     out = tmp_path / "r"
     assert main(["score", str(tiny), "--json", "--out", str(out)]) == 0
     cap = capsys.readouterr()

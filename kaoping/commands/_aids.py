@@ -11,13 +11,13 @@ from argparse import Namespace
 from pathlib import Path
 
 from optimizer.errors import BadInput
+from optimizer.i18n import translate as optimizer_words
 
-from ..i18n import N_, _
+from ..i18n import _
 from ..i18n import _ as translate
-from ._table import text
 from ._argtypes import amount, nonnegative, positive, scenario, scenario_help, seconds
 from ._constraints import add_constraint_arguments
-
+from ._table import text
 
 
 def add_aid_arguments(p) -> None:
@@ -67,6 +67,7 @@ def read_plan(scn, where: str) -> np.ndarray:
     import pandas as pd
 
     from optimizer.aids.common import push_vector
+    from optimizer.explain import total_word
 
     path = Path(where)
     if path.is_dir():
@@ -78,17 +79,19 @@ def read_plan(scn, where: str) -> np.ndarray:
         df = pd.read_csv(path, encoding="utf-8-sig")
     except (OSError, ValueError) as err:
         raise BadInput(_("--plan {path}: cannot read it as CSV ({reason})").format(path=path, reason=err)) from None
-    df = df.rename(columns={translate(c): c for c in (N_("指标"), N_("推进量"))})  # a plan.csv written in English
-    if not {"指标", "推进量"} <= set(df.columns):
+    # the plan table's headers as written: Chinese (the msgids) or the language in use
+    ind, push = next(((i, q) for i, q in (("指标", "推进量"), (optimizer_words("指标"), optimizer_words("推进量")))
+                      if {i, q} <= set(df.columns)), (None, None))
+    if ind is None:
         raise BadInput(_("--plan {path}: needs the columns {indicator} and {push} (a plan.csv of kaoping optimize)")
                        .format(path=path, indicator=_("指标"), push=_("推进量")))
-    rows = df[~df["指标"].isin(["合计", _("合计")])]
-    pushes = pd.to_numeric(rows["推进量"], errors="coerce")
+    rows = df[~df[ind].isin({"合计", total_word()})]
+    pushes = pd.to_numeric(rows[push], errors="coerce")
     if pushes.isna().any():
         k = int(np.flatnonzero(pushes.isna().to_numpy())[0])
         raise BadInput(_("--plan {path} row {row}: {push} '{value}' is not a number").format(
-            path=path, row=k + 2, push=_("推进量"), value=rows["推进量"].iloc[k]))
-    return push_vector(scn, dict(zip(rows["指标"], pushes)))
+            path=path, row=k + 2, push=push, value=rows[push].iloc[k]))
+    return push_vector(scn, dict(zip(rows[ind], pushes)))
 
 
 def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
@@ -99,8 +102,15 @@ def plan_under_study(scn, req, args) -> tuple[np.ndarray, str]:
         return push_vector(scn, {}), _("现状 (不推进)")
     if args.plan is not None:
         return read_plan(scn, args.plan), _("读自 {plan}").format(plan=args.plan)
-    push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
-                          solver=args.solver, time_limit=args.time_limit)
+    from optimizer.recommend import incumbent_words
+
+    from ..progress import stages
+
+    with stages() as progress:
+        push = optimised_push(scn, req, replications=args.replications, n_draws=args.opt_draws, seed=args.seed,
+                              solver=args.solver, time_limit=args.time_limit,
+                              progress=lambda m, n, inc, bd: progress(_("the plan under study: samples solved"), m, n,
+                                                                      incumbent_words(inc, bd)))
     return push, _("优化方案 ({objective}, SAA {replications} × {draws} 次抽样)").format(
         objective=req.objective, replications=args.replications, draws=args.opt_draws)
 
@@ -129,6 +139,9 @@ def setup(args):
     if args.plan is None:
         preflight.optimization_memory(scn, args.opt_draws, "--opt-draws")
     push, source = plan_under_study(scn, req, args)
+    from ..progress import status
+
+    status(_("drawing and scoring the plan under study…"))
     return scn, req, study(scn, req, push, n_draws=args.draws, seed=args.seed), source
 
 

@@ -112,8 +112,3 @@ def memory_size(text: str) -> int:
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
-
-def __getattr__(name: str):
-    if name == "SCENARIO_HELP":  # the older name, in the language in use when it is imported: prefer scenario_help()
-        return scenario_help()
-    raise AttributeError(name)

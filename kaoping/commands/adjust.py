@@ -5,7 +5,6 @@ from __future__ import annotations
 from optimizer.errors import BadInput
 
 from ..i18n import N_, _
-from ..jsonkeys import column
 
 NAME = "adjust"
 HELP = N_("target-adjustment advisor: which target adjustments to apply for would gain most if granted, with standard "
@@ -58,7 +57,8 @@ def _number(v: str) -> float:
 
 
 def run(args) -> int:
-    from optimizer.aids.adjust import advise
+    from optimizer.aids.adjust import HOLD, RESOLVE, advise, gain_column
+    from optimizer.i18n import translate
 
     from ..progress import bar
     from ..report import bar_figure
@@ -73,13 +73,15 @@ def run(args) -> int:
                          top=args.top, progress=progress)
         out = {**header(st, source), "which": args.which, "resolve": args.resolve, "advice": records(adv.table),
                "words": adv.words}
-        col = f"P({st.rank_words})增加(保持方案)"
+        col = gain_column(st, "rank", HOLD)
         run.text("words", "\n".join(adv.words), title=_("建议申报调整的指标（前几项）"))
         run.table("advice", adv.table, title=_("各指标目标调整后的概率增量（同一组抽样，配对标准误）"))
         run.table("plan", plan_table(st), title=_("所保持的方案：{source}").format(source=source))
         head = adv.table.head(10)
-        run.figure("advice", lambda: bar_figure(head, column(head, "指标"), col, _("目标调整后 {label}").format(label=col)),
+        run.figure("advice", lambda: bar_figure(head, translate("指标"), col, _("目标调整后 {label}").format(label=col)),
                    title=_("调整的收益（前十项）"))
         run.results(out)
-    shown = [c for c in adv.table.columns if "名次" in c or c in ("指标", "牵头单位", "调整", "期望总分增加(保持方案) [分]")]
+    ranked = {gain_column(st, "rank", how, se) for how in (HOLD, RESOLVE) for se in (False, True)}
+    named = {translate(c) for c in ("指标", "牵头单位", "调整")} | {gain_column(st, "total", HOLD)}
+    shown = [c for c in adv.table.columns if c in ranked or c in named]
     return finish(args, st, source, N_("target adjustments"), out, adv.words, [adv.table[shown]])

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..i18n import N_, _
-from ..jsonkeys import column
 
 NAME = "attribute"
 HELP = N_("department attribution of a plan's gain (Shapley over departments) and each department's points against "
@@ -20,7 +19,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from optimizer.aids.attribution import attribute
+    from optimizer.aids.attribution import attribute, share_column
+    from optimizer.i18n import translate
 
     from ..progress import bar
     from ..report import bar_figure
@@ -37,8 +37,8 @@ def run(args) -> int:
         run.text("words", "\n".join(at.words), title=_("部门贡献（Shapley 值）"))
         run.table("departments", at.table, title=_("各牵头单位：贡献与较满分失分"))
         run.table("plan", plan_table(st), title=_("所分析的方案：{source}").format(source=source))
-        moved = at.table[at.table[column(at.table, "推进指标数")] > 0]
-        run.figure("departments", lambda: bar_figure(moved, column(at.table, "牵头单位"), f"P({st.rank_words})贡献",
+        moved = at.table[at.table[translate("推进指标数")] > 0]
+        run.figure("departments", lambda: bar_figure(moved, translate("牵头单位"), share_column(st, "rank"),
                                                      _("各部门对 P({goal}) 增量的贡献").format(goal=st.rank_words),
                                                      ylabel=_("概率")),
                    title=_("各部门的贡献"))

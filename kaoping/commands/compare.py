@@ -75,8 +75,9 @@ def run(args) -> int:
 
     from models.scenario import load_scenario
     from optimizer.compare import compare, delta_frame, summary_frame
+    from optimizer.recommend import incumbent_words
 
-    from ..progress import bar
+    from ..progress import stages
 
     base = load_scenario(args.scenario)
     names = [o.strip() for o in args.overrides.split(",") if o.strip()] or list(base.spec.overrides)
@@ -98,9 +99,17 @@ def run(args) -> int:
         preflight.optimization_memory(base, args.opt_draws, "--opt-draws")
 
     with RunFolder.open(args, base, command=NAME, seed=seed, draws=S) as run:
-        with bar(S * (len(names) + 1), "模拟") as progress:
+        with stages() as progress:
+            total, done = S * (len(names) + 1), [0]
+
+            def simulated(n):
+                done[0] += n
+                progress(_("simulating the variants"), done[0], total)
+
             variants = compare(args.scenario, names, draws=S, seed=seed, ranks=ranks, joint=joint,
-                               optimize_args=args if args.objective else None, progress=progress)
+                               optimize_args=args if args.objective else None, progress=simulated,
+                               solving=lambda name, inc, bd: progress(_("solving the plan of {variant}").format(variant=name),
+                                                                      0, None, incumbent_words(inc, bd)))
         measure = label("指标")
         run.table("summary", summary_frame(variants).rename_axis(measure).reset_index(), title=_("方案对比（本县）"))
         if len(variants) > 1:
@@ -130,7 +139,7 @@ def run(args) -> int:
             print(text(delta_frame(variants), index=True))
         for v in variants:
             if v.plan is not None:
-                from .optimize import status_word
+                from optimizer.solver import status_word
 
                 i = v.plan_info
                 print("\n" + _("-- plan for {variant}: {status}, effort {effort} of budget {budget} --").format(

@@ -38,8 +38,10 @@ def run(args) -> int:
 
     from models.scenario import load_scenario
     from optimizer.frontier import frontier
+    from optimizer.recommend import incumbent_words
 
     from ..plots import frontier_figure
+    from ..progress import stages
 
     budgets = args.budgets
     scn = load_scenario(args.scenario, overrides=[o for o in args.overrides.split(",") if o])
@@ -52,7 +54,10 @@ def run(args) -> int:
     plot = preflight.new_file(args.plot, "--plot") if args.plot else None
 
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
-        df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit)
+        with stages() as progress:
+            df = frontier(scn, req, budgets, n_draws=args.draws, seed=args.seed, solver=args.solver,
+                          time_limit=args.time_limit,
+                          progress=lambda k, n, inc, bd: progress(_("frontier: budgets solved"), k, n, incumbent_words(inc, bd)))
         title = _("{scenario}：工作量前沿").format(scenario=scn.name)
         run.table("frontier", df, title=_("工作量前沿"))
         run.figure("frontier", lambda: frontier_figure(df, title), title=_("工作量前沿图"))

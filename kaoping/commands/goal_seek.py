@@ -3,7 +3,6 @@ of the plan held), and the break-even total of each rival at which we lose the r
 from __future__ import annotations
 
 from ..i18n import N_, _
-from ..jsonkeys import column
 
 NAME = "goal-seek"
 HELP = N_("goal seek: the smallest push on an indicator for P(rank ≤ r) ≥ p; each rival's break-even total")
@@ -25,8 +24,9 @@ def add_arguments(p):
 
 def run(args) -> int:
     from optimizer.aids.goalseek import breakeven_all, goal_seek_all
+    from optimizer.i18n import translate
 
-    from ..progress import bar
+    from ..progress import bar, status
     from ..runs import RunFolder
     from ._aids import finish, header, plan_table, records, setup
 
@@ -35,16 +35,17 @@ def run(args) -> int:
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
         with bar(len(names or st.ca.names), _("单变量求解"), unit=_("项")) as progress:
             seek = goal_seek_all(st, args.prob, args.goal, names, progress=progress)
+        status(_("each rival's break-even total…"))
         even = breakeven_all(st, args.breakeven_prob, "grade" if args.goal == "grade" else "rank")
         out = {**header(st, source), "goal": args.goal, "prob": args.prob, "goal_seek": records(seek),
                "breakeven_prob": args.breakeven_prob, "breakeven": records(even)}
-        verdict = column(even, "结论")
+        verdict = translate("结论")
         run.table("goal-seek", seek, title=_("单变量求解：各指标单独推进到 P ≥ {p} 的最小推进量").format(p=f"{args.prob:g}"))
         run.table("breakeven", even, title=_("对手盈亏平衡：P 降到 {p} 以下时对手的总分").format(p=f"{args.breakeven_prob:g}"))
         run.table("plan", plan_table(st), title=_("其余指标保持的方案：{source}").format(source=source))
         run.text("breakeven", "\n".join(even[verdict]), title=_("对手盈亏平衡"))
         run.results(out)
-    cols = [column(seek, c) for c in ("指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率",
-                                "方案推进量", "上限处概率")]
+    cols = [translate(c) for c in ("指标", "结论", "最小推进量", "单位", "达到值", "工作量", "该推进量下概率", "少推一点的概率",
+                                   "方案推进量", "上限处概率")]
     return finish(args, st, source, N_("goal seek"), out, [], {_("goal seek"): seek[[c for c in cols if c in seek]],
-                                                                _("break-even"): even[[column(even, "对手"), verdict]]})
+                                                                _("break-even"): even[[translate("对手"), verdict]]})

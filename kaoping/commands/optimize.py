@@ -7,7 +7,7 @@ from optimizer.errors import BadInput
 
 from ..i18n import N_, _
 from ..i18n import _ as translate
-from ..jsonkeys import column, keyed, label, records
+from ..jsonkeys import keyed, records
 from ._table import text
 from ._argtypes import amount, nonnegative, positive, probability, scenario, scenario_help, seconds
 from ._constraints import add_constraint_arguments, constraints_from_args
@@ -18,7 +18,6 @@ HELP = N_("choose which indicators to push: the SAA recipe (MILP on several samp
 ORDER = 40
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
 SAA_DRAWS, SINGLE_DRAWS, SAA_REPLICATIONS = 100, 200, 5
-STATUS = {"optimal": N_("最优"), "time_limit_feasible": N_("时限内可行")}  # a solver's status, in words
 
 
 def add_arguments(p):
@@ -114,7 +113,7 @@ def run(args) -> int:
 
     from models.scenario import load_scenario
     from optimizer.plan import optimize
-    from optimizer.recommend import recommend
+    from optimizer.recommend import candidates_table, gap_words, incumbent_words, recommend
 
     from ..progress import stages
 
@@ -135,7 +134,7 @@ def run(args) -> int:
             sa = None
             if single:
                 res = optimize(scn, req, n_draws=draws, seed=args.seed, solver=args.solver, time_limit=args.time_limit,
-                               progress=lambda inc, bd: progress(_("求解"), 0, None, _incumbent(inc, bd)))
+                               progress=lambda inc, bd: progress(_("求解"), 0, None, incumbent_words(inc, bd)))
             else:
                 res, sa = recommend(scn, req, replications=args.replications or SAA_REPLICATIONS, n_draws=draws,
                                     n_select=args.select_draws, n_report=args.report_draws, seed=args.seed,
@@ -158,7 +157,7 @@ def run(args) -> int:
         probs = pd.DataFrame(rows).rename(columns=cols)
         run.table("probabilities", probs, title=_("名次与等次概率（与基准方案对比）"))
         if sa is not None:
-            run.table("candidates", _candidates_table(sa), title=_("候选方案（选择样本上成对比较）"))
+            run.table("candidates", candidates_table(sa), title=_("候选方案（选择样本上成对比较）"))
         from ..report import bar_figure
 
         run.figure("probabilities", lambda: bar_figure(probs, plan, cols["p_rank"],
@@ -181,54 +180,6 @@ def run(args) -> int:
     return 0
 
 
-def _incumbent(inc, bd) -> str:
-    if inc is None:
-        return ""
-    if bd is None:
-        return _("当前最优 {value}").format(value=f"{inc:.4g}")
-    return _("当前最优 {value}，界 {bound}").format(value=f"{inc:.4g}", bound=f"{bd:.4g}")
-
-
-def _pp(x: float) -> str:
-    return _("{x} pp").format(x=f"{100 * x:.2f}")
-
-
-def gap_words(sa, req) -> list[str]:
-    """The gap figures in a planner's words (README: "How far from the best?")."""
-    from optimizer.recommend import LEVEL
-
-    what = _("名次≤{rank}").format(rank=req.rank) if req.objective == "rank-prob" else _("目标")
-    S, M = sa.samples["replications"]["draws"], len(sa.replications)
-    out = []
-    if sa.gap_upper is not None:
-        out.append(_("上界：有 {level} 的把握，没有任何方案能比本方案多 {gap} 以上的概率达到{what}"
-                     "（均值 {mean} ± {se}；{m} 个各 {s} 次抽样的样本，共同随机数上的 MRP 估计）。"
-                     "这个上界偏大：每个 {s} 次抽样的样本都会高估自己的最优方案，样本越大越准；"
-                     "它也不会低于一个样本的分辨率（1/{s}）。").format(
-            level=f"{LEVEL:.0%}", gap=_pp(sa.gap_upper), what=what, mean=_pp(sa.gap_mean), se=_pp(sa.gap_se), m=M, s=S))
-    else:
-        out.append(_("上界：只有 1 个样本，无法给出置信上界（点估计 {mean}，偏大）。").format(mean=_pp(sa.gap_mean)))
-    if sa.alternative is None:
-        out.append(_("下界：在选择样本上的局部搜索没有找到更好的方案（已知还能改进的幅度：0）。"))
-    elif sa.found <= 2 * sa.found_se:
-        out.append(_("下界：搜索找到的最好的另一方案，在独立样本上比本方案多 {found} ± {se}（在噪声之内，不能算更好）。").format(
-            found=_pp(sa.found), se=_pp(sa.found_se)))
-    else:
-        out.append(_("下界：搜索找到的最好的另一方案，在独立样本上比本方案多 {found} ± {se}。").format(
-            found=_pp(sa.found), se=_pp(sa.found_se)))
-    if sa.stopped_by_clock:
-        out.append(_("注意：时间限制使部分求解或局部改进提前结束。"))
-    return out
-
-
-def _candidates_table(sa) -> pd.DataFrame:
-    import pandas as pd
-
-    cols = [_("候选方案"), _("工作量"), _("选择样本上的目标值"), _("与最优候选之差（成对）"), _("差的标准误")]
-    return pd.DataFrame([(c["label"], c["effort"], c["selection"], c["diff_vs_best"], c["diff_se"]) for c in sa.candidates],
-                        columns=cols)
-
-
 def _print_single(scn, req, res) -> None:
     word = _("proven optimal") if res.status == "optimal" else _("time limit reached (NOT proven optimal)")
     print(_("== {scenario}: {objective} on {assessment} (one sample of {draws} draws, {solver}) ==").format(
@@ -243,6 +194,9 @@ def _print_single(scn, req, res) -> None:
 
 
 def _print_saa(scn, req, res, sa) -> None:
+    from optimizer.recommend import gap_words
+    from optimizer.solver import status_word
+
     smp = sa.samples
     print(_("== {scenario}: {objective} on {assessment} (SAA: {m} samples of {draws} draws, {solver}; compared and "
             "polished on {select} draws; reported on {report} untouched draws) ==").format(
@@ -265,6 +219,9 @@ def _print_saa(scn, req, res, sa) -> None:
 def _print_common(scn, req, res, sa) -> None:
     import pandas as pd
 
+    from optimizer.explain import total_word
+    from optimizer.i18n import translate as optimizer_words
+
     if req.budget is not None:
         print(_("effort {effort} of budget {budget}").format(effort=f"{res.effort:.4g}", budget=f"{req.budget:g}"))
     else:
@@ -272,7 +229,7 @@ def _print_common(scn, req, res, sa) -> None:
     with pd.option_context("display.max_rows", 200, "display.width", 200, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda v: f"{v:.4g}"):
         t = res.table
-        moved = t[(t[column(t, "推进量")] > 0) & (~t[column(t, "指标")].isin(["合计", label("合计")]))]
+        moved = t[(t[optimizer_words("推进量")] > 0) & (t[optimizer_words("指标")] != total_word())]
         print(text(moved) if len(moved) else _("(no push pays off)"))
     a = req.assessment
     ins, oos = res.in_sample[a], res.out_of_sample[a]
@@ -295,7 +252,3 @@ def _print_common(scn, req, res, sa) -> None:
                   .format(baseline=k, effort=f"{v['effort']:.4g}", rank=req.rank, p_rank=f"{o['p_rank']:.3f}",
                           p_grade=f"{o['p_grade']:.3f}", score=f"{o['expected_score']:.4g}"))
 
-
-def status_word(status: str) -> str:
-    """A solver's status in the language in use (最优, 时限内可行; any other as it is)."""
-    return translate(STATUS[status]) if status in STATUS else status

@@ -6,7 +6,7 @@ import json
 from optimizer.errors import BadInput
 
 from ..i18n import N_, _
-from ..jsonkeys import column, records
+from ..jsonkeys import records
 from ._argtypes import positive, scenario, scenario_help
 from ._table import text
 
@@ -64,6 +64,7 @@ def run(args) -> int:
     import pandas as pd
 
     from models.scenario import load_scenario
+    from optimizer.i18n import translate
     from optimizer.province import Settings, optimize_all
 
     from ..distributed import backend, process_map
@@ -81,7 +82,7 @@ def run(args) -> int:
                         n_fresh=args.fresh, seed=args.seed, solver=args.solver)
     local = process_map if args.workers > 1 else None
     with RunFolder.open(args, scn, command=NAME, draws=args.draws) as run:
-        with run.timer("optimize-all"), backend(args, local=local) as mapper, bar(len(counties), "规划") as progress:
+        with run.timer("optimize-all"), backend(args, local=local) as mapper, bar(len(counties), _("规划")) as progress:
             table, summary = optimize_all(scn, req, counties, settings=settings, mapper=mapper, progress=progress)
         run.table("counties", table, title=_("各县最优方案"))
         run.table("province", summary, title=_("全省各类预期等次分布"))
@@ -96,7 +97,7 @@ def run(args) -> int:
                            "display.float_format", lambda v: f"{v:.4g}"):
         print(_("== {scenario}: {objective} for {n} counties, each against its own class ==").format(
             scenario=scn.name, objective=req.objective, n=len(counties)))
-        print(text(table.drop(columns=[column(table, "方案")], errors="ignore")))
+        print(text(table.drop(columns=[translate("方案")], errors="ignore")))
         print("\n" + _("-- 全省各类预期等次分布（各等次的预期县数）--"))
         print(text(summary))
     return 0

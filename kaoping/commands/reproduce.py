@@ -147,6 +147,9 @@ def run(args) -> int:
         if hasattr(rerun, opt):
             setattr(rerun, opt, False if opt in ("save", "json") else None)
     rerun._argv = list(man["argv"])
+    from kaoping import progress
+
+    progress.status(_("re-running kaoping {command}…").format(command=man["argv"][0]))  # its own progress follows
     buf, err = io.StringIO(), io.StringIO()
     words = language()
     said_in = man.get("language") or chosen_language(man["argv"]) or _language_of(recorded)  # the run's tables' language

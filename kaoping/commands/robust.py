@@ -29,6 +29,9 @@ def run(args) -> int:
 
     scn, req, st, source = setup(args)
     with RunFolder.open(args, scn, command=NAME, draws=st.n, seed=st.seed) as run:
+        from ..progress import status
+
+        status(_("searching for the rules under which the plan fails…"))
         rb = robustness(st, args.goal, n_rules=args.rules, min_density=args.min_density, max_dims=args.max_dims)
         out = {**header(st, source), "goal": args.goal, "p_fail": rb.p_fail, "rules": records(rb.rules), "words": rb.words}
         run.text("words", "\n".join(rb.words), title=_("方案在什么情况下失利（情景发现）"))

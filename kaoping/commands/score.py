@@ -5,8 +5,8 @@ import json
 
 from ..i18n import N_, _
 from ..jsonkeys import column, keyed, records
-from ._table import text
 from ._argtypes import scenario, scenario_help
+from ._table import text
 
 NAME = "score"
 HELP = N_("score every county at its forecast values; the home county per indicator")

@@ -84,7 +84,7 @@ def run(args) -> int:
         from ..distributed import backend
 
         try:
-            with backend(args) as mapper, bar(draws, "模拟") as progress:
+            with backend(args) as mapper, bar(draws, _("模拟")) as progress:
                 proj = simulate(scn, draws=draws, seed=args.seed, chunk=chunk, stream=args.stream, progress=progress,
                                 memory=args.memory, workers=args.workers, mapper=mapper)
         except ValueError as err:

@@ -67,7 +67,7 @@ def run(args) -> int:
     excel = preflight.new_file(args.excel, "--excel") if args.excel else None
     t = Thresholds(red=args.red, yellow=args.yellow, secure=args.secure)
     try:
-        with bar(draws, "预警") as progress:
+        with bar(draws, _("预警")) as progress:
             w = warn(scn, draws=draws, seed=args.seed, thresholds=t, assessment=args.assessment, chunk=args.chunk,
                      progress=progress)
     except ValueError as err:

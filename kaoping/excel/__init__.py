@@ -31,6 +31,11 @@ is 合计, 小计 or 总计; every message names the spreadsheet's own row.
 ``高级``  路径, YAML — anything else (vetoes, pools, promotion, value_of, overrides, constraints, history …) as
     YAML under a path such as ``assessments[main].vetoes`` or ``overrides``.
 
+The workbook is a format, as scenario.yaml is: its sheet names, column names and words are Chinese
+whatever the language in use (``kaoping --lang en export-excel`` writes the same workbook, and
+import-excel reads the same words in either language); its messages are in the language in use and
+name each cell as the language says it (工作表「指标」第 3 行 E 列 / sheet 指标 row 3 column E).
+
 Only 设置, 指标 and 县市区数值 are required. A bad cell is reported with its sheet, row and
 column (models.problems.Problem; exit 2), a problem the scenario's loader finds in a table with the
 sheet's cell the row came from.

@@ -21,7 +21,10 @@ from models.problems import (
 from models.scenario import build_scenario, load_scenario
 from models.schema import ActualRow, EffortRow, ForecastRow, SurveyRow, TargetRow
 
-from .sheet import Sheet
+from models.i18n import listing
+
+from ..i18n import _
+from .sheet import Sheet, place
 from .words import (
     ACTUAL_COLS,
     BASIS,
@@ -115,30 +118,33 @@ def open_sheets(path: Path, problems: list[Problem]) -> dict[str, Sheet]:
     file = path.name
     P = problems
     if not path.is_file():
-        raise ScenarioError([Problem(str(path), "", "", "no such workbook: check the path")])
+        raise ScenarioError([Problem(str(path), "", "", _("no such workbook: check the path"))])
     try:
         wb = load_workbook(path, data_only=True, read_only=False)
         formulas = _formulas(load_workbook(path, data_only=False, read_only=False))
     except Exception as err:  # noqa: BLE001 - any unreadable file is bad input
-        raise ScenarioError([Problem(file, "", "", f"cannot be read as an .xlsx workbook ({err}): save it from Excel or WPS as .xlsx")]) from None
+        raise ScenarioError([Problem(file, "", "", _("cannot be read as an .xlsx workbook ({error}): save it from Excel "
+                                                     "or WPS as .xlsx").format(error=err))]) from None
     for s in wb.sheetnames:
         if s not in SHEETS:
-            P.append(Problem(file, f"sheet {s}", "", f"unknown sheet: rename it to one of {SHEETS} or delete it"))
+            P.append(Problem(file, place(s), "", _("unknown sheet: rename it to one of {sheets} or delete it")
+                             .format(sheets=listing(SHEETS))))
     for s in REQUIRED_SHEETS:
         if s not in wb.sheetnames:
-            P.append(Problem(file, f"sheet {s}", "", f"required sheet is missing: add a sheet named {s} with columns {COLUMNS[s]}"))
+            P.append(Problem(file, place(s), "", _("required sheet is missing: add a sheet named {sheet} with columns "
+                                                   "{columns}").format(sheet=s, columns=listing(COLUMNS[s]))))
     sh: dict[str, Sheet] = {}
     for s in SHEETS:
         if s in wb.sheetnames:
             sheet = Sheet(wb[s], P, file, formulas.get(s), REQUIRED_COLUMNS[s], COLUMNS[s])
-            head = f"sheet {s} row {sheet.header_row}"
             for c in REQUIRED_COLUMNS[s]:
                 if c not in sheet.cols:
-                    P.append(Problem(file, head, c, f"required column is missing: add a column headed {c}"))
+                    P.append(Problem(file, place(s, sheet.header_row), c,
+                                     _("required column is missing: add a column headed {column}").format(column=c)))
             for c in sheet.cols:
                 if c not in COLUMNS[s]:
-                    P.append(Problem(file, f"{head} column {sheet.letters[c]}", c,
-                                     f"unknown column: use one of {COLUMNS[s]}"))
+                    P.append(Problem(file, place(s, sheet.header_row, sheet.letters[c]), c,
+                                     _("unknown column: use one of {columns}").format(columns=listing(COLUMNS[s]))))
             sh[s] = sheet
     if P:
         raise ScenarioError(P)
@@ -176,10 +182,10 @@ class _Reader:
         self.counties_by_name: dict[str, dict] = {}
         self.units: dict[str, str] = {}  # indicator -> its 单位, for the percentages of its values
         self.where: dict = {"indicators": {}, "counties": {}, "letters": {k: v.letters for k, v in sh.items()},
-                            **{key: [] for _, key in TABLES.values()}}
+                            **{key: [] for _model, key in TABLES.values()}}
 
     def result(self) -> tuple[dict, dict[str, str | None], dict]:
-        return self.data, {f: _csv_text(self.rows[f], model) for f, (model, _) in TABLES.items()}, self.where
+        return self.data, {f: _csv_text(self.rows[f], model) for f, (model, _key) in TABLES.items()}, self.where
 
     # ---- 设置
     def settings(self) -> None:
@@ -189,7 +195,8 @@ class _Reader:
             if label is None:
                 continue
             if label not in SETTINGS:
-                S.bad(row, "项目", f"unknown setting {label!r}: use one of {list(SETTINGS)}")
+                S.bad(row, "项目", _("unknown setting {label}: use one of {settings}").format(
+                    label=repr(label), settings=listing(SETTINGS)))
                 continue
             p, typ = SETTINGS[label]
             if typ is list:
@@ -211,11 +218,11 @@ class _Reader:
                 return next(iter(A.values()))
             if not A:
                 return A.setdefault("考核", _new_assessment("考核"))
-            sheet.bad(row, "考核", f"several assessments {list(A)}: say which one")
+            sheet.bad(row, "考核", _("several assessments ({names}): say which one").format(names=listing(A)))
             return None
         if name not in A:
             if "考核" in self.sh:
-                sheet.bad(row, "考核", f"unknown assessment {name!r}: one of {list(A)}")
+                sheet.bad(row, "考核", _("unknown assessment {name}: one of {names}").format(name=repr(name), names=listing(A)))
                 return None
             A[name] = _new_assessment(name)
         return A[name]
@@ -227,7 +234,7 @@ class _Reader:
             for row, r in A.rows:
                 name = A.text(row, r, "名称")
                 if name is None:
-                    A.bad(row, "名称", "missing assessment name")
+                    A.bad(row, "名称", _("missing assessment name"))
                     continue
                 a = _new_assessment(name)
                 tp = A.number(row, r, "总分")
@@ -305,7 +312,8 @@ class _Reader:
             mean, sd = I.number(row, r, "预测值", unit=unit), I.number(row, r, "标准差", unit=unit)
             if mean is not None or sd is not None:
                 if home is None:
-                    I.bad(row, "预测值", "the home county (设置: 本县) is needed for forecasts in this sheet")
+                    I.bad(row, "预测值", _("the home county ({setting}) is needed for forecasts in this sheet")
+                          .format(setting="设置: 本县"))
                 else:
                     self.forecasts.append({"county": home, "indicator": ind["name"], "dist": "normal",
                                            **({"mean": mean} if mean is not None else {}),
@@ -326,14 +334,15 @@ class _Reader:
             self.where["counties"].setdefault(name, row)
             if cls is not None:
                 if c.get("peer_class", cls) != cls:
-                    C.bad(row, "同类", f"{name} is in class {c['peer_class']!r} on an earlier row: give each county one class")
+                    C.bad(row, "同类", _("{county} is in class {peer_class} on an earlier row: give each county one class")
+                          .format(county=name, peer_class=repr(c["peer_class"])))
                 c["peer_class"] = cls
             mean, sd = C.number(row, r, "总分预测"), C.number(row, r, "总分标准差")
             if mean is not None:
                 an = C.text(row, r, "总分考核") or (next(iter(self.assessments)) if self.assessments else None)
                 c.setdefault("totals", {})[an] = {"mean": mean, **({"sd": sd} if sd is not None else {})}
             elif sd is not None:
-                C.bad(row, "总分预测", "a total's sd needs its mean")
+                C.bad(row, "总分预测", _("a total's sd needs its mean"))
             src = C.text(row, r, "来源")
             if src is not None:
                 c["source"] = src
@@ -372,8 +381,9 @@ class _Reader:
             self.where["forecasts"].append((sheet.name, row))
             key = (f["county"], f["indicator"])
             if key in seen:
-                s0, r0, _ = seen[key]
-                sheet.bad(row, col, f"forecast for {key[0]}/{key[1]} given twice (first in sheet {s0.name} row {r0}): keep one")
+                s0, r0, _col = seen[key]
+                sheet.bad(row, col, _("forecast for {county}/{indicator} given twice (first in {place}): keep one")
+                          .format(county=key[0], indicator=key[1], place=place(s0.name, r0)))
             seen.setdefault(key, (sheet, row, col))
 
     # ---- 工作量, 部门预算
@@ -456,15 +466,15 @@ class _Reader:
         for row, r in H.rows:
             p, text = H.text(row, r, "路径"), H.text(row, r, "YAML")
             if p is None:
-                H.bad(row, "路径", "write the path the YAML goes to, e.g. assessments[main].vetoes or overrides")
+                H.bad(row, "路径", _("write the path the YAML goes to, e.g. assessments[main].vetoes or overrides"))
                 continue
             try:
                 val = parse_yaml(text)[0] if text is not None else None
             except TooManyValues as err:
-                H.bad(row, "YAML", f"cannot be read: {err}")
+                H.bad(row, "YAML", _("cannot be read: {error}").format(error=err))
                 continue
             except (yaml.YAMLError, ValueError) as err:
-                H.bad(row, "YAML", f"not valid YAML: {getattr(err, 'problem', None) or err}")
+                H.bad(row, "YAML", _("not valid YAML: {error}").format(error=getattr(err, "problem", None) or err))
                 continue
             msg = _patch(self.data, p, val)
             if msg:
@@ -506,7 +516,9 @@ def _rule(I: Sheet, row: int, r, unit: str) -> dict:
         for col in ("基本任务", "满分", "基本分比例", "低于基本", "倒扣步长", "倒扣分", "倒扣下限", "零分值",
                     "超额步长", "超额加分", "超额上限", "超额计入板块"):
             if I.raw(r, col) is not None:
-                I.bad(row, col, f"only for rule 基本满分 (threshold), this row's rule is {RULE.out.get(kind, kind)}: clear the cell or put it in 规则参数")
+                I.bad(row, col, _("only for rule {threshold} (threshold), this row's rule is {rule}: clear the cell or "
+                                  "put it in {params}").format(threshold=RULE["threshold"], rule=RULE.out.get(kind, kind),
+                                                               params="规则参数"))
     t = I.number(row, r, "目标", unit=unit)
     if t is not None:
         rule["target"] = t
@@ -537,8 +549,7 @@ def _locate(p: Problem, workbook: str, where: dict) -> Problem:
     letters = where["letters"]
 
     def cell(sheet: str, row: int, col: str | None) -> str:
-        letter = letters.get(sheet, {}).get(col) if col else None
-        return f"sheet {sheet} row {row}" + (f" column {letter}" if letter else "")
+        return place(sheet, row, letters.get(sheet, {}).get(col) if col else None)
 
     m = re.fullmatch(r"row (\d+)", p.where)
     if p.file in TABLES and m:
@@ -571,7 +582,7 @@ def _patch(data: dict, path: str, value) -> str | None:
     """Set ``value`` at ``path`` (``a.b[name].c``: list items selected by their name); None or an error message."""
     segs = [m.groups() for m in _SEG.finditer(path)]
     if not segs:
-        return f"cannot read path {path!r}"
+        return _("cannot read path {path}").format(path=repr(path))
     cur = data
     for i, (key, sel) in enumerate(segs):
         last = i == len(segs) - 1
@@ -583,15 +594,15 @@ def _patch(data: dict, path: str, value) -> str | None:
         else:
             items = cur.get(key)
             if not isinstance(items, list):
-                return f"{key} is not a list here"
+                return _("{key} is not a list here").format(key=key)
             hit = next((x for x in items if isinstance(x, dict) and (x.get("name") == sel or x.get("grade") == sel)), None)
             if hit is None:
-                return f"no {key} named {sel!r}: check the name"
+                return _("no {key} named {name}: check the name").format(key=key, name=repr(sel))
             if last:
-                return f"path {path!r} must end with a field, e.g. {path}.vetoes"
+                return _("path {quoted} must end with a field, e.g. {path}.vetoes").format(quoted=repr(path), path=path)
             cur = hit
         if not isinstance(cur, dict):
-            return f"{key} is not a mapping"
+            return _("{key} is not a mapping").format(key=key)
     return None
 
 

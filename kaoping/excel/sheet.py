@@ -8,12 +8,24 @@ import operator
 import re
 from decimal import Decimal, InvalidOperation
 
+from models.i18n import listing
 from models.problems import Problem
 
+from ..i18n import _
 from .words import NO, TOTAL_ROW, YES, Words
 
 
 PERCENT_UNITS = ("%", "％")
+
+
+def place(sheet: str, row: int | None = None, column: str | None = None) -> str:
+    """Where a problem is in a workbook, as the language in use says it: the sheet, its row [1-based,
+    as the spreadsheet numbers it], its column letter."""
+    if row is None:
+        return _("sheet {sheet}").format(sheet=sheet)
+    if column is None:
+        return _("sheet {sheet} row {row}").format(sheet=sheet, row=row)
+    return _("sheet {sheet} row {row} column {column}").format(sheet=sheet, row=row, column=column)
 
 
 def _scaled(d: Decimal, kind):
@@ -67,15 +79,15 @@ class Sheet:
     def _cell(self, i: int, j: int) -> str:
         from openpyxl.utils import get_column_letter
 
-        return f"sheet {self.name} row {i} column {get_column_letter(j + 1)}"
+        return place(self.name, i, get_column_letter(j + 1))
 
     def _formula(self, i: int, j: int, formula: str):
         """The value of a formula Excel never computed: plain arithmetic on numbers, else a located problem."""
         v = arithmetic(formula)
         if v is None:
-            self.problems.append(Problem(self.file, self._cell(i, j), "", f"formula {formula} has no saved value (the "
-                                         "workbook was written by a program and never opened in Excel): open and save "
-                                         "it in Excel or WPS, or type the value"))
+            self.problems.append(Problem(self.file, self._cell(i, j), "", _(
+                "formula {formula} has no saved value (the workbook was written by a program and never opened in "
+                "Excel): open and save it in Excel or WPS, or type the value").format(formula=formula)))
         return v
 
     def _merged(self, ws, values) -> None:
@@ -86,9 +98,9 @@ class Sheet:
             top = values[m.min_row - 1][m.min_col - 1] if m.min_row <= len(values) else None
             if m.min_col != m.max_col:
                 if top is not None:
-                    self.problems.append(Problem(self.file, self._cell(m.min_row, m.min_col - 1), "",
-                                                 f"merged cells {m.coord} span several columns, so their value belongs "
-                                                 "to no one column: unmerge them and write each value in its own cell"))
+                    self.problems.append(Problem(self.file, self._cell(m.min_row, m.min_col - 1), "", _(
+                        "merged cells {cells} span several columns, so their value belongs to no one column: unmerge "
+                        "them and write each value in its own cell").format(cells=m.coord)))
                 continue
             for i in range(m.min_row + 1, min(m.max_row, len(values)) + 1):
                 values[i - 1][m.min_col - 1] = top
@@ -96,7 +108,7 @@ class Sheet:
                     self.percent.add((i, m.min_col - 1))
 
     def where(self, row: int, col: str) -> str:
-        return f"sheet {self.name} row {row} column {self.letters.get(col, '?')}"
+        return place(self.name, row, self.letters.get(col, "?"))
 
     def bad(self, row: int, col: str, msg: str) -> None:
         self.problems.append(Problem(self.file, self.where(row, col), col, msg))
@@ -129,13 +141,13 @@ class Sheet:
         if v is None:
             return None
         if isinstance(v, bool):
-            self.bad(row, col, f"expected a number, found {v!r}")
+            self.bad(row, col, _("expected a number, found {value}").format(value=repr(v)))
             return None
         j = self.cols[col]
         if isinstance(v, (int, float)):
             if (row, j) not in self.percent:
                 if kind is int and not float(v).is_integer():
-                    self.bad(row, col, f"expected a whole number, found {v!r}")
+                    self.bad(row, col, _("expected a whole number, found {value}").format(value=repr(v)))
                     return None
                 return int(v) if kind is int else float(v)
             shown, d = f"{Decimal(repr(v)) * 100:f}".rstrip("0").rstrip(".") + "%", Decimal(repr(v)) * 100
@@ -147,11 +159,11 @@ class Sheet:
                 if not d.is_finite():
                     raise InvalidOperation
             except InvalidOperation:
-                self.bad(row, col, f"expected a number, found text {v!r}: write a number")
+                self.bad(row, col, _("expected a number, found text {value}: write a number").format(value=repr(v)))
                 return None
             if not pct:
                 if kind is int and d != d.to_integral_value():
-                    self.bad(row, col, f"expected a whole number, found {v!r}")
+                    self.bad(row, col, _("expected a whole number, found {value}").format(value=repr(v)))
                     return None
                 return _scaled(d, kind)
             shown = s
@@ -160,10 +172,13 @@ class Sheet:
         if unit is not None and unit.strip() in PERCENT_UNITS:
             return _scaled(d, kind)
         if unit is not None:
-            self.bad(row, col, f"a percentage ({shown}) in an indicator measured in {unit.strip() or 'no unit'}: write the "
-                               "value in that unit, or set the indicator's 单位 to %")
+            msg = (_("a percentage ({shown}) in an indicator measured in {unit}: write the value in that unit, or set "
+                     "the indicator's {column} to %") if unit.strip() else
+                   _("a percentage ({shown}) in an indicator without a unit: write the value itself, or set the "
+                     "indicator's {column} to %"))
+            self.bad(row, col, msg.format(shown=shown, unit=unit.strip(), column="单位"))
         else:
-            self.bad(row, col, f"expected a number, found a percentage ({shown}): write the number itself")
+            self.bad(row, col, _("expected a number, found a percentage ({shown}): write the number itself").format(shown=shown))
         return None
 
     def word(self, row, r, col, words: Words):
@@ -173,7 +188,7 @@ class Sheet:
             return None
         en = words.read(v)
         if en is None:
-            self.bad(row, col, f"unknown word {v!r}: use one of {words.choices}")
+            self.bad(row, col, _("unknown word {word}: use one of {choices}").format(word=repr(v), choices=listing(words.choices)))
         return en
 
     def flag(self, row, r, col):
@@ -183,11 +198,11 @@ class Sheet:
         if isinstance(v, bool):
             return v
         s = str(v).strip()
-        if s in YES:
+        if s.lower() in YES:
             return True
-        if s in NO:
+        if s.lower() in NO:
             return False
-        self.bad(row, col, f"expected 是 or 否, found {v!r}")
+        self.bad(row, col, _("expected {yes} or {no}, found {value}").format(yes="是", no="否", value=repr(v)))
         return None
 
     def json_obj(self, row, r, col):
@@ -197,10 +212,10 @@ class Sheet:
         try:
             obj = json.loads(v)
         except json.JSONDecodeError as err:
-            self.bad(row, col, f"not valid JSON ({err.msg}): write e.g. {{\"cap\": 1.2}}")
+            self.bad(row, col, _('not valid JSON ({error}): write e.g. {{"cap": 1.2}}').format(error=err.msg))
             return None
         if not isinstance(obj, dict):
-            self.bad(row, col, "expected a JSON object {…}")
+            self.bad(row, col, _("expected a JSON object {…}"))
             return None
         return obj
 
@@ -217,7 +232,7 @@ class Sheet:
                 continue
             m = re.match(r"\s*([^:：]+?)\s*[:：]\s*(.*)$", line)
             if not m:
-                self.bad(row, col, f"write one '字段: 说明' per line, found {line!r}")
+                self.bad(row, col, _("write one '{form}' per line, found {line}").format(form="字段: 说明", line=repr(line)))
                 return None
             out[m.group(1)] = m.group(2)
         return out

@@ -1,4 +1,8 @@
-"""How every sheet looks (bold shaded header, frozen header row, fitted widths) and results.xlsx."""
+"""How every sheet looks (bold shaded header, frozen header row, fitted widths) and results.xlsx.
+
+results.xlsx speaks the language in use: its first sheet's name and headers, yes/no for True/False
+and "—" for a missing value (numbers stay numbers; the tables' own headers and words come in the
+language in use from the layers that made them)."""
 from __future__ import annotations
 
 import math
@@ -6,10 +10,27 @@ import re
 import unicodedata
 from pathlib import Path
 
-from models.warning import GREEN, LEVEL_COLUMN, RED, YELLOW
+from models.i18n import MISSING
+from models.i18n import translate as model_label
+from models.levels import GREEN, LEVEL_COLUMN, RED, YELLOW
+
+from ..i18n import N_, _
+from ..i18n import _ as translate  # a msgid held in a variable (marked with N_)
 
 HEADER_FILL = "DDE6F0"
-LEVEL_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE"}  # a warning's colour as a cell fill (Excel's bad/neutral/good)
+LEVEL_FILLS = {RED: "FFC7CE", YELLOW: "FFEB9C", GREEN: "C6EFCE"}  # a warning's colour (msgid) as a cell fill (Excel's bad/neutral/good)
+
+
+def level_fill(header, value) -> str | None:
+    """The fill of a cell of a table in the language in use: a warning's colour in the 预警 column, else None."""
+    if header != model_label(LEVEL_COLUMN):
+        return None
+    return next((fill for colour, fill in LEVEL_FILLS.items() if value == model_label(colour)), None)
+
+
+def yes_no(v: bool) -> str:
+    """True/False as a reader says it (是/否, Yes/No)."""
+    return _("是") if v else _("否")
 
 
 def _display_width(v) -> int:
@@ -32,11 +53,12 @@ def style_sheet(ws, max_width: int = 50) -> None:
         w = max((_display_width(c.value) for c in col), default=8)
         ws.column_dimensions[get_column_letter(col[0].column)].width = max(8, min(max_width, w + 2))
     header = [c.value for c in ws[1]]
-    if LEVEL_COLUMN in header:
-        j = header.index(LEVEL_COLUMN) + 1
+    if model_label(LEVEL_COLUMN) in header:
+        j = header.index(model_label(LEVEL_COLUMN)) + 1
         for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-            if cell.value in LEVEL_FILLS:
-                cell.fill = PatternFill("solid", fgColor=LEVEL_FILLS[cell.value])
+            fill = level_fill(header[j - 1], cell.value)
+            if fill:
+                cell.fill = PatternFill("solid", fgColor=fill)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -44,6 +66,7 @@ def style_sheet(ws, max_width: int = 50) -> None:
 
 
 def cell_value(v):
+    """A value as a cell of the scenario workbook holds it (numpy scalars as Python; NaN empty)."""
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -53,8 +76,19 @@ def cell_value(v):
     return v
 
 
+def result_value(v):
+    """A value as a cell of results.xlsx shows it to a reader: numbers as numbers, True/False as
+    yes/no, a missing value (None, NaN) as "—"."""
+    v = cell_value(v)
+    if v is None:
+        return MISSING
+    if isinstance(v, bool):
+        return yes_no(v)
+    return v
+
+
 def sheet_title(title: str, used: set[str]) -> str:
-    t = re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or "表"
+    t = re.sub(r"[\\/?*\[\]:]", "-", title)[:31] or _("表")
     base, k = t, 2
     while t in used:
         suffix = f"~{k}"
@@ -69,17 +103,17 @@ def write_results_workbook(path: str | Path, tables, about: list[tuple[str, str]
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "说明"
-    ws.append(["项目", "值"])
+    ws.title = _("说明")
+    ws.append([_("项目"), _("值")])
     for k, v in about or []:
         ws.append([k, v])
     style_sheet(ws, max_width=80)
-    used = {"说明"}
-    for _, title, df in tables:
+    used = {ws.title}
+    for _name, title, df in tables:
         ws = wb.create_sheet(sheet_title(title, used))
         ws.append([str(c) for c in df.columns])
         for rec in df.itertuples(index=False, name=None):
-            ws.append([cell_value(v) for v in rec])
+            ws.append([result_value(v) for v in rec])
         style_sheet(ws)
         number_formats(ws)
         if ws.max_row > 1:
@@ -92,15 +126,20 @@ PROBABILITY_FORMAT = "0.0%"
 SE_FORMAT = "0.00%"
 
 
+#: words of a header (msgids, found in the language in use, any letter case) that give its number format
+SE_WORDS, PROBABILITY_WORDS, POINTS_WORDS = N_("标准误"), N_("概率"), N_("[分]")
+
+
 def column_format(header: str) -> str | None:
-    """The number format of a results column, from its header: points [分] with two decimals,
-    probabilities (概率, P(…)) and their standard errors (标准误) as percentages; None: as written."""
-    h = str(header)
-    if "标准误" in h:
+    """The number format of a results column, from its header (in the language in use): points [分]
+    with two decimals, probabilities (概率, P(…)) and their standard errors (标准误) as percentages;
+    None: as written."""
+    h = str(header).lower()
+    if translate(SE_WORDS).lower() in h:
         return SE_FORMAT
-    if "概率" in h or h.startswith("P("):
+    if translate(PROBABILITY_WORDS).lower() in h or h.startswith("p("):
         return PROBABILITY_FORMAT
-    if "[分]" in h:
+    if translate(POINTS_WORDS).lower() in h:
         return POINTS_FORMAT
     return None
 

@@ -46,8 +46,8 @@ DIST = Words(normal=("正态", "正态分布"), triangular=("三角", "三角分
              bernoulli=("伯努利", "两点", "两点分布", "伯努利分布", "0-1分布"))
 SCORED_OF = Words(value=("完成值", "数值", "实绩"), completion=("完成率", "完成程度"),
                   growth=("增长率", "增幅", "增速", "比上年增长"), change=("增减量", "增减额", "比上年增减"))
-YES = {"是", "true", "True", "TRUE", "1", "yes", "y", "Y"}
-NO = {"否", "false", "False", "FALSE", "0", "no", "n", "N"}
+YES = {"是", "true", "1", "yes", "y"}  # English in any letter case (Yes, TRUE …): results.xlsx writes 是/否 or Yes/No
+NO = {"否", "false", "0", "no", "n"}
 TOTAL_ROW = {"合计", "小计", "总计"}  # a row whose first text cell says one of these sums the rows above: skipped
 
 SETTINGS = {  # label -> (path, type)

@@ -27,11 +27,14 @@ import pandas as pd
 
 from models.options import Levels, curve_cost, option_tables, outcome_from_raw
 
+from models.i18n import translate as models_word
+from models.warning import NOBODY
+
+from ..i18n import _
 from ..plan import VerificationError
 from .common import Study, mean_se, only_assessment
 
 MAX_EXACT = 12  # departments up to which every coalition is enumerated
-NONE = "（未指定）"  # an indicator without a lead department
 MEASURES = ("score", "rank", "grade")
 
 
@@ -50,7 +53,8 @@ class Attribution:
 
 
 def _dept(ind) -> str:
-    return ind.department or NONE
+    """An indicator's lead department, or the word for none (models.warning's, in the language in use)."""
+    return ind.department or models_word(NOBODY)
 
 
 class _Game:
@@ -199,8 +203,10 @@ def _verify(st: Study, v0: np.ndarray, vN: np.ndarray) -> None:
         r, g = st.success(s)
         ok = np.allclose(v[0], s.total[:, st.home], rtol=0, atol=1e-9) and (v[1] == r).all() and (v[2] == g).all()
         if not ok:
-            raise VerificationError("department attribution: the option tables and the scoring model disagree on the "
-                                    f"plan {'(full)' if push is st.push else '(status quo)'}")
+            raise VerificationError(
+                _("department attribution: the option tables and the scoring model disagree on the plan (full)")
+                if push is st.push else
+                _("department attribution: the option tables and the scoring model disagree on the plan (status quo)"))
 
 
 def _table(st: Study, inds, players, phi, perm_se, method) -> pd.DataFrame:
@@ -221,33 +227,55 @@ def _table(st: Study, inds, players, phi, perm_se, method) -> pd.DataFrame:
             p = st.push[ca.cols[k]]
             if p > 0 and inds[k].name in curves:
                 seg = curves[inds[k].name]
-                effort += float(curve_cost(p, np.array([u for u, _ in seg]), np.array([c for _, c in seg])))
+                effort += float(curve_cost(p, np.array([u for u, _c in seg]), np.array([c for _u, c in seg])))
         full = float(ca.points[ks].sum()) if ks else 0.0
         earned = float(np.nansum(plan_pts[:, h, ks], axis=1).mean()) if ks else 0.0
         before = float(np.nansum(sq_pts[:, h, ks], axis=1).mean()) if ks else 0.0
-        row = {"牵头单位": d, "指标数": len(ks), "推进指标数": sum(st.push[ca.cols[k]] > 0 for k in ks),
-               f"工作量 [{scn.spec.effort.unit}]": effort, "分值合计 [分]": full, "现状期望得分 [分]": before,
-               "方案期望得分 [分]": earned, "较满分失分 [分]": full - earned}
+        row = {_("牵头单位"): d, _("指标数"): len(ks), _("推进指标数"): sum(st.push[ca.cols[k]] > 0 for k in ks),
+               effort_column(st): effort, _("分值合计 [分]"): full, _("现状期望得分 [分]"): before,
+               _("方案期望得分 [分]"): earned, _("较满分失分 [分]"): full - earned}
         p = players.index(d) if d in players else None
-        for m, label in zip(range(3), ("期望总分贡献 [分]", f"P({st.rank_words})贡献", f"P({st.grade_words})贡献")):
+        for m, measure in enumerate(("score", "rank", "grade")):
+            label, label_se = share_column(st, measure), share_column(st, measure, "se")
             if p is None:
-                row[label], row[label + "标准误"] = 0.0, 0.0
+                row[label], row[label_se] = 0.0, 0.0
             else:
                 mean, se = mean_se(phi[m, p])
-                row[label], row[label + "标准误"] = mean, se
+                row[label], row[label_se] = mean, se
                 if method == "sampled":
-                    row[label + "置换抽样标准误"] = float(perm_se[m, p])
+                    row[share_column(st, measure, "permutations")] = float(perm_se[m, p])
         rows.append(row)
     df = pd.DataFrame(rows)
-    return df.sort_values(["期望总分贡献 [分]", "牵头单位"], ascending=[False, True]).reset_index(drop=True)
+    return df.sort_values([share_column(st, "score"), _("牵头单位")], ascending=[False, True]).reset_index(drop=True)
+
+
+def effort_column(st: Study) -> str:
+    """The header of a department's effort [the scenario's effort unit]."""
+    return _("工作量 [{unit}]").format(unit=st.scn.spec.effort.unit)
+
+
+def share_column(st: Study, measure: str, what: str = "") -> str:
+    """The header of a department's Shapley share of the plan's gain in ``measure`` ('score', 'rank',
+    'grade'), or (``what``) of its Monte Carlo standard error ('se') or its permutation sampling
+    standard error ('permutations'), in the language in use."""
+    if measure == "score":
+        return {"": _("期望总分贡献 [分]"), "se": _("期望总分贡献 [分]标准误"),
+                "permutations": _("期望总分贡献 [分]置换抽样标准误")}[what]
+    goal = st.rank_words if measure == "rank" else st.grade_words
+    return {"": _("P({goal})贡献"), "se": _("P({goal})贡献标准误"),
+            "permutations": _("P({goal})贡献置换抽样标准误")}[what].format(goal=goal)
 
 
 def _words(st: Study, table: pd.DataFrame, gain: dict, method: str, n_perm: int) -> list[str]:
     g, r, q = gain["score"], gain["rank"], gain["grade"]
-    how = ("精确 (枚举全部部门组合)" if method == "exact" else f"抽样 {n_perm} 个加入顺序 (含逆序)")
-    out = [f"方案相对现状: 期望总分 {g[0]:+.3f} 分 (标准误 {g[1]:.3f}), P({st.rank_words}) {r[0]:+.3f} "
-           f"(标准误 {r[1]:.3f}), P({st.grade_words}) {q[0]:+.3f}; Shapley 值{how}, 各部门之和等于这些增量"]
-    for _, row in table[table["推进指标数"] > 0].iterrows():
-        out.append(f"{row['牵头单位']}: 总分 {row['期望总分贡献 [分]']:+.3f} 分, P({st.rank_words}) "
-                   f"{row[f'P({st.rank_words})贡献']:+.3f}, 工作量 {row[f'工作量 [{st.scn.spec.effort.unit}]']:.3g}")
+    how = (_("精确 (枚举全部部门组合)") if method == "exact" else
+           _("抽样 {permutations} 个加入顺序 (含逆序)").format(permutations=n_perm))
+    out = [_("方案相对现状: 期望总分 {score:+.3f} 分 (标准误 {score_se:.3f}), P({rank_goal}) {rank:+.3f} (标准误 {rank_se:.3f}), "
+             "P({grade_goal}) {grade:+.3f}; Shapley 值{how}, 各部门之和等于这些增量").format(
+        score=g[0], score_se=g[1], rank_goal=st.rank_words, rank=r[0], rank_se=r[1], grade_goal=st.grade_words,
+        grade=q[0], how=how)]
+    for _i, row in table[table[_("推进指标数")] > 0].iterrows():
+        out.append(_("{department}: 总分 {score:+.3f} 分, P({goal}) {rank:+.3f}, 工作量 {effort:.3g}").format(
+            department=row[_("牵头单位")], score=row[share_column(st, "score")], goal=st.rank_words,
+            rank=row[share_column(st, "rank")], effort=row[effort_column(st)]))
     return out

@@ -17,6 +17,7 @@ from models.projection import Draws, apply_push, draw
 from models.scoring import AssessmentScores, CompiledScenario, compile_scenario, score_assessment
 
 from ..errors import BadInput
+from ..i18n import _
 from ..request import Request
 
 EVAL_STREAM = 3  # the aids' own draws: streams 0–2 serve the optimiser (in-sample, selection, reporting)
@@ -39,7 +40,8 @@ class Study:
         self.cs = self.cs or compile_scenario(self.scn)
         self.push = np.asarray(self.push, dtype=float)
         if self.push.shape != (len(self.cs.indicators),):
-            raise BadInput(f"a plan needs one push per indicator ({len(self.cs.indicators)}), got {self.push.shape}")
+            raise BadInput(_("a plan needs one push per indicator ({count}), got {shape}").format(
+                count=len(self.cs.indicators), shape=self.push.shape))
 
     @property
     def ca(self):
@@ -77,11 +79,13 @@ class Study:
 
     @property
     def rank_words(self) -> str:
-        return f"名次≤{self.req.rank}"
+        """The rank goal in words ('名次≤1'), in the language in use."""
+        return _("名次≤{rank}").format(rank=self.req.rank)
 
     @property
     def grade_words(self) -> str:
-        return f"等次≥{self.ca.grade_names[self.req.grade]}"
+        """The grade goal in words ('等次≥一等'), in the language in use."""
+        return _("等次≥{grade}").format(grade=self.ca.grade_names[self.req.grade])
 
 
 def study(scn, req: Request, push, *, n_draws: int | None = None, seed: int | None = None,
@@ -91,7 +95,7 @@ def study(scn, req: Request, push, *, n_draws: int | None = None, seed: int | No
     seed = sim.seed if seed is None else int(seed)
     n = sim.draws if n_draws is None else int(n_draws)
     if n < 2:
-        raise BadInput("an aid needs at least 2 draws (standard errors)")
+        raise BadInput(_("an aid needs at least 2 draws (standard errors)"))
     if req.assessment is None:
         req = Request(**{**req.__dict__, "assessment": scn.spec.assessments[0].name})
     cs = compile_scenario(scn)
@@ -117,9 +121,10 @@ def push_vector(scn, pushes: dict[str, float], cs: CompiledScenario | None = Non
     out = np.zeros(len(cs.indicators))
     for name, p in pushes.items():
         if name not in cs.indicators:
-            raise BadInput(f"the plan names an unknown indicator '{name}'")
+            raise BadInput(_("the plan names an unknown indicator '{name}'").format(name=name))
         if not p >= 0:
-            raise BadInput(f"the plan's push of '{name}' must be ≥ 0 (in the good direction), got {p}")
+            raise BadInput(_("the plan's push of '{name}' must be ≥ 0 (in the good direction), got {push}").format(
+                name=name, push=p))
         out[cs.indicators.index(name)] = float(p)
     return out
 
@@ -131,16 +136,20 @@ def plan_pushes(result) -> np.ndarray:
 
 
 def optimised_push(scn, req: Request, *, replications: int = 5, n_draws: int = 100, seed: int | None = None,
-                   solver: str | None = "highs", time_limit: float = 60.0) -> np.ndarray:
+                   solver: str | None = "highs", time_limit: float = 60.0, progress=None) -> np.ndarray:
     """The pushes of the plan ``kaoping optimize --replications 5 --draws 100`` gives for ``req``
-    (the SAA recipe; a single MILP when ``replications`` is 1)."""
+    (the SAA recipe; a single MILP when ``replications`` is 1). ``progress(m, M, incumbent, bound)``:
+    replication m of M, as :func:`optimizer.saa.saa`."""
+    say = progress or (lambda *a: None)
     from ..plan import optimize
     from ..saa import optimize_saa
 
     if replications > 1 and req.objective != "min-effort":
-        res, _ = optimize_saa(scn, req, replications=replications, n_draws=n_draws, seed=seed, solver=solver,
-                              time_limit=time_limit, n_fresh=200)
+        res = optimize_saa(scn, req, replications=replications, n_draws=n_draws, seed=seed, solver=solver,
+                           time_limit=time_limit, n_fresh=200, progress=say)[0]
     else:
+        say(0, 1, None, None)
         res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=time_limit, n_fresh=200,
-                       with_baselines=False)
+                       with_baselines=False, progress=lambda inc, bd: say(0, 1, inc, bd))
+        say(1, 1, None, None)
     return plan_pushes(res)

@@ -30,10 +30,21 @@ from models.scoring import compile_scenario, grades, promoted, ranks
 from models.warning import push_for
 
 from ..errors import BadInput
+from ..i18n import N_, _, listing, translate
 from ..plan import VerificationError
 from .common import Study, only_assessment as _only
 
 GOALS = ("rank", "grade", "basic", "full")
+GOAL_WORDS = {"rank": N_("名次"), "grade": N_("等次"), "basic": N_("基本任务"), "full": N_("满分")}  # the 目标 column
+
+
+def goal_word(goal: str) -> str:
+    """A goal (a code of :data:`GOALS`) as the tables show it, in the language in use."""
+    return translate(GOAL_WORDS[goal]) if goal in GOAL_WORDS else goal
+
+
+def unknown_goal() -> BadInput:
+    return BadInput(_("goal must be one of {goals}").format(goals=listing(GOALS)))
 
 
 def sign_of(ind) -> float:
@@ -51,13 +62,14 @@ def _target(ind, goal: str, own=None) -> float:
         return value_targets(ind, own)[1]
     t = ind.rule.full if goal == "full" and hasattr(ind.rule, "full") else basic_target(ind, own)
     if t is None:
-        raise BadInput(f"'{ind.name}' has no basic target (rule {ind.rule.kind}): seek on rank or grade instead")
+        raise BadInput(_("'{indicator}' has no basic target (rule {kind}): seek on rank or grade instead").format(
+            indicator=ind.name, kind=ind.rule.kind))
     return float(t)
 
 
 def _curve(scn, name):
     seg = [(r.upto, r.cost) for r in scn.effort_rows if r.indicator == name]
-    return (np.array([u for u, _ in seg]), np.array([c for _, c in seg])) if seg else None
+    return (np.array([u for u, _c in seg]), np.array([c for _u, c in seg])) if seg else None
 
 
 def _p(st: Study, push: np.ndarray, goal: str) -> float:
@@ -102,15 +114,16 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     centre, its effort, P at the answer and just below it, P with no push on X and with the plan's.
     ``scan`` (from :func:`goal_seek_all`) reads the option levels from tables instead of scoring them."""
     if goal not in GOALS:
-        raise BadInput(f"goal must be one of {GOALS}")
+        raise unknown_goal()
     if not 0 < prob <= 1:
-        raise BadInput(f"the probability to reach must be in (0, 1], got {prob}")
+        raise BadInput(_("the probability to reach must be in (0, 1], got {prob}").format(prob=prob))
     scn, cs = st.scn, st.cs
     if indicator not in cs.indicators:
-        raise BadInput(f"unknown indicator '{indicator}'")
+        raise BadInput(_("unknown indicator '{indicator}'").format(indicator=indicator))
     col = cs.indicators.index(indicator)
     if col not in set(int(c) for c in st.ca.cols):
-        raise BadInput(f"'{indicator}' is not an indicator of {st.ca.name}: goal seek works within one assessment")
+        raise BadInput(_("'{indicator}' is not an indicator of {assessment}: goal seek works within one assessment")
+                       .format(indicator=indicator, assessment=st.ca.name))
     ind = scn.indicator(indicator)
     levels = levels or option_levels(scn, cs, central_values(scn, cs))
     j = levels.names.index(indicator) if indicator in levels.names else None
@@ -135,19 +148,20 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
     hit = next((k for k, p in enumerate(ps) if p >= prob - 1e-12), None)
     centre = central_values(scn, cs)[cs.home, col]
     sign = 1.0 if ind.direction == "higher" else -1.0
-    row = {"指标": indicator, "单位": ind.unit, "预测值": centre, "目标概率": prob, "目标": goal,
-           "方案推进量": st.push[col], "方案下概率": (scan or (lambda n, xs: [p_at(x) for x in xs]))(indicator, [st.push[col]])[0],
-           "不推进该项概率": ps[0],
-           "可达上限推进量": top, "上限处概率": ps[-1]}
+    row = {_("指标"): indicator, _("单位"): ind.unit, _("预测值"): centre, _("目标概率"): prob, _("目标"): goal_word(goal),
+           _("方案推进量"): st.push[col],
+           _("方案下概率"): (scan or (lambda n, xs: [p_at(x) for x in xs]))(indicator, [st.push[col]])[0],
+           _("不推进该项概率"): ps[0], _("可达上限推进量"): top, _("上限处概率"): ps[-1]}
+    least = _("最小推进量")
     if hit is None:
-        return {**row, "结论": "推到可达上限也达不到", "最小推进量": np.nan, "达到值": np.nan, "工作量": np.nan,
-                "该推进量下概率": np.nan, "少推一点的概率": np.nan, "精度": tol}
+        return {**row, _("结论"): _("推到可达上限也达不到"), least: np.nan, _("达到值"): np.nan, _("工作量"): np.nan,
+                _("该推进量下概率"): np.nan, _("少推一点的概率"): np.nan, _("精度"): tol}
     if hit == 0:
         x, below = 0.0, np.nan
-        word = "不推进该项已达到"
+        word = _("不推进该项已达到")
     elif goal in ("basic", "full"):  # exact: the order statistic (models.warning, as kaoping warn)
         x = push_for(good, sign_of(ind) * target, prob)
-        below, word = p_at(max(x - tol, 0.0)), "最小推进量"
+        below, word = p_at(max(x - tol, 0.0)), least
     else:
         lo, hi = float(steps[hit - 1]), float(steps[hit])
         while hi - lo > tol:
@@ -157,13 +171,14 @@ def goal_seek(st: Study, indicator: str, prob: float, goal: str = "rank", tol: f
             else:
                 lo = mid
         x, below = hi, p_at(max(hi - tol, 0.0))
-        word = "最小推进量"
+        word = least
     px = p_at(x)
     if px < prob - 1e-12 or (hit > 0 and below >= prob - 1e-12):
-        raise VerificationError(f"goal seek on {indicator}: P({x:.6g}) = {px} and P(x − tol) = {below} do not bracket {prob}")
+        raise VerificationError(_("goal seek on {indicator}: P({push:.6g}) = {p} and P(x − tol) = {below} do not bracket "
+                                  "{prob}").format(indicator=indicator, push=x, p=px, below=below, prob=prob))
     effort = float(curve_cost(x, *curve)) if curve is not None and x > 0 else 0.0
-    return {**row, "结论": word, "最小推进量": x, "达到值": centre + sign * x, "工作量": effort,
-            "该推进量下概率": px, "少推一点的概率": below, "精度": tol}
+    return {**row, _("结论"): word, least: x, _("达到值"): centre + sign * x, _("工作量"): effort,
+            _("该推进量下概率"): px, _("少推一点的概率"): below, _("精度"): tol}
 
 
 def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, progress=None) -> pd.DataFrame:
@@ -178,7 +193,7 @@ def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, p
         scan = _Scan(st, levels, goal)
         r, g = st.success(st.plan_scores)
         if names and scan(names[0], [st.push[cs.indicators.index(names[0])]])[0] != float((r if goal == "rank" else g).mean()):
-            raise VerificationError("goal seek: the option tables and the scoring model disagree on the plan")
+            raise VerificationError(_("goal seek: the option tables and the scoring model disagree on the plan"))
     else:
         from ..constraints import basic_target
 
@@ -190,7 +205,7 @@ def goal_seek_all(st: Study, prob: float, goal: str = "rank", indicators=None, p
             progress(1)
     df = pd.DataFrame(rows)
     if len(df):
-        df = df.sort_values(["工作量", "上限处概率"], ascending=[True, False], na_position="last").reset_index(drop=True)
+        df = df.sort_values([_("工作量"), _("上限处概率")], ascending=[True, False], na_position="last").reset_index(drop=True)
     return df
 
 
@@ -223,19 +238,21 @@ def breakeven(st: Study, rival: str, prob: float = 0.5, goal: str = "rank", tol:
     """The rival's total gain δ* [points] up to which P(goal) stays ≥ ``prob`` (see the module docstring)."""
     cs, ca = st.cs, st.ca
     if goal not in GOALS:
-        raise BadInput(f"goal must be one of {GOALS}")
+        raise unknown_goal()
     if rival not in cs.counties or cs.counties.index(rival) not in st.rivals:
-        raise BadInput(f"'{rival}' is not a rival of {cs.counties[st.home]} in {ca.name}: one of "
-                       f"{', '.join(cs.counties[c] for c in st.rivals)}")
+        raise BadInput(_("'{rival}' is not a rival of {home} in {assessment}: one of {rivals}").format(
+            rival=rival, home=cs.counties[st.home], assessment=ca.name, rivals=listing(cs.counties[c] for c in st.rivals)))
     c = cs.counties.index(rival)
     p = _Moved(st, c, goal)
     span = float(np.ptp(p.total[:, [st.home, c]])) + 1.0
     lo, hi = -span, span
-    row = {"对手": rival, "目标": goal, "目标概率": prob, "现在的概率": p(0.0), "对手期望总分 [分]": float(p.total[:, c].mean())}
+    mean = float(p.total[:, c].mean())
+    row = {_("对手"): rival, _("目标"): goal_word(goal), _("目标概率"): prob, _("现在的概率"): p(0.0), _("对手期望总分 [分]"): mean}
+    verdict, gain, reached = _("结论"), _("盈亏平衡增分 [分]"), _("对手总分达到 [分]")
     if p(lo) < prob - 1e-12:
-        return {**row, "结论": f"对手少得 {span:.3g} 分也达不到", "盈亏平衡增分 [分]": np.nan, "对手总分达到 [分]": np.nan}
+        return {**row, verdict: _("对手少得 {points:.3g} 分也达不到").format(points=span), gain: np.nan, reached: np.nan}
     if p(hi) >= prob - 1e-12:
-        return {**row, "结论": f"对手多得 {span:.3g} 分仍能保住", "盈亏平衡增分 [分]": np.inf, "对手总分达到 [分]": np.inf}
+        return {**row, verdict: _("对手多得 {points:.3g} 分仍能保住").format(points=span), gain: np.inf, reached: np.inf}
     while hi - lo > tol:  # P(lo) ≥ prob > P(hi)
         mid = 0.5 * (lo + hi)
         if p(mid) >= prob - 1e-12:
@@ -245,25 +262,27 @@ def breakeven(st: Study, rival: str, prob: float = 0.5, goal: str = "rank", tol:
     if verify and ca.total_only[c]:
         _verify(st, rival, lo - 10 * tol, hi + 10 * tol, prob, goal)
     what = st.rank_words if goal == "rank" else st.grade_words
-    mean = row["对手期望总分 [分]"]
-    word = (f"{rival} 总分比其期望 ({mean:.2f} 分) 多出 {lo:.3g} 分以内 (不超过 {mean + lo:.2f} 分), P({what}) 仍不低于 "
-            f"{prob:.0%}; 再多就低于" if lo >= 0 else
-            f"{rival} 总分须比其期望 ({mean:.2f} 分) 少 {-lo:.3g} 分以上, P({what}) 才达到 {prob:.0%}")
-    return {**row, "结论": word, "盈亏平衡增分 [分]": lo, "对手总分达到 [分]": mean + lo}
+    word = (_("{rival} 总分比其期望 ({mean:.2f} 分) 多出 {gain:.3g} 分以内 (不超过 {most:.2f} 分), P({goal}) 仍不低于 {prob:.0%}; "
+              "再多就低于") if lo >= 0 else
+            _("{rival} 总分须比其期望 ({mean:.2f} 分) 少 {loss:.3g} 分以上, P({goal}) 才达到 {prob:.0%}")).format(
+        rival=rival, mean=mean, gain=lo, most=mean + lo, loss=-lo, goal=what, prob=prob)
+    return {**row, verdict: word, gain: lo, reached: mean + lo}
 
 
 def _verify(st: Study, rival: str, below: float, above: float, prob: float, goal: str) -> None:
     """Re-simulate with the rival's forecast total moved (a scenario patch) on each side of δ*."""
     mean = st.scn.county(rival).totals[st.ca.name].mean
     for delta, want in ((below, True), (above, False)):
-        scn2 = with_patches(st.scn, [(f"counties[{rival}].totals[{st.ca.name}].mean", mean + delta)], "盈亏平衡")
+        scn2 = with_patches(st.scn, [(f"counties[{rival}].totals[{st.ca.name}].mean", mean + delta)], _("盈亏平衡"))
         cs2 = compile_scenario(scn2)
         st2 = Study(scn2, st.req, st.push, draw(scn2, st.n, st.seed, stream=st.stream, cs=cs2), st.seed, cs2, st.stream)
         r, g = st2.success(st2.scores())
         ok = float((r if goal == "rank" else g).mean()) >= prob - 1e-12
         if ok != want:
-            raise VerificationError(f"break-even against {rival}: re-simulated with its total moved by {delta:+.6g}, "
-                                    f"the goal is {'missed' if want else 'still met'}")
+            raise VerificationError((_("break-even against {rival}: re-simulated with its total moved by {delta:+.6g}, "
+                                       "the goal is missed") if want else
+                                     _("break-even against {rival}: re-simulated with its total moved by {delta:+.6g}, "
+                                       "the goal is still met")).format(rival=rival, delta=delta))
 
 
 def breakeven_all(st: Study, prob: float = 0.5, goal: str = "rank") -> pd.DataFrame:

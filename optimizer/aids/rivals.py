@@ -14,9 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_, _, translate
 from .common import Study, mean_se
 
 TIE = 1e-9  # [points] a smaller expected difference is no lead either way
+STRENGTH, WEAKNESS, EVEN = N_("扬长"), N_("避短"), N_("相当")  # the verdict on one item (判断)
 
 
 @dataclass
@@ -36,6 +38,10 @@ def head_to_head(st: Study, top: int = 3) -> HeadToHead:
     a = st.scn.assessment(ca.name)
     pts = s.points + s.over  # (S, C, n): NaN where a county has no forecast
     rows, trows, words = [], [], []
+    strength, weakness, even = translate(STRENGTH), translate(WEAKNESS), translate(EVEN)
+    rival, item, diff_col, verdict = _("对手"), _("指标"), _("差 [分]"), _("判断")
+    columns = [rival, item, _("板块"), _("分值 [分]"), _("本县期望得分 [分]"), _("对手期望得分 [分]"), diff_col,
+               _("P(本县该项得分更高)"), _("标准误"), _("P(该项得分相同)"), verdict]
     for c in st.rivals:
         known = [k for k in range(len(ca.names)) if not np.isnan(pts[:, c, k]).any()]
         for k in known:
@@ -43,31 +49,35 @@ def head_to_head(st: Study, top: int = 3) -> HeadToHead:
             eh, er = float(ph.mean()), float(pr.mean())
             p_win, se = mean_se(ph > pr)
             d = eh - er
-            rows.append({"对手": cn[c], "指标": ca.names[k], "板块": a.indicators[k].block, "分值 [分]": float(ca.points[k]),
-                         "本县期望得分 [分]": eh, "对手期望得分 [分]": er, "差 [分]": d, "P(本县该项得分更高)": p_win,
-                         "标准误": se, "P(该项得分相同)": float((ph == pr).mean()),
-                         "判断": "扬长" if d > TIE else "避短" if d < -TIE else "相当"})
+            rows.append(dict(zip(columns, (cn[c], ca.names[k], a.indicators[k].block, float(ca.points[k]), eh, er, d,
+                                           p_win, se, float((ph == pr).mean()),
+                                           strength if d > TIE else weakness if d < -TIE else even))))
         th, tr = s.total[:, h], s.total[:, c]
         diff = th - tr
         p_above, se = mean_se(s.rank[:, h] < s.rank[:, c])
         q = np.quantile(diff, [0.05, 0.5, 0.95])
-        how = "按指标" if len(known) == len(ca.names) else f"按总分, 其中 {len(known)} 项有分项预测"
-        trows.append({"对手": cn[c], "已知方式": how, "本县平均分 [分]": float(th.mean()), "本县标准差 [分]": float(th.std(ddof=1)),
-                      "对手平均分 [分]": float(tr.mean()), "对手标准差 [分]": float(tr.std(ddof=1)),
-                      "分差平均 [分]": float(diff.mean()), "分差5%分位 [分]": q[0], "分差中位 [分]": q[1],
-                      "分差95%分位 [分]": q[2], "P(本县排名在前)": p_above, "标准误": se})
-        mine = [r for r in rows if r["对手"] == cn[c]]
-        strong = sorted((r for r in mine if r["判断"] == "扬长"), key=lambda r: -r["差 [分]"])[:top]
-        weak = sorted((r for r in mine if r["判断"] == "避短"), key=lambda r: r["差 [分]"])[:top]
-        line = (f"对 {cn[c]} ({how}): 本县期望总分 {th.mean():.2f}, 对手 {tr.mean():.2f}, 分差 {diff.mean():+.2f} 分 "
-                f"(5%–95%: {q[0]:+.2f} 至 {q[2]:+.2f}), 本县排名在前的概率 {p_above:.1%}")
-        words.append(line)
+        how = (_("按指标") if len(known) == len(ca.names) else
+               _("按总分, 其中 {count} 项有分项预测").format(count=len(known)))
+        trows.append({rival: cn[c], _("已知方式"): how, _("本县平均分 [分]"): float(th.mean()),
+                      _("本县标准差 [分]"): float(th.std(ddof=1)), _("对手平均分 [分]"): float(tr.mean()),
+                      _("对手标准差 [分]"): float(tr.std(ddof=1)), _("分差平均 [分]"): float(diff.mean()),
+                      _("分差5%分位 [分]"): q[0], _("分差中位 [分]"): q[1], _("分差95%分位 [分]"): q[2],
+                      _("P(本县排名在前)"): p_above, _("标准误"): se})
+        mine = [r for r in rows if r[rival] == cn[c]]
+        strong = sorted((r for r in mine if r[verdict] == strength), key=lambda r: -r[diff_col])[:top]
+        weak = sorted((r for r in mine if r[verdict] == weakness), key=lambda r: r[diff_col])[:top]
+        words.append(_("对 {rival} ({how}): 本县期望总分 {home:.2f}, 对手 {other:.2f}, 分差 {diff:+.2f} 分 (5%–95%: {low:+.2f} 至 "
+                       "{high:+.2f}), 本县排名在前的概率 {p:.1%}").format(
+            rival=cn[c], how=how, home=th.mean(), other=tr.mean(), diff=diff.mean(), low=q[0], high=q[2], p=p_above))
+
+        def listed(rs):
+            return "; ".join(_("{indicator} {diff:+.2f} 分").format(indicator=r[item], diff=r[diff_col]) for r in rs)
+
         if strong:
-            words.append("  扬长 (本县领先最多): " + "; ".join(f"{r['指标']} {r['差 [分]']:+.2f} 分" for r in strong))
+            words.append(_("  扬长 (本县领先最多): {items}").format(items=listed(strong)))
         if weak:
-            words.append("  避短 (对手领先最多): " + "; ".join(f"{r['指标']} {r['差 [分]']:+.2f} 分" for r in weak))
+            words.append(_("  避短 (对手领先最多): {items}").format(items=listed(weak)))
         if not known:
-            words.append("  (对手只知总分, 无分项可比)")
-    items = pd.DataFrame(rows, columns=["对手", "指标", "板块", "分值 [分]", "本县期望得分 [分]", "对手期望得分 [分]", "差 [分]",
-                                        "P(本县该项得分更高)", "标准误", "P(该项得分相同)", "判断"])
+            words.append(_("  (对手只知总分, 无分项可比)"))
+    items = pd.DataFrame(rows, columns=columns)
     return HeadToHead(items, pd.DataFrame(trows), words)

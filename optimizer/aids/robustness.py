@@ -38,6 +38,7 @@ from models.projection import apply_push
 from models.scorecard import central_values
 from models.scoring import score_assessment
 
+from ..i18n import N_, _, translate
 from .common import Study
 
 
@@ -181,7 +182,8 @@ class Features:
     base: np.ndarray  # (F,) what a gain is counted from (the total at the forecasts) [points]; NaN for values
 
 
-LEVELS = ("总分", "指标")  # rules on totals (rivals' and our own), and on indicators' values
+LEVELS = (N_("总分"), N_("指标"))  # rules on totals (rivals' and our own), on indicators' values: codes, shown translated
+FAILS, HOLDS = N_("失利"), N_("保住")  # the outcome a rule describes (the rarer one)
 
 
 def features(st: Study, level: str = "指标") -> Features:
@@ -198,8 +200,8 @@ def features(st: Study, level: str = "指标") -> Features:
     for c in ([h] if level == "总分" else []) + st.rivals:
         if level == "总分" or ca.total_only[c]:
             cols.append(s.total[:, c] - at_forecast[c])
-            names.append(f"{cs.counties[c]} 总分较预测")
-            units.append("分")
+            names.append(_("{county} 总分较预测").format(county=cs.counties[c]))
+            units.append(_("分"))
             bad.append(-1.0 if c == h else 1.0)
             base.append(float(at_forecast[c]))
     values = st.draws.values
@@ -239,13 +241,14 @@ def conditions(box: Box, f: Features) -> list[str]:
         lo, hi = box.lo[k], box.hi[k]
         sign = "" if np.isnan(f.base[k]) else "+"
         if sign:
-            name = f"{name}({f.base[k]:.2f} 分)"
+            name = _("{feature}({base:.2f} 分)").format(feature=name, base=f.base[k])
+        low, high = f"{lo:{sign}.6g}", f"{hi:{sign}.6g}"
         if np.isfinite(lo) and np.isfinite(hi):
-            out.append(f"{name} 在 {lo:{sign}.6g} 至 {hi:{sign}.6g} {unit}之间")
+            out.append(_("{feature} 在 {low} 至 {high} {unit}之间").format(feature=name, low=low, high=high, unit=unit))
         elif np.isfinite(lo):
-            out.append(f"{name} ≥ {lo:{sign}.6g} {unit}")
+            out.append(f"{name} ≥ {low} {unit}")
         else:
-            out.append(f"{name} ≤ {hi:{sign}.6g} {unit}")
+            out.append(f"{name} ≤ {high} {unit}")
     return out
 
 
@@ -257,25 +260,29 @@ def robustness(st: Study, goal: str = "rank", **kw) -> Robustness:
     fails = ~(r if goal == "rank" else g)
     what = st.rank_words if goal == "rank" else st.grade_words
     p_fail = float(fails.mean())
-    sought = "失利" if p_fail <= 0.5 else "保住"  # the rarer outcome
-    y = fails if sought == "失利" else ~fails
-    rows, words, boxes = [], [f"方案在 {p_fail:.1%} 的抽样中保不住{what} ({st.n} 次抽样)"], []
+    sought = FAILS if p_fail <= 0.5 else HOLDS  # the rarer outcome
+    y = fails if sought == FAILS else ~fails
+    rows, words, boxes = [], [_("方案在 {share:.1%} 的抽样中保不住{goal} ({draws} 次抽样)").format(share=p_fail, goal=what,
+                                                                                         draws=st.n)], []
+    line = (_("[{level}] 规则{rule}: 保得住{goal}, 除非 {conditions} —— 这类抽样占 {share:.1%}, 其中 {density:.0%} 失利; "
+              "它们占全部失利的 {coverage:.0%}") if sought == FAILS else
+            _("[{level}] 规则{rule}: 只有在 {conditions} 时才较有把握保住{goal} —— 这类抽样占 {share:.1%}, 其中 {density:.0%} "
+              "保住; 它们占全部保住的 {coverage:.0%}"))
+    cols = [_("层次"), _("规则"), _("所述结局"), _("条件"), _("覆盖率"), _("密度"), _("抽样占比"), _("累计覆盖率")]
     feats = {}
     for level in LEVELS:
         f = feats[level] = features(st, level)
-        found = discover(f.X, y, bad=f.bad if sought == "失利" else -f.bad, **kw)
+        found = discover(f.X, y, bad=f.bad if sought == FAILS else -f.bad, **kw)
         covered = np.zeros(len(y), dtype=bool)
         for i, b in enumerate(found, 1):
             cov, dens, mass = stats(b, f.X, y)
             covered |= b.inside(f.X)
-            cond = " 且 ".join(conditions(b, f))
-            rows.append({"层次": level, "规则": i, "所述结局": sought, "条件": cond, "覆盖率": cov, "密度": dens,
-                         "抽样占比": mass, "累计覆盖率": float((covered & y).sum() / y.sum())})
-            head = f"保得住{what}, 除非 {cond}" if sought == "失利" else f"只有在 {cond} 时才较有把握保住{what}"
-            words.append(f"[{level}] 规则{i}: {head} —— 这类抽样占 {mass:.1%}, 其中 {dens:.0%} {sought}; "
-                         f"它们占全部{sought}的 {cov:.0%}")
+            cond = _(" 且 ").join(conditions(b, f))
+            rows.append(dict(zip(cols, (translate(level), i, translate(sought), cond, cov, dens, mass,
+                                        float((covered & y).sum() / y.sum())))))
+            words.append(line.format(level=translate(level), rule=i, goal=what, conditions=cond, share=mass, density=dens,
+                                     coverage=cov))
             boxes.append((level, b))
     if not boxes and 0 < p_fail < 1:
-        words.append(f"没有找到能概括{sought}的简单条件")
-    cols = ["层次", "规则", "所述结局", "条件", "覆盖率", "密度", "抽样占比", "累计覆盖率"]
+        words.append(_("没有找到能概括失利的简单条件") if sought == FAILS else _("没有找到能概括保住的简单条件"))
     return Robustness(pd.DataFrame(rows, columns=cols), p_fail, words, boxes, feats)

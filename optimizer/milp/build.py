@@ -8,6 +8,7 @@ import numpy as np
 from models.options import AssessmentTables, OptionTables
 
 from ..errors import BadInput, Infeasible
+from ..i18n import _, listing
 from ..request import OBJECTIVES, Request
 from .conditions import ConditionBuilder
 from .levers import DEFAULT_LEVERS, conflict_rows
@@ -40,20 +41,24 @@ def build(tables: OptionTables, req: Request, levers=DEFAULT_LEVERS) -> Model:
     """The MILP for ``req`` over the option tables (see the module docstring); ``levers``: the
     optional strengthenings of :mod:`.levers` to use."""
     if req.objective not in OBJECTIVES:
-        raise BadInput(f"unknown objective '{req.objective}': one of {', '.join(OBJECTIVES)}")
+        raise BadInput(_("unknown objective '{objective}': one of {objectives}").format(objective=req.objective,
+                                                                                      objectives=listing(OBJECTIVES)))
     b = Builder(tables, req, levers)
     S = tables.n_draws
     try:
         t = tables.assessment(req.assessment)
     except KeyError:
         names = [a.ca.name for a in tables.assessments]
-        raise BadInput(f"unknown assessment '{req.assessment}': one of {names}") from None
+        raise BadInput(_("unknown assessment '{assessment}': one of {assessments}").format(
+            assessment=req.assessment, assessments=listing(names))) from None
     G = len(t.ca.grade_names)
     n_riv = len(b._rivals(t))
     if req.objective in ("rank-prob", "min-effort") and req.target == "rank" and not 1 <= req.rank <= n_riv + 1:
-        raise BadInput(f"--rank must be between 1 and {n_riv + 1} (the class has {n_riv + 1} counties)")
+        raise BadInput(_("--rank must be between 1 and {counties} (the class has {counties} counties)").format(
+            counties=n_riv + 1))
     if not 0 <= req.grade < G:
-        raise BadInput(f"--grade must be a grade index between 0 and {G - 1} ({', '.join(t.ca.grade_names)})")
+        raise BadInput(_("--grade must be a grade index between 0 and {last} ({grades})").format(
+            last=G - 1, grades=listing(t.ca.grade_names)))
     b.budgets()
     if "covers" in b.levers:
         for xs, rhs in conflict_rows(b.L, req.budget, req.departments):
@@ -76,15 +81,17 @@ def build(tables: OptionTables, req: Request, levers=DEFAULT_LEVERS) -> Model:
         b.add_objective_conds(conds, 1.0 / S)
     elif o == "min-effort":
         if req.prob is None or not 0 < req.prob <= 1:
-            raise BadInput("min-effort needs --prob P with 0 < P ≤ 1")
+            raise BadInput(_("min-effort needs --prob P with 0 < P ≤ 1"))
         conds = [cond_for(b, tables, req, t, s) for s in range(S)]
         b.counts["decided_draws"] = sum(c is True or c is False for c in conds)
         need = math.ceil(req.prob * S - 1e-9) - sum(c is True for c in conds)
         cols = [c for c in conds if c not in (True, False)]
         if need > len(cols):
-            what = f"rank ≤ {req.rank}" if req.target == "rank" else f"grade {t.ca.grade_names[req.grade]} or better"
-            raise Infeasible(f"{what} with probability {req.prob:g} is out of reach: even pushing every indicator to "
-                             f"its limit wins at most {(len(cols) + sum(c is True for c in conds)) / S:.3f} of the draws")
+            what = (_("rank ≤ {rank}") if req.target == "rank" else _("grade {grade} or better")).format(
+                rank=req.rank, grade=t.ca.grade_names[req.grade])
+            raise Infeasible(_("{target} with probability {prob:g} is out of reach: even pushing every indicator to its "
+                               "limit wins at most {share:.3f} of the draws").format(
+                target=what, prob=req.prob, share=(len(cols) + sum(c is True for c in conds)) / S))
         if need > 0:
             b.p.add_row(cols, np.ones(len(cols)), lo=float(need))
         for k, e in zip(b.x_cols, b.L.var_effort):

@@ -18,6 +18,7 @@ from models.options import AssessmentTables
 from models.scoring import GRADE_EFFECTS, TIE_TOL
 
 from ..errors import BadInput
+from ..i18n import _
 from .forms import TOL, Form, FormBuilder
 
 EPS_TIE = 1e-6  # strict "home above rival" under the home_loses tie rule [points]
@@ -212,7 +213,8 @@ class ConditionBuilder(FormBuilder):
         fixed = {k: st[1] for k, st in comps if st[0] == "const"}
         free = [(k, st) for k, st in comps if st[0] == "var"]
         if len(free) > 12:
-            raise BadInput(f"too many plan-dependent vetoes in {ca.name} ({len(free)}) for the exact grade model")
+            raise BadInput(_("too many plan-dependent vetoes in {assessment} ({count}) for the exact grade model").format(
+                assessment=ca.name, count=len(free)))
 
         def final(g0, on: dict) -> int:
             gr = g0
@@ -262,7 +264,7 @@ class ConditionBuilder(FormBuilder):
                 idx.append(u)
                 val.append(-1.0)
             for (k, st), b in zip(free, bits):
-                _, xi, a = st
+                _kind, xi, a = st
                 if b == 0:  # mismatch = activation
                     idx += list(xi)
                     val += list(-a)
