@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from models.i18n import language
+from models.i18n import MISSING, language
 from models.i18n import translate as _models
 from optimizer.i18n import _ as _optimizer
 
@@ -180,9 +180,10 @@ def keyed(d: dict, grades: list[str] = ()) -> dict:
 
 
 def records(df: pd.DataFrame, grades: list[str] = ()) -> list[dict]:
-    """A table as JSON records under the registry's keys (NaN as null); ``grades``: the grade names its
-    labels may hold."""
-    return json.loads(df.rename(columns=lambda c: key(c, grades)).to_json(orient="records", force_ascii=False))
+    """A table as JSON records under the registry's keys (NaN, and the "—" a table shows for a missing
+    value, as null: an other-class county's rank and grade); ``grades``: the grade names its labels may hold."""
+    rows = json.loads(df.rename(columns=lambda c: key(c, grades)).to_json(orient="records", force_ascii=False))
+    return [{k: None if v == MISSING else v for k, v in row.items()} for row in rows]
 
 
 def label(msgid: str) -> str:

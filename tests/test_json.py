@@ -48,6 +48,15 @@ def paths(obj, at: str = "") -> set[str]:
     return set()
 
 
+def empty_lists(obj, at: str = "") -> set[str]:
+    """The paths of a JSON document's empty lists (as ``path[]``: what their items would hold is unseen)."""
+    if isinstance(obj, dict):
+        return {p for k, v in obj.items() for p in empty_lists(v, f"{at}.{k}")}
+    if isinstance(obj, list):
+        return {f"{at}[]"} if not obj else {p for v in obj for p in empty_lists(v, f"{at}[]")}
+    return set()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", NAMES)
 def test_json_validates_against_the_schema(outputs, name, lang):
@@ -57,6 +66,9 @@ def test_json_validates_against_the_schema(outputs, name, lang):
 @pytest.mark.parametrize("name", NAMES)
 def test_json_keys_are_the_same_in_chinese_and_english(outputs, name):
     zh, en = paths(outputs["zh", name]), paths(outputs["en", name])
+    # a list one run left empty (the SAA polish's moves, cut by the clock on a busy machine) hides its keys
+    unseen = empty_lists(outputs["zh", name]) | empty_lists(outputs["en", name])
+    zh, en = ({p for p in ps if not any(p.startswith(u) for u in unseen)} for ps in (zh, en))
     assert zh == en, f"only in Chinese: {sorted(zh - en)[:5]}; only in English: {sorted(en - zh)[:5]}"
     assert zh or name in ("validate",)  # validate prints [] for a sound scenario
 

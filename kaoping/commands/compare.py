@@ -40,6 +40,13 @@ def add_arguments(p):
     add_run_arguments(p)
 
 
+def shown(name: str) -> str:
+    """A variant's name as tables show it: the base as 基准 (in the language in use), an override as named."""
+    from optimizer.compare import BASE
+
+    return _("基准") if name == BASE else name
+
+
 def cells(results: dict, grades: list[str]) -> dict:
     """Result cells '<assessment> | <label>' as {assessment name, 'plan' or 'joint': {key: value}} (stable keys)."""
     out: dict = {}
@@ -111,14 +118,14 @@ def run(args) -> int:
                                solving=lambda name, inc, bd: progress(_("solving the plan of {variant}").format(variant=name),
                                                                       0, None, incumbent_words(inc, bd)))
         measure = label("指标")
-        run.table("summary", summary_frame(variants).rename_axis(measure).reset_index(), title=_("方案对比（本县）"))
+        run.table("summary", summary_frame(variants).rename(columns=shown).rename_axis(measure).reset_index(), title=_("方案对比（本县）"))
         if len(variants) > 1:
             run.table("difference", delta_frame(variants).rename_axis(measure).reset_index(), title=_("与基准的差"))
             run.text("changes", "\n".join(f"{v.name}: {v.description}\n" + "\n".join(f"    {p} = {val}" for p, val in v.changes)
                                           for v in variants[1:]), title=_("各方案的改动"))
         for v in variants:
             if v.plan is not None:
-                run.table(f"plan-{v.name}", v.plan, title=_("{variant} 推进方案").format(variant=v.name))
+                run.table(f"plan-{v.name}", v.plan, title=_("{variant} 推进方案").format(variant=shown(v.name)))
         grades = sorted({g for a in base.spec.assessments for g in a.grades.names})
         run.results(as_json(variants, base.name, S, seed, grades))
     if args.json:
@@ -133,7 +140,7 @@ def run(args) -> int:
     with pd.option_context("display.max_rows", 500, "display.width", 220, "display.unicode.east_asian_width", True,
                            "display.float_format", lambda x: f"{x:.4g}"):
         print("\n" + _("-- result cells (home county) --"))
-        print(text(summary_frame(variants), index=True))
+        print(text(summary_frame(variants).rename(columns=shown), index=True))
         if len(variants) > 1:
             print("\n" + _("-- difference from base --"))
             print(text(delta_frame(variants), index=True))
@@ -143,6 +150,6 @@ def run(args) -> int:
 
                 i = v.plan_info
                 print("\n" + _("-- plan for {variant}: {status}, effort {effort} of budget {budget} --").format(
-                    variant=v.name, status=status_word(i["status"]), effort=f"{i['effort']:.4g}", budget=i["budget"]))
+                    variant=shown(v.name), status=status_word(i["status"]), effort=f"{i['effort']:.4g}", budget=i["budget"]))
                 print(text(v.plan) if len(v.plan) else _("(no push)"))
     return 0
