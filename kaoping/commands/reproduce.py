@@ -10,7 +10,8 @@
 3. The re-run's results and tables are compared with ``results.json`` (canonical JSON, 12
    significant digits), and its seed, draws and chunk with the manifest's. Prints ``MATCH``
    (exit 0) or the first difference (exit 1); package versions that differ from the run's and
-   scenario files changed since the run are named as notes.
+   scenario files changed since the run are named as notes, and so is a run its time limit
+   stopped (``clock_cut``): its numbers depend on the machine's speed, a larger limit fixes it.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from kaoping import manifest as mf
+from kaoping.i18n import _
 from kaoping.runs import MANIFEST, RESULTS, capture
 from optimizer.errors import BadInput
 
@@ -73,6 +75,22 @@ def version_notes(man: dict) -> list[str]:
     then = man.get("versions") if isinstance(man.get("versions"), dict) else {}
     now = mf.versions()
     return [f"{k} {then[k]} → {now.get(k)}" for k in sorted(then) if k in now and then[k] != now[k]]
+
+
+def clock_note(recorded: dict, rerun) -> str | None:
+    """Why a run the safety cap stopped (results' ``clock_cut``) need not reproduce, and what to do."""
+    from optimizer.clock import stage_names
+
+    res = recorded.get("results") or {}
+    stages = res.get("clock_cut") or (["?"] if (res.get("saa") or {}).get("stopped_by_clock") else [])
+    if not stages:
+        return None
+    limit = getattr(rerun, "time_limit", None)
+    return _("the run was stopped by its time limit in: {stages}. Its plan and figures then depend on the speed "
+             "and load of the machine, so a re-run can give other numbers. Run the command again with a larger "
+             "--time-limit (it was {limit} s; try {more} s): a run that finishes its work within the limit "
+             "reproduces exactly.").format(stages=stage_names(stages), limit=f"{limit:g}" if limit else "?",
+                                           more=f"{4 * limit:g}" if limit else "?")
 
 
 def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
@@ -165,6 +183,10 @@ def run(args) -> int:
             path, a, b = diff
             verdict.update(match=False, first_difference={"path": path, "recorded": a, "now": b})
             lines.append(f"DIFFERENT: first difference at {path}: recorded {a!r}, now {b!r}")
+    clock = clock_note(recorded, rerun)
+    verdict["stopped_by_clock"] = clock is not None
+    if clock:
+        lines.append(clock)
     if args.json:
         print(json.dumps(verdict, ensure_ascii=False, indent=1))
     else:
