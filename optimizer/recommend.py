@@ -20,15 +20,16 @@ the search met, measured on the report sample: what is certainly left, usually �
 
 Every stage is bounded by work, never by the clock, so the plan and every figure are a function
 of the scenario, the seed and the options alone (whatever the machine or its load): each
-replication's warm start by its moves (optimizer.baselines), each solve by ``NODES_PER_SECOND``
-branch-and-bound nodes per second of its share (HiGHS's ``mip_max_nodes``: a solve that stops
+replication's warm start by its moves (optimizer.baselines), each solve by ``NODES``
+branch-and-bound nodes (HiGHS's ``mip_max_nodes``: a solve that stops
 there is ``node_limit_feasible``, not optimal, with its bound; without the RINS/RENS sub-MIPs,
 which took most of a solve's time and added little to the warm start), the samples by their draws
 (:func:`draws_for`), the polish by its passes, annealing steps and ``STARTS`` starts
-(optimizer.select). ``time_limit`` [s] is sized so that this work fits it with a wide margin on a
-loaded 2-core machine, and is kept only as a safety cap: each solve (with its warm start) may
-take ``SOLVE_SHARE`` of it divided by the replications, fixed up front; the selection sample and
-the polish stop at the whole limit; the report always runs. A cap that bites is recorded
+(optimizer.select). ``time_limit`` [s] is only a safety cap (below 20 s it also sizes the samples,
+:func:`draws_for`): each solve and its warm start may take ``SOLVE_SHARE`` of it divided by the
+replications, fixed up front; the selection sample and the polish stop at the whole limit; the
+report always runs. The default work (sanmen: about 14 s of one core) fits the default limit of
+the command with a wide margin on a loaded 2-core machine. A cap that bites is recorded
 (``stopped_by_clock``, and the stages in ``cut``): that run's numbers depend on the machine's
 speed, and a larger ``time_limit`` makes it reproducible. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
 for the application's bars).
@@ -59,9 +60,9 @@ from .select import ROUNDS, Polish, paired, polish, rank_candidates
 LEVEL = 0.95  # confidence level of the upper bound on the gap
 PROBABILITIES = ("rank-prob", "grade-prob", "joint-grade")
 STARTS = 3  # candidates the polish starts from, best first
-SOLVE_SHARE = 0.6  # of the time limit: the replications' solves together (each an equal share, fixed up front)
-NODES_PER_SECOND = 10  # branch-and-bound nodes per second of a solve's share (HiGHS does ~200/s on a loaded
-# 2-core machine, after a root of about a second: the node limit, not the clock, ends a solve)
+SOLVE_SHARE = 0.8  # of the time limit: the replications' safety caps together (equal shares, fixed up front)
+NODES = 100  # branch-and-bound nodes of each replication's solve (sanmen, S = 100: a root of about a second,
+# then ~600 nodes/s of one core; the bound hardly moves after 20 nodes, proving optimality takes 300-7 500)
 STREAM_REPLICATIONS, STREAM_SELECT, STREAM_REPORT = 0, 1, 2
 STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = "求解样本", "评估样本", "局部改进", "独立样本评估"
 
@@ -106,10 +107,6 @@ def solve_share(time_limit: float, replications: int) -> float:
     return SOLVE_SHARE * time_limit / replications
 
 
-def nodes_for(time_limit: float, replications: int) -> int:
-    """Branch-and-bound nodes of each replication's solve: a function of the options alone."""
-    return max(1, int(NODES_PER_SECOND * solve_share(time_limit, replications)))
-
 
 def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n_select: int = 20_000,
               n_report: int = 10_000, seed: int | None = None, solver: str | None = "highs",
@@ -133,7 +130,7 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
     first = prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, 0)
     base = first[3]
     basics = baseline_plans(scn, base, req)
-    share, nodes = solve_share(time_limit, replications), nodes_for(time_limit, replications)
+    share = solve_share(time_limit, replications)
     reps, results, tables, cut = [], [], [], []
     for m in range(replications):
         prepared = first if m == 0 else prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, m * n_draws)
@@ -145,7 +142,7 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
         say(STAGE_SOLVE, m, replications, "")
         res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=share, n_fresh=200,
                        with_baselines=False, prepared=prepared, warm_seconds=share, levers=levers,
-                       progress=solver_says, node_limit=nodes, sub_mips=False)
+                       progress=solver_says, node_limit=NODES, sub_mips=False)
         reps.append({"objective": res.objective, "bound": res.bound if res.bound is not None else res.objective,
                      "status": res.status, "seconds": res.seconds, "plan": res.plan.tolist()})
         results.append(res)

@@ -77,20 +77,30 @@ def version_notes(man: dict) -> list[str]:
     return [f"{k} {then[k]} → {now.get(k)}" for k in sorted(then) if k in now and then[k] != now[k]]
 
 
-def clock_note(recorded: dict, rerun) -> str | None:
-    """Why a run the safety cap stopped (results' ``clock_cut``) need not reproduce, and what to do."""
+def _cut(results: dict) -> list:
+    """The stages a run's safety cap stopped (its results' ``clock_cut``)."""
+    res = results.get("results") or {}
+    return list(res.get("clock_cut") or (["?"] if (res.get("saa") or {}).get("stopped_by_clock") else []))
+
+
+def clock_notes(recorded: dict, now: dict | None, rerun) -> list[str]:
+    """Why a run, or its re-run, that the safety cap stopped need not reproduce, and what to do."""
     from optimizer.clock import stage_names
 
-    res = recorded.get("results") or {}
-    stages = res.get("clock_cut") or (["?"] if (res.get("saa") or {}).get("stopped_by_clock") else [])
-    if not stages:
-        return None
-    limit = getattr(rerun, "time_limit", None)
-    return _("the run was stopped by its time limit in: {stages}. Its plan and figures then depend on the speed "
+    out = []
+    stages, limit = _cut(recorded), getattr(rerun, "time_limit", None)
+    if stages:
+        out.append(_("the run was stopped by its time limit in: {stages}. Its plan and figures then depend on the speed "
              "and load of the machine, so a re-run can give other numbers. Run the command again with a larger "
              "--time-limit (it was {limit} s; try {more} s): a run that finishes its work within the limit "
              "reproduces exactly.").format(stages=stage_names(stages), limit=f"{limit:g}" if limit else "?",
-                                           more=f"{4 * limit:g}" if limit else "?")
+                                           more=f"{4 * limit:g}" if limit else "?"))
+    again = _cut(now or {})
+    if again and not stages:
+        out.append(_("the re-run was stopped by its time limit in: {stages} (this machine is slower or busier now "
+                     "than when the run was made), so its numbers cannot be compared: run reproduce again when the "
+                     "machine is less busy.").format(stages=stage_names(again)))
+    return out
 
 
 def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
@@ -157,7 +167,7 @@ def run(args) -> int:
         rerun.out = str(Path(tmp) / "run")
         with capture() as got, contextlib.chdir(tmp), contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
             code = execute(rerun)
-    lines = list(notes)
+    lines, now = list(notes), None
     if code != 0:
         said = [ln for ln in err.getvalue().splitlines() if ln.strip()]
         verdict.update(match=False, rerun_exit_code=code)
@@ -183,10 +193,9 @@ def run(args) -> int:
             path, a, b = diff
             verdict.update(match=False, first_difference={"path": path, "recorded": a, "now": b})
             lines.append(f"DIFFERENT: first difference at {path}: recorded {a!r}, now {b!r}")
-    clock = clock_note(recorded, rerun)
-    verdict["stopped_by_clock"] = clock is not None
-    if clock:
-        lines.append(clock)
+    clock = clock_notes(recorded, now, rerun)
+    verdict.update(stopped_by_clock=bool(_cut(recorded)), rerun_stopped_by_clock=bool(_cut(now or {})))
+    lines += clock
     if args.json:
         print(json.dumps(verdict, ensure_ascii=False, indent=1))
     else:
