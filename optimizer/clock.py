@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import time
 
+from models.i18n import listing
+
 from .i18n import N_, _
+
+translate = _  # for a msgid held in a variable (``_`` takes literals only)
 
 # the stages a cap can stop, as recorded (ASCII codes, kept in JSON), and their names
 WARM_START, SOLVE, SAMPLE, POLISH = "warm_start", "solve", "selection_sample", "polish"
@@ -46,7 +50,7 @@ class Cap:
 
 def stage_names(stages) -> str:
     """The recorded stage codes in words, in the language in use ('评估样本、局部改进')."""
-    return _("、").join(_(STAGE_NAMES[s]) if s in STAGE_NAMES else str(s) for s in stages)
+    return listing(translate(STAGE_NAMES[s]) if s in STAGE_NAMES else str(s) for s in stages)
 
 
 def bitten(*caps: Cap) -> list[str]:
