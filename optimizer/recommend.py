@@ -21,17 +21,17 @@ the search met, measured on the report sample: what is certainly left, usually â
 Every stage is bounded by work, never by the clock, so the plan and every figure are a function
 of the scenario, the seed and the options alone (whatever the machine or its load): each
 replication's warm start by its moves (optimizer.baselines), each solve by ``NODES``
-branch-and-bound nodes (HiGHS's ``mip_max_nodes``: a solve that stops
-there is ``node_limit_feasible``, not optimal, with its bound; without the RINS/RENS sub-MIPs,
-which took most of a solve's time and added little to the warm start), the samples by their draws
-(:func:`draws_for`), the polish by its passes, annealing steps and ``STARTS`` starts
-(optimizer.select). ``time_limit`` [s] is only a safety cap (below 20 s it also sizes the samples,
-:func:`draws_for`): each solve and its warm start may take ``SOLVE_SHARE`` of it divided by the
-replications, fixed up front; the selection sample and the polish stop at the whole limit; the
-report always runs. The default work (sanmen: about 14 s of one core) fits the default limit of
-the command with a wide margin on a loaded 2-core machine. A cap that bites is recorded
-(``stopped_by_clock``, and the stages in ``cut``): that run's numbers depend on the machine's
-speed, and a larger ``time_limit`` makes it reproducible. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
+branch-and-bound nodes (HiGHS's ``mip_max_nodes``: a solve that stops there is
+``node_limit_feasible``, not optimal, with its bound; without the RINS/RENS sub-MIPs, which took
+about half a solve's time and added little to the warm start), the samples by their draws, the
+polish by its screened neighbours, annealing steps and ``STARTS`` starts (optimizer.select).
+``time_limit`` [s] is only a safety cap (below 20 s it also sizes the samples, :func:`draws_for`):
+each solve and its warm start may take ``SOLVE_SHARE`` of it divided by the replications, fixed
+up front; the selection sample and the polish stop at the whole limit; the report always runs.
+The default work (sanmen: about 14 s of one core) fits the command's default limit (60 s) on a
+loaded 2-core machine. A cap that bites is recorded (``stopped_by_clock``, and the stages in
+``cut``): that run's numbers depend on the machine's speed, and a larger ``time_limit`` makes it
+reproducible. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
 for the application's bars).
 """
 from __future__ import annotations
@@ -107,10 +107,9 @@ def solve_share(time_limit: float, replications: int) -> float:
     return SOLVE_SHARE * time_limit / replications
 
 
-
 def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n_select: int = 20_000,
               n_report: int = 10_000, seed: int | None = None, solver: str | None = "highs",
-              time_limit: float = 30.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
+              time_limit: float = 60.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
     """The recipe of the module docstring: the plan, verified, and the evidence on its gap."""
     if req.objective == "min-effort":
         raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")
