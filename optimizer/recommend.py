@@ -28,7 +28,7 @@ polish by its screened neighbours, annealing steps and ``STARTS`` starts (optimi
 ``time_limit`` [s] is only a safety cap (below 20 s it also sizes the samples, :func:`draws_for`):
 each solve and its warm start may take ``SOLVE_SHARE`` of it divided by the replications, fixed
 up front; the selection sample and the polish stop at the whole limit; the report always runs.
-The default work (sanmen: about 14 s of one core) fits the command's default limit (60 s) on a
+The default work (sanmen: about 14 s of one core) fits the command's default limit (120 s) on a
 loaded 2-core machine. A cap that bites is recorded (``stopped_by_clock``, and the stages in
 ``cut``): that run's numbers depend on the machine's speed, and a larger ``time_limit`` makes it
 reproducible. ``progress(stage, done, total, note)`` reports each stage (Chinese stage names,
@@ -109,7 +109,7 @@ def solve_share(time_limit: float, replications: int) -> float:
 
 def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n_select: int = 20_000,
               n_report: int = 10_000, seed: int | None = None, solver: str | None = "highs",
-              time_limit: float = 60.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
+              time_limit: float = 120.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
     """The recipe of the module docstring: the plan, verified, and the evidence on its gap."""
     if req.objective == "min-effort":
         raise BadInput("the SAA recipe applies to the maximising objectives, not min-effort")

@@ -14,7 +14,7 @@ HELP = ("choose which indicators to push: the SAA recipe (MILP on several sample
 ORDER = 40
 OBJECTIVES = ("score", "expected-rank", "rank-prob", "grade-prob", "min-effort")
 SAA_DRAWS, SINGLE_DRAWS, SAA_REPLICATIONS = 100, 200, 5
-TIME_LIMIT = 60.0  # [s] a safety cap: the default work takes about 15 s of one core (sanmen)
+TIME_LIMIT = 120.0  # [s] a safety cap: the default work takes about 15 s of one core on sanmen (40-80 s on a loaded 2-core machine)
 
 
 def add_arguments(p):
