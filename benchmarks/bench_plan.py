@@ -27,6 +27,7 @@ import numpy as np
 from models.projection import draw
 from models.scenario import load_scenario
 from models.scoring import compile_scenario
+from optimizer.clock import Cap
 from optimizer.constraints import plan_levels
 from optimizer.plan import baseline_plans, prepare_draws, score_plan
 from optimizer.request import Request, per_draw
@@ -60,13 +61,14 @@ def reference(smp: Sample, req, start, seconds: float, seed: int = 0):
     state = _State(smp, best, None)
     rounds = 0
     while time.perf_counter() < end - 0.2 * seconds:
-        hot = _anneal(smp, state, budgets, rng, 1000, None, draws=n)
+        hot = _anneal(smp, state, budgets, rng, 1000, Cap(None), draws=n)
         rounds += 1
         v = smp.value(hot)
         if v > best_v:
             best, best_v = hot, v
             state = _State(smp, best, None)
-    pol = polish(smp, best, req, deadline=end, z=0.0, screen=0, rounds=0)  # plain local search: any gain
+    pol = polish(smp, best, req, cap=Cap.until(end), z=0.0, screen=0, rounds=0,  # plain local search: any gain
+                 evaluations=10**9)  # the reference search: the clock is its budget
     return pol.plan, rounds
 
 

@@ -7,10 +7,13 @@ step at once, from the home county's block sums and its ranking class's rivals o
 totals are computed once, and again only for moves of an indicator whose rule makes the rivals'
 points depend on the home county's value), with the functions of :mod:`models.scoring`. A test
 holds the batch scores equal to scoring each plan's outcome on every county.
+
+The warm start is bounded by work, not time: greedy raises one level per step (at most as many
+steps as there are levels), the local search takes at most ``LOCAL_MOVES`` improving moves; a
+wall-clock :class:`~optimizer.clock.Cap` only stops a search that would run past it, and says so.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +21,10 @@ import numpy as np
 from models.options import AssessmentTables, Levels, OptionTables, evaluate, restrict_assessment
 from models.scoring import TIE_TOL, grades, quota_size, totals
 
+from .clock import WARM_START, Cap
+
 BATCH = 512  # candidate plans scored at once (memory: BATCH × draws × class size)
+LOCAL_MOVES = 1000  # improving moves the warm start's local search takes at most
 
 
 def within_budget(levels: Levels, plan: np.ndarray, budget: float | None, departments: dict | None) -> bool:
@@ -285,9 +291,10 @@ class Scorer:
         return q, new
 
 
-def greedy(tables: OptionTables, req, plan=None, deadline: float | None = None, scorer: Scorer | None = None) -> np.ndarray:
+def greedy(tables: OptionTables, req, plan=None, cap: Cap | None = None, scorer: Scorer | None = None) -> np.ndarray:
     """Raise levels one move at a time, best gain per unit of effort first (ties broken by the
-    expected home score), while the budgets allow. Every move of a step is scored in one batch."""
+    expected home score), while the budgets allow. Every move of a step is scored in one batch.
+    Each step raises a level, so there are at most as many steps as levels; ``cap``: a safety cap."""
     L = tables.levels
     sc = scorer or Scorer(tables, req)
     plan = np.zeros(L.n, dtype=int) if plan is None else plan.copy()
@@ -297,7 +304,7 @@ def greedy(tables: OptionTables, req, plan=None, deadline: float | None = None, 
     while True:
         if target is not None and cur >= target - 1e-12:
             break
-        if deadline is not None and time.perf_counter() > deadline:
+        if cap is not None and cap.over():
             break
         cands = []
         for j in range(L.n):  # raising j further costs more: stop at the first level out of budget
@@ -326,18 +333,20 @@ def greedy(tables: OptionTables, req, plan=None, deadline: float | None = None, 
     return plan
 
 
-def local_search(tables: OptionTables, req, plan: np.ndarray, deadline: float | None = None,
-                 scorer: Scorer | None = None) -> np.ndarray:
+def local_search(tables: OptionTables, req, plan: np.ndarray, cap: Cap | None = None,
+                 scorer: Scorer | None = None, moves: int = LOCAL_MOVES) -> np.ndarray:
     """Single-indicator moves, then pair moves (one up a level, one down), each round scored in one
     batch; the best improving move (a better objective, or the same with less effort) is taken,
-    within the budgets, until none improves."""
+    within the budgets, until none improves or ``moves`` were taken; ``cap``: a safety cap."""
     L = tables.levels
     sc = scorer or Scorer(tables, req)
     plan = plan.copy()
     mine = req.objective == "min-effort"
     raws = sc.raws(plan)
     cur, ce = sc.value(plan, raws)[0], L.plan_effort(plan)
-    while deadline is None or time.perf_counter() <= deadline:
+    for _ in range(moves):
+        if cap is not None and cap.over():
+            break
         moved = False
         for changes in (_singles(L, plan), _pairs(L, plan)):
             if not changes:
@@ -377,12 +386,13 @@ def _pairs(L: Levels, plan) -> list:
             for k in range(L.n) if k != j and plan[k] > 0]
 
 
-def warm_start(tables: OptionTables, req, seconds: float = 10.0) -> np.ndarray:
-    """Greedy then local search on the same draws, within ``seconds``."""
-    deadline = time.perf_counter() + seconds
+def warm_start(tables: OptionTables, req, seconds: float | None = 10.0, cap: Cap | None = None) -> np.ndarray:
+    """Greedy then local search on the same draws (bounded by work); ``seconds`` [s], or ``cap``:
+    the safety cap (``cap.bit`` tells whether it stopped the search)."""
+    cap = cap or Cap(seconds, WARM_START)
     sc = Scorer(tables, req)
-    p = greedy(tables, req, deadline=deadline, scorer=sc)
-    return local_search(tables, req, p, deadline=deadline, scorer=sc)
+    p = greedy(tables, req, cap=cap, scorer=sc)
+    return local_search(tables, req, p, cap=cap, scorer=sc)
 
 
 # --------------------------------------------------------------------------- baselines

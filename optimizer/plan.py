@@ -19,6 +19,7 @@ from models.projection import apply_push, draw
 from models.scoring import compile_scenario, score_all
 
 from . import baselines
+from .clock import SOLVE, WARM_START, Cap, bitten
 from .constraints import plan_levels
 from .errors import BadInput, Infeasible
 from .explain import explain
@@ -99,6 +100,7 @@ class PlanResult:
     n_draws: int = 0
     n_fresh: int = 0
     problem: object = None  # the MILP as solved (solver.Problem), for run folders' problem.lp
+    cut: list = field(default_factory=list)  # stages the clock stopped (optimizer.clock): numbers depend on the machine
 
     @property
     def effort(self) -> float:
@@ -119,8 +121,12 @@ def prepare_draws(scn, cs, levels, n_draws: int, seed: int, stream: int = 0, sta
 def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, solver: str | None = "highs",
              time_limit: float = 60.0, gap: float = 0.0, threads: int = 1, n_fresh: int = 2000,
              warm_seconds: float = 10.0, with_baselines: bool = True, prepared=None, eval_stream: int = 1,
-             levers=DEFAULT_LEVERS, progress=None) -> PlanResult:
+             levers=DEFAULT_LEVERS, progress=None, node_limit: int | None = None, sub_mips: bool = True) -> PlanResult:
     """Find, verify and explain the best plan for ``req`` (see the module docstring).
+    The warm start is bounded by work (``warm_seconds`` [s] is its safety cap); ``node_limit``
+    bounds the solve by work too (``time_limit`` [s] then only as a safety cap); ``sub_mips``: see
+    optimizer.solver.solve. A stage the
+    clock stopped is named in ``cut``.
     ``progress(incumbent, bound)``: the solver's search as it goes (optimizer.solver.solve)."""
     seed = scn.spec.simulation.seed if seed is None else seed
     cs, levels, d, tables = prepared or prepare(scn, n_draws, seed, req)
@@ -131,14 +137,16 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
     except Infeasible:
         _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise
-    warm = baselines.warm_start(tables, req, warm_seconds)
+    warm_cap = Cap(warm_seconds, WARM_START)
+    warm = baselines.warm_start(tables, req, cap=warm_cap)
     warm_val = baselines.metric(tables, req, warm)
     warm_ok = req.objective != "min-effort" or warm_val >= req.prob - 1e-12
     name = choose_solver(solver)
     if warm_ok and baselines.within_budget(levels, warm, req.budget, req.departments):
         model.start_from(warm, name)
     t0 = time.perf_counter()
-    res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads, progress=progress)
+    res = solve(model.problem, name, time_limit=time_limit, gap=gap, threads=threads, progress=progress,
+                node_limit=node_limit, sub_mips=sub_mips)
     if res.status == "infeasible":
         _constraints_clash(scn, req, n_draws, seed, solver, time_limit)
         raise Infeasible(_why_infeasible(req, tables))
@@ -166,7 +174,7 @@ def optimize(scn, req: Request, *, n_draws: int = 200, seed: int | None = None, 
                         home_summary(oos_scores, cs, req, tables), counts=dict(model.counts,
                         variables=model.problem.n_cols, integers=model.problem.n_integer,
                         constraints=model.problem.n_rows), n_draws=tables.n_draws, n_fresh=n_fresh,
-                        problem=model.problem)
+                        problem=model.problem, cut=bitten(warm_cap) + ([SOLVE] if res.by_clock else []))
     if with_baselines and req.objective != "min-effort":
         result.baselines = baseline_results(scn, cs, levels, tables, req, fresh, warm)
     status_quo = None

@@ -18,11 +18,20 @@ Student-t bound on mean(G) at level ``LEVEL``, for a probability never below one
 resolution of a sample). Its bias (an S-draw sample flatters its own optimum) shrinks as S grows. Lower: the largest paired improvement over the chosen plan that
 the search met, measured on the report sample: what is certainly left, usually ≈ 0.
 
-``time_limit`` bounds the whole run: 45 % for the replications (each solve gets an equal share
-of what is left), the selection sample until 65 % (fewer draws if the clock says so), the polish
-until 85 %, then the report. A run stopped by the clock says so (``stopped_by_clock``): its
-numbers then depend on the machine's speed; otherwise the same scenario and seed give the same
-plan and figures. ``progress(stage, done, total, note)`` reports each stage (stage names in the
+Every stage is bounded by work, never by the clock, so the plan and every figure are a function
+of the scenario, the seed and the options alone (whatever the machine or its load): each
+replication's warm start by its moves (optimizer.baselines), each solve by ``NODES``
+branch-and-bound nodes (HiGHS's ``mip_max_nodes``: a solve that stops there is
+``node_limit_feasible``, not optimal, with its bound; without the RINS/RENS sub-MIPs, which took
+about half a solve's time and added little to the warm start), the samples by their draws, the
+polish by its screened neighbours, annealing steps and ``STARTS`` starts (optimizer.select).
+``time_limit`` [s] is only a safety cap (below 20 s it also sizes the samples, :func:`draws_for`):
+each solve and its warm start may take ``SOLVE_SHARE`` of it divided by the replications, fixed
+up front; the selection sample and the polish stop at the whole limit; the report always runs.
+The default work (sanmen: about 14 s of one core) fits the command's default limit (120 s) on a
+loaded 2-core machine. A cap that bites is recorded (``stopped_by_clock``, and the stages in
+``cut``): that run's numbers depend on the machine's speed, and a larger ``time_limit`` makes it
+reproducible. ``progress(stage, done, total, note)`` reports each stage (stage names in the
 language in use, for the application's bars). :func:`gap_words` and :func:`candidates_table` put
 the evidence in a planner's words.
 """
@@ -39,6 +48,7 @@ from models.projection import apply_push, draw
 from models.scoring import compile_scenario, score_all
 
 from . import baselines
+from .clock import POLISH, SAMPLE, Cap, bitten
 from .constraints import plan_levels
 from .errors import BadInput
 from .explain import explain
@@ -52,7 +62,10 @@ from .select import ROUNDS, Polish, paired, polish, rank_candidates
 
 LEVEL = 0.95  # confidence level of the upper bound on the gap
 PROBABILITIES = ("rank-prob", "grade-prob", "joint-grade")
-STARTS = 3  # candidates the polish starts from, best first, while time is left
+STARTS = 3  # candidates the polish starts from, best first
+SOLVE_SHARE = 0.8  # of the time limit: the replications' safety caps together (equal shares, fixed up front)
+NODES = 100  # branch-and-bound nodes of each replication's solve (sanmen, S = 100: a root of about a second,
+# then ~600 nodes/s of one core; the bound hardly moves after 20 nodes, proving optimality takes 300-7 500)
 STREAM_REPLICATIONS, STREAM_SELECT, STREAM_REPORT = 0, 1, 2
 STAGE_SOLVE, STAGE_SAMPLE, STAGE_POLISH, STAGE_REPORT = N_("求解样本"), N_("评估样本"), N_("局部改进"), N_("独立样本评估")
 
@@ -75,6 +88,7 @@ class Recommendation:
     alternative: list | None  # that alternative plan
     samples: dict = field(default_factory=dict)  # role -> {stream, start, draws}
     stopped_by_clock: bool = False
+    cut: list = field(default_factory=list)  # the stages the clock stopped (optimizer.clock codes)
     polish_converged: bool = True
     seconds: dict = field(default_factory=dict)
 
@@ -91,9 +105,14 @@ def draws_for(time_limit: float, most: int) -> int:
     return int(min(most, max(2000, 1000 * int(time_limit))))
 
 
+def solve_share(time_limit: float, replications: int) -> float:
+    """Each replication's safety cap [s] (its warm start, and its solve), fixed up front."""
+    return SOLVE_SHARE * time_limit / replications
+
+
 def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n_select: int = 20_000,
               n_report: int = 10_000, seed: int | None = None, solver: str | None = "highs",
-              time_limit: float = 30.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
+              time_limit: float = 120.0, levers=DEFAULT_LEVERS, progress=None) -> tuple[PlanResult, Recommendation]:
     """The recipe of the module docstring: the plan, verified, and the evidence on its gap."""
     if req.objective == "min-effort":
         raise not_for_min_effort()
@@ -117,27 +136,24 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
     first = prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, 0)
     base = first[3]
     basics = baseline_plans(scn, base, req)
-    end_solve = t0 + 0.45 * time_limit
-    reps, results, tables = [], [], []
+    share = solve_share(time_limit, replications)
+    reps, results, tables, cut = [], [], [], []
     for m in range(replications):
-        left = (end_solve - time.perf_counter()) / (replications - m)  # a fair share of what is left
-        if m and left < 0.5:
-            break
         prepared = first if m == 0 else prepare_draws(scn, cs, levels, n_draws, seed, STREAM_REPLICATIONS, m * n_draws)
 
         def solver_says(inc, bd, m=m):
             say(STAGE_SOLVE, m, replications, incumbent_words(inc, bd))
 
         say(STAGE_SOLVE, m, replications, "")
-        res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=max(left, 1.0), n_fresh=200,
-                       with_baselines=False, prepared=prepared, warm_seconds=min(2.0, max(left, 1.0) / 4),
-                       levers=levers, progress=solver_says)
+        res = optimize(scn, req, n_draws=n_draws, seed=seed, solver=solver, time_limit=share, n_fresh=200,
+                       with_baselines=False, prepared=prepared, warm_seconds=share, levers=levers,
+                       progress=solver_says, node_limit=NODES, sub_mips=False)
         reps.append({"objective": res.objective, "bound": res.bound if res.bound is not None else res.objective,
                      "status": res.status, "seconds": res.seconds, "plan": res.plan.tolist()})
         results.append(res)
         tables.append(prepared[3])
+        cut += [c for c in res.cut if c not in cut]
     say(STAGE_SOLVE, len(reps), replications, "")
-    clock = len(reps) < replications or any(r["status"] != "optimal" for r in reps)
     t_solve = time.perf_counter() - t0
 
     # 2. selection on stream 1: candidates paired, the winner polished
@@ -147,8 +163,8 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
         done[0] += k
         say(STAGE_SAMPLE, done[0], n_select, "")
 
-    sample = Sample(scn, cs, levels, req, n_select, seed, STREAM_SELECT, progress=drawn,
-                    deadline=t0 + 0.65 * time_limit)
+    sample_cap, polish_cap = Cap.until(t0 + time_limit, SAMPLE), Cap.until(t0 + time_limit, POLISH)
+    sample = Sample(scn, cs, levels, req, n_select, seed, STREAM_SELECT, progress=drawn, cap=sample_cap)
     cands = [(_("SAA样本{number}").format(number=m + 1), r.plan) for m, r in enumerate(results)]
     heuristics = [(_("启发式{number}").format(number=m + 1), r.warm_plan) for m, r in enumerate(results)]
     cands += heuristics + basics
@@ -161,9 +177,9 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
         start = ranking.plans[ranking.best].copy()
         pol = Polish(plan=start, start=start, converged=True)
     else:
-        pol = _polish_starts(sample, ranking, req, t0 + 0.85 * time_limit, say)
+        pol = _polish_starts(sample, ranking, req, polish_cap, say)
     plan = pol.plan
-    clock = clock or not pol.converged or sample.cut
+    cut += bitten(sample_cap, polish_cap)
     worst = sample.check(plan)
     if worst > 1e-9:
         raise VerificationError(_("the evaluation sample and the scoring model disagree by {difference:.3g} on the plan "
@@ -206,28 +222,29 @@ def recommend(scn, req: Request, *, replications: int = 5, n_draws: int = 100, n
                             "selection": {"stream": STREAM_SELECT, "start": 0, "draws": sample.n_draws,
                                           "polished": not sample.exact},
                             "report": {"stream": STREAM_REPORT, "start": 0, "draws": n_report}},
-                   stopped_by_clock=clock, polish_converged=pol.converged,
+                   stopped_by_clock=bool(cut), cut=cut, polish_converged=pol.converged,
                    seconds={"replications": t_solve, "selection": t_select,
                             "report": time.perf_counter() - t0 - t_solve - t_select})
     best.seconds = time.perf_counter() - t0
+    best.cut = list(cut)
     return best, sa
 
 
-def _polish_starts(sample: Sample, ranking, req, deadline: float, say, starts: int = STARTS):
-    """Local search then annealing from the best candidate; then, while time is left, local
-    search from the next best (up to ``starts``); the polished plan best on the sample (paired,
-    as the candidates were) is kept."""
+def _polish_starts(sample: Sample, ranking, req, cap: Cap, say, starts: int = STARTS):
+    """Local search then annealing from the best candidate; then local search from the next best
+    (up to ``starts``, unless the safety ``cap`` bit); the polished plan best on the sample
+    (paired, as the candidates were) is kept."""
     order = sorted(range(len(ranking.plans)), key=lambda k: -ranking.values[k])[:starts]
     done, kept = [], 0
     for i, k in enumerate(order):
-        if i and time.perf_counter() > deadline:
+        if i and cap.over():
             break
 
         def passed(passes, n, i=i):
             say(STAGE_POLISH, passes, None, _("起点 {start}/{starts}，已采纳 {kept} 步").format(start=i + 1, starts=len(order),
                                                                                           kept=kept + n))
 
-        pol = polish(sample, ranking.plans[k], req, deadline=deadline, progress=passed, rounds=ROUNDS if i == 0 else 0)
+        pol = polish(sample, ranking.plans[k], req, cap=cap, progress=passed, rounds=ROUNDS if i == 0 else 0)
         kept += len(pol.moves)
         done.append(pol)
     if len(done) == 1:

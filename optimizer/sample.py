@@ -15,7 +15,6 @@ a sample with any is ``exact``: every plan is scored from the draws by the scori
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,6 +23,7 @@ from models.options import Levels, option_tables, outcome_from_totals, plan_cond
 from models.projection import apply_push, draw_from_table, forecast_table
 from models.scoring import CompiledScenario, score_all, totals
 
+from .clock import Cap
 from .request import Request, per_draw
 
 
@@ -86,10 +86,10 @@ class Sample:
 
     A plan's state is its raw block sums per part (:meth:`raws`); :meth:`shift` moves one
     indicator; ``sl`` restricts the work to some draws. ``progress(done)`` is called with the
-    draws just prepared; past ``deadline`` no more chunks are added (``cut`` says so)."""
+    draws just prepared; past the safety ``cap`` no more chunks are added (``cut`` says so)."""
 
     def __init__(self, scn, cs: CompiledScenario, levels: Levels, req: Request, n: int, seed: int, stream: int,
-                 start: int = 0, chunk: int = 1000, progress=None, deadline: float | None = None):
+                 start: int = 0, chunk: int = 1000, progress=None, cap: Cap | None = None):
         self.scn, self.cs, self.levels, self.req = scn, cs, levels, req
         self.seed, self.stream, self.start = seed, stream, start
         self.names = (req.assessments or tuple(a.name for a in cs.assessments)) if req.objective == "joint-grade" \
@@ -99,7 +99,7 @@ class Sample:
         self.n_draws = 0
         mine = replace(cs, assessments=tuple(cs.assessment(name) for name in self.names))  # tables of these only
         for a, d in self._chunks(n, chunk):
-            if a and deadline is not None and time.perf_counter() > deadline:
+            if a and cap is not None and cap.over():
                 break  # stopped by the clock: the draws so far
             self.n_draws += len(d.values)
             tables = option_tables(d.values, d.totals, mine, levels)

@@ -10,20 +10,25 @@ exceeds ``z`` times its standard error; then rounds of simulated annealing reach
 moves away, and the best plan an annealing meets is kept under the same test. Its value must
 then be reported on a third, untouched sample (optimizer.saa): the selection sample flatters
 whatever was chosen on it.
+
+The polish is bounded by work (``EVALUATIONS`` neighbours screened by each polish,
+``ANNEAL_STEPS`` moves per annealing round, seeded), never by the clock: a safety
+:class:`~optimizer.clock.Cap` only stops it past its moment, and says so (``Polish.cut``).
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .clock import Cap
 from .i18n import _, listing
 from .sample import Sample
 
 Z_NOISE = 2.0  # a move is kept when its paired gain exceeds this many standard errors
 ANNEAL_STEPS, ROUNDS, ANNEAL_DRAWS = 2000, 2, 2000  # annealing after the local search: moves per round,
 # rounds, draws it looks at
+EVALUATIONS = 2000  # neighbours one polish screens at most (sanmen: ~230 until no move passes; district: ~700-3 200)
 
 
 def paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
@@ -102,32 +107,36 @@ class Polish:
     plan: np.ndarray
     start: np.ndarray
     moves: list = field(default_factory=list)  # accepted: text, gain, se
-    converged: bool = False  # stopped because no move passed (not by the clock)
+    converged: bool = False  # stopped because no move passed (not by its EVALUATIONS, not by the clock)
+    cut: bool = False  # stopped by the clock (the safety cap): the plan depends on the machine's speed
     evaluated: int = 0
     best_rejected: np.ndarray | None = None  # the neighbour with the largest paired gain that was not kept
     # (measured on the whole sample; those the screen rejected are not candidates)
     best_rejected_gain: tuple = (0.0, 0.0)
 
 
-def polish(sample: Sample, plan, req, *, deadline: float | None = None, z: float = Z_NOISE, screen: int = 5000,
-           anneal_steps: int = ANNEAL_STEPS, rounds: int = ROUNDS, seed: int = 0, progress=None) -> Polish:
+def polish(sample: Sample, plan, req, *, cap: Cap | None = None, z: float = Z_NOISE, screen: int = 5000,
+           anneal_steps: int = ANNEAL_STEPS, rounds: int = ROUNDS, seed: int = 0, evaluations: int = EVALUATIONS,
+           progress=None) -> Polish:
     """Local search on the sample from ``plan`` (see the module docstring), then up to ``rounds``
     rounds of simulated annealing (``anneal_steps`` moves each, on the screen draws) whose best
     plan is kept when it passes the same paired test, each followed by the local search again.
 
     Moves are screened on the first ``screen`` draws and, when they gain there, measured on the
     whole sample; one is kept when the paired gain exceeds ``z`` standard errors, or when it
-    changes no draw and saves effort. ``progress(passes, kept)`` after each pass."""
+    changes no draw and saves effort. At most ``evaluations`` neighbours are screened in all;
+    ``cap`` is the safety cap. ``progress(passes, kept)`` after each pass."""
     budgets = Budgets(sample.levels, req)
     S = sample.n_draws
     sl = slice(0, min(screen, S)) if screen and screen < S else None
     out = Polish(plan=np.asarray(plan, dtype=int).copy(), start=np.asarray(plan, dtype=int).copy())
     rng = np.random.default_rng(seed)
     state = _State(sample, out.plan, sl)
-    passes = [0]
-    done = _descend(sample, state, budgets, out, z, deadline, progress, passes)
+    cap = cap or Cap(None)
+    count = [0]
+    done = _descend(sample, state, budgets, out, z, cap, progress, count, evaluations)
     for _round in range(rounds if done else 0):
-        hot = _anneal(sample, state, budgets, rng, anneal_steps, deadline)
+        hot = _anneal(sample, state, budgets, rng, anneal_steps, cap)
         if hot is None:
             done = False  # stopped by the clock
             break
@@ -138,11 +147,12 @@ def polish(sample: Sample, plan, req, *, deadline: float | None = None, z: float
         out.moves.append({"move": _("退火: {moves}").format(moves=_diff_words(sample.levels, state.plan, hot)), "gain": gain, "se": se,
                           "effort": sample.levels.plan_effort(hot)})
         state = _State(sample, hot, sl)
-        done = _descend(sample, state, budgets, out, z, deadline, progress, passes)
+        done = _descend(sample, state, budgets, out, z, cap, progress, count, evaluations)
         if not done:
             break
     out.plan = state.plan
     out.converged = done
+    out.cut = cap.bit
     return out
 
 
@@ -167,16 +177,18 @@ def _apply(sample: Sample, raws, plan, moves, sl=None):
     return raws
 
 
-def _descend(sample: Sample, state: _State, budgets: Budgets, out: Polish, z, deadline, progress, passes) -> bool:
-    """Local search from ``state`` (updated in place) until no move passes: True, or the clock: False."""
+def _descend(sample: Sample, state: _State, budgets: Budgets, out: Polish, z, cap: Cap, progress, count,
+             evaluations: int) -> bool:
+    """Local search from ``state`` (updated in place) until no move passes: True; or until
+    ``out.evaluated`` reaches ``evaluations``, or the cap: False."""
     L = sample.levels
     sl = state.sl
     while True:
-        passes[0] += 1
+        count[0] += 1
         kept = False
         best_rej = (-np.inf, 0.0, None)
         for moves in _moves(L, state.plan, budgets):
-            if deadline is not None and time.perf_counter() > deadline:
+            if cap.over() or out.evaluated >= evaluations:
                 out.best_rejected, out.best_rejected_gain = best_rej[2], best_rej[:2]
                 return False
             plan = state.plan
@@ -201,14 +213,14 @@ def _descend(sample: Sample, state: _State, budgets: Budgets, out: Polish, z, de
             elif gain > best_rej[0]:
                 best_rej = (gain, se, cand)
         if progress:
-            progress(passes[0], len(out.moves))
+            progress(count[0], len(out.moves))
         if not kept:
             out.best_rejected, out.best_rejected_gain = best_rej[2], (best_rej[:2] if best_rej[2] is not None
                                                                       else (0.0, 0.0))
             return True
 
 
-def _anneal(sample: Sample, state: _State, budgets: Budgets, rng, steps: int, deadline,
+def _anneal(sample: Sample, state: _State, budgets: Budgets, rng, steps: int, cap: Cap,
             draws: int = ANNEAL_DRAWS) -> np.ndarray | None:
     """Simulated annealing on the first ``draws`` draws from ``state``: a random indicator to a
     random level, others lowered at random until the budgets hold; worse plans accepted with
@@ -224,7 +236,7 @@ def _anneal(sample: Sample, state: _State, budgets: Budgets, rng, steps: int, de
     best = plan.copy()
     t_hi, t_lo = 4.0 / n, 0.2 / n
     for k in range(steps):
-        if deadline is not None and time.perf_counter() > deadline:
+        if cap.over():
             return None
         temp = t_hi * (t_lo / t_hi) ** (k / max(steps - 1, 1))
         j = int(rng.integers(L.n))

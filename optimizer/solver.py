@@ -4,8 +4,10 @@ HiGHS (through ``highspy``) is the default; CBC (the binary bundled with PuLP, d
 PuLP's 4.0-ready ``COIN_CMD``) is the fallback when highspy is missing or when asked.
 
 Status words: ``optimal`` (proven within the gap asked for), ``time_limit_feasible`` (stopped
-by the time limit with a plan: reported with its bound and gap, never called optimal),
-``infeasible``, ``failed``. PuLP 3.3 reports ``Optimal`` in ``prob.status`` when a time
+by the time limit with a plan: reported with its bound and gap, never called optimal; the plan
+then depends on the machine's speed), ``node_limit_feasible`` (stopped by ``node_limit``, a
+deterministic limit on branch-and-bound nodes, with a plan: the same plan and bound on any
+machine, never called optimal), ``infeasible``, ``failed``. PuLP 3.3 reports ``Optimal`` in ``prob.status`` when a time
 limit stops CBC; only ``prob.sol_status`` tells the two apart (DESIGN §6), so it is read here.
 """
 from __future__ import annotations
@@ -23,7 +25,8 @@ import numpy as np
 from .i18n import N_, _, translate
 
 INTEGRALITY_TOL = 1e-9
-STATUS_WORDS = {"optimal": N_("最优"), "time_limit_feasible": N_("时限内可行"), "infeasible": N_("不可行"),
+STATUS_WORDS = {"optimal": N_("最优"), "time_limit_feasible": N_("时限内可行"),
+                "node_limit_feasible": N_("节点上限内可行"), "infeasible": N_("不可行"),
                 "failed": N_("求解失败"), "saa": N_("SAA 推荐方案")}  # status code -> the word a table shows
 
 
@@ -127,7 +130,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class SolveResult:
-    status: str  # optimal | time_limit_feasible | infeasible | failed
+    status: str  # optimal | time_limit_feasible | node_limit_feasible | infeasible | failed
     objective: float | None
     bound: float | None
     gap: float | None
@@ -139,7 +142,12 @@ class SolveResult:
 
     @property
     def has_plan(self) -> bool:
-        return self.values is not None and self.status in ("optimal", "time_limit_feasible")
+        return self.values is not None and self.status in ("optimal", "time_limit_feasible", "node_limit_feasible")
+
+    @property
+    def by_clock(self) -> bool:
+        """Stopped by the time limit: the plan and bound depend on the machine's speed."""
+        return self.status == "time_limit_feasible"
 
 
 def _rounded(p: Problem, values: np.ndarray) -> np.ndarray:
@@ -175,14 +183,19 @@ def rel_gap(obj: float | None, bound: float | None) -> float | None:
 
 
 def solve(problem: Problem, solver: str | None = "highs", time_limit: float | None = 60.0, gap: float = 0.0,
-          threads: int = 1, msg: bool = False, progress=None) -> SolveResult:
-    """Solve ``problem``; see the module docstring for the status words. ``progress(incumbent,
-    bound)`` is called about twice a second while HiGHS searches (values in the problem's own
-    sense, None until known); CBC reports nothing while it runs."""
+          threads: int = 1, msg: bool = False, progress=None, node_limit: int | None = None,
+          sub_mips: bool = True) -> SolveResult:
+    """Solve ``problem``; see the module docstring for the status words. ``node_limit``: at most
+    this many branch-and-bound nodes (deterministic: the same result on any machine, unlike the
+    time limit). ``sub_mips=False``: HiGHS without its RINS and RENS heuristics (sub-MIPs that take
+    most of the root's time; with a good warm start the search does without them).
+    ``progress(incumbent, bound)`` is called about twice a second while HiGHS
+    searches (values in the problem's own sense, None until known); CBC reports nothing while it
+    runs."""
     name = choose_solver(solver)
     if name == "highs":
-        return _solve_highs(problem, time_limit, gap, threads, msg, progress)
-    return _solve_cbc(problem, time_limit, gap, threads, msg)
+        return _solve_highs(problem, time_limit, gap, threads, msg, progress, node_limit, sub_mips)
+    return _solve_cbc(problem, time_limit, gap, threads, msg, node_limit)
 
 
 def cbc_version() -> str | None:
@@ -239,13 +252,18 @@ def _watch(h, p: Problem, progress) -> None:
     h.cbMipInterrupt += on_event
 
 
-def _solve_highs(p: Problem, time_limit, gap, threads, msg, progress=None) -> SolveResult:
+def _solve_highs(p: Problem, time_limit, gap, threads, msg, progress=None, node_limit=None, sub_mips=True) -> SolveResult:
     import highspy
 
     h = _new_highs(highspy)
     h.setOptionValue("output_flag", bool(msg))
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
+    if node_limit is not None:
+        h.setOptionValue("mip_max_nodes", int(node_limit))
+    if not sub_mips:
+        h.setOptionValue("mip_heuristic_run_rins", False)
+        h.setOptionValue("mip_heuristic_run_rens", False)
     h.setOptionValue("mip_rel_gap", float(gap))
     h.setOptionValue("threads", int(threads))
     h.setOptionValue("random_seed", 0)
@@ -294,6 +312,8 @@ def _solve_highs(p: Problem, time_limit, gap, threads, msg, progress=None) -> So
         bound = obj if not len(ints) else bound
     elif ms == S.kInfeasible:
         return SolveResult("infeasible", None, None, None, None, "highs", version, secs, _("the constraints admit no plan"))
+    elif has_sol and ms == S.kSolutionLimit and node_limit is not None:
+        status = "node_limit_feasible"  # HiGHS reports its node limit as a solution limit
     elif has_sol and ms in (S.kTimeLimit, S.kIterationLimit, S.kSolutionLimit, S.kInterrupt):
         status = "time_limit_feasible"
     else:
@@ -361,7 +381,7 @@ def _run_child(args: list[str], log: str) -> int:
             raise
 
 
-def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
+def _solve_cbc(p: Problem, time_limit, gap, threads, msg, node_limit=None) -> SolveResult:
     """CBC on the MPS file PuLP writes, run as a child this process owns: killed with it, its files in
     a private folder removed on every exit (and, after a SIGKILL, by the next CBC solve)."""
     import shutil
@@ -388,6 +408,8 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
             args += ["-mips", mst]
         if time_limit is not None:
             args += ["-sec", str(time_limit)]
+        if node_limit is not None:
+            args += ["-maxNodes", str(int(node_limit))]
         for option in cmd.options + cmd.getOptions():
             args += ("-" + option).split()
         args += ["-solve", "-printingOptions", "all", "-solution", sol]
@@ -420,5 +442,9 @@ def _solve_cbc(p: Problem, time_limit, gap, threads, msg) -> SolveResult:
     m = re.search(r"(Upper|Lower) bound:\s*([-+0-9.eE]+)", text)
     if m and ((m.group(1) == "Upper") == (p.sense == "max")):
         bound = float(m.group(2)) + p.obj_const
+    result = text.split("Result -")[-1][:80].lower()
+    if node_limit is not None and "node" in result:
+        return SolveResult("node_limit_feasible", objective, bound, rel_gap(objective, bound), values, "cbc", version,
+                           secs, "stopped on the node limit")
     return SolveResult("time_limit_feasible", objective, bound, rel_gap(objective, bound), values, "cbc", version, secs,
                        "stopped on the time limit")

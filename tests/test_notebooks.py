@@ -10,6 +10,7 @@ drawn, and the stored file carries no outputs or execution counts.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -38,6 +39,15 @@ def test_notebook_is_stored_without_outputs(path):
     dirty = [i for i, c in enumerate(raw["cells"])
              if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
     assert dirty == [], f"{path.name}: cells {dirty} hold outputs; run: jupyter nbconvert --clear-output --inplace {path}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_sets_what_ifs_by_name_not_by_override_path(path):
+    """What-ifs go through kaoping.notebook (what_if, sliders) or a scenario's named overrides: no code
+    cell writes an override path (``forecasts[县/指标].mean``, ``….rule.basic``, ``"set": [...]``)."""
+    code = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    written = re.findall(r"forecasts\[[^\]]*/[^\]]*\]|\.rule\.\w+|[\"']set[\"']\s*:", code)
+    assert written == [], f"{path.name} writes override paths {written}: use kaoping.notebook.what_if"
 
 
 @pytest.mark.notebook

@@ -9,7 +9,7 @@ the speech's rule, greedy by points per effort, an even split; written to a run 
 RUN_DIR``). A short paragraph before each step says what it does; one after the first three says
 what it found, computed (models.forecast_gap; the plan scored on the aids' draws).
 
-The demo runs light settings (:data:`LIGHT`: fewer draws, fewer SAA samples, shorter time limits)
+The demo runs light settings (:data:`LIGHT`: fewer draws, fewer SAA samples, lighter aids)
 so that the whole story takes about a minute; ``--full`` runs the commands as they are, with
 their defaults (:data:`FULL`), and the narration names those."""
 from __future__ import annotations
@@ -40,17 +40,17 @@ class Settings:
     replications: int | None  # optimize: SAA samples solved by the MILP
     select_draws: int | None  # optimize: draws the candidates are compared and polished on
     report_draws: int | None  # optimize: untouched draws the plan's value is reported on
-    time_limit: float | None  # optimize: the whole run [s]
+    time_limit: float | None  # optimize: the safety cap on the whole run [s] (the work is bounded by the settings above)
     resolve: int | None  # adjust: adjustments re-optimised
     aid_replications: int | None  # adjust: SAA samples of each re-optimisation
     aid_time_limit: float | None  # adjust: solver time limit of each re-optimisation [s]
 
 
-LIGHT = Settings(draws=2_000, replications=3, select_draws=4_000, report_draws=2_000, time_limit=10.0,
+LIGHT = Settings(draws=2_000, replications=3, select_draws=4_000, report_draws=2_000, time_limit=60.0,
                  resolve=1, aid_replications=2, aid_time_limit=5.0)
 FULL = Settings(None, None, None, None, None, None, None, None)
 # the commands' defaults, as the narration names them
-FULL_WORDS = dict(replications=5, select_draws=20_000, report_draws=10_000, time_limit=30, resolve=3,
+FULL_WORDS = dict(replications=5, select_draws=20_000, report_draws=10_000, time_limit=120, resolve=3,
                   aid_replications=5, aid_time_limit=60)
 
 

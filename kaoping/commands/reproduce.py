@@ -10,7 +10,8 @@
 3. The re-run's results and tables are compared with ``results.json`` (canonical JSON, 12
    significant digits), and its seed, draws and chunk with the manifest's. Prints ``MATCH``
    (exit 0) or the first difference (exit 1); package versions that differ from the run's and
-   scenario files changed since the run are named as notes.
+   scenario files changed since the run are named as notes, and so is a run its time limit
+   stopped (``clock_cut``): its numbers depend on the machine's speed, a larger limit fixes it.
 """
 from __future__ import annotations
 
@@ -84,6 +85,32 @@ def _language_of(recorded: dict) -> str | None:
 
     columns = {c for t in (recorded.get("tables") or {}).values() if isinstance(t, dict) for c in t.get("columns", [])}
     return None if not columns else "zh" if columns & set(KEYS) else "en"
+
+
+def _cut(results: dict) -> list:
+    """The stages a run's safety cap stopped (its results' ``clock_cut``)."""
+    res = results.get("results") or {}
+    return list(res.get("clock_cut") or (["?"] if (res.get("saa") or {}).get("stopped_by_clock") else []))
+
+
+def clock_notes(recorded: dict, now: dict | None, rerun) -> list[str]:
+    """Why a run, or its re-run, that the safety cap stopped need not reproduce, and what to do."""
+    from optimizer.clock import stage_names
+
+    out = []
+    stages, limit = _cut(recorded), getattr(rerun, "time_limit", None)
+    if stages:
+        out.append(_("the run was stopped by its time limit in: {stages}. Its plan and figures then depend on the speed "
+             "and load of the machine, so a re-run can give other numbers. Run the command again with a larger "
+             "--time-limit (it was {limit} s; try {more} s): a run that finishes its work within the limit "
+             "reproduces exactly.").format(stages=stage_names(stages), limit=f"{limit:g}" if limit else "?",
+                                           more=f"{4 * limit:g}" if limit else "?"))
+    again = _cut(now or {})
+    if again and not stages:
+        out.append(_("the re-run was stopped by its time limit in: {stages} (this machine is slower or busier now "
+                     "than when the run was made), so its numbers cannot be compared: run reproduce again when the "
+                     "machine is less busy.").format(stages=stage_names(again)))
+    return out
 
 
 def _scenario_for_rerun(run_dir: Path, man: dict, given: str | None) -> Path:
@@ -161,7 +188,7 @@ def run(args) -> int:
                 code = execute(rerun)
         finally:
             set_language(words)
-    lines = list(notes)
+    lines, now = list(notes), None
     if code != 0:
         said = [ln for ln in err.getvalue().splitlines() if ln.strip()]
         verdict.update(match=False, rerun_exit_code=code)
@@ -190,6 +217,9 @@ def run(args) -> int:
             verdict.update(match=False, first_difference={"path": path, "recorded": a, "now": b})
             lines.append(_("DIFFERENT: first difference at {path}: recorded {recorded}, now {now}").format(
                 path=path, recorded=repr(a), now=repr(b)))
+    clock = clock_notes(recorded, now, rerun)
+    verdict.update(stopped_by_clock=bool(_cut(recorded)), rerun_stopped_by_clock=bool(_cut(now or {})))
+    lines += clock
     if args.json:
         print(json.dumps(verdict, ensure_ascii=False, indent=1))
     else:
