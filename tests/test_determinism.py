@@ -115,7 +115,7 @@ def _burn(seconds: float) -> list:
 
 def test_optimize_then_reproduce_matches_under_load(sanmen_copy, tmp_path, capsys):
     """The recipe on sanmen (fast settings) with every core kept busy by another process: the
-    run is not cut by its cap, and reproduce re-runs it to the same numbers (MATCH, exit 0)."""
+    run is not cut by its cap, and reproduce re-runs it to the same numbers (一致 — MATCH —, exit 0)."""
     out = tmp_path / "run"
     procs = _burn(300)
     try:
@@ -128,7 +128,7 @@ def test_optimize_then_reproduce_matches_under_load(sanmen_copy, tmp_path, capsy
         for p in procs:
             p.kill()
             p.wait()
-    assert capsys.readouterr().out.strip() == "MATCH"
+    assert capsys.readouterr().out.strip() == "一致"  # MATCH, in the default Chinese
 
 
 def test_a_run_its_time_limit_stopped_says_so_and_reproduce_explains(sanmen_copy, tmp_path, capsys):
