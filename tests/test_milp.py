@@ -177,12 +177,13 @@ def test_milp_equals_enumeration(seed, objective, solver, budget_share, rank, gr
     assert_milp_equals_enumeration(cs, L, d, T, req, solver)
 
 
-def assert_milp_equals_enumeration(cs, L, d, T, req, solver):
+def assert_milp_equals_enumeration(cs, L, d, T, req, solver, **build_options):
     """The MILP's optimum equals the best plan by enumeration (1e-6); its plan keeps the budgets
-    and re-scores to its objective; infeasible exactly when no plan qualifies."""
+    and re-scores to its objective; infeasible exactly when no plan qualifies. ``build_options``
+    go to :func:`build` (e.g. ``levers``)."""
     best = brute(cs, L, d, T, req)
     try:
-        m = build(T, req)
+        m = build(T, req, **build_options)
     except Infeasible:
         assert best is None
         return

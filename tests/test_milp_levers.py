@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_milp import brute, random_instance
+from test_milp import assert_milp_equals_enumeration, random_instance
 
 from models.options import option_levels, option_tables
 from models.projection import draw
@@ -16,12 +16,8 @@ from models.scenario import build_scenario
 from models.scorecard import central_values
 from models.scoring import compile_scenario
 from optimizer.baselines import within_budget
-from optimizer.errors import Infeasible
-from optimizer.milp import build
 from optimizer.milp.levers import LEVERS, Reach
-from optimizer.plan import rescore
 from optimizer.request import Request
-from optimizer.solver import solve
 
 
 def _setup_departments(seed: int, n_draws: int):
@@ -51,21 +47,7 @@ def test_levers_keep_the_optimum(seed, objective, solver, share, dshare, rank, g
     deps = {} if dshare is None else {"甲": dshare * full, "乙": dshare * full / 2}
     req = Request(objective=objective, rank=rank, grade=grade, prob=0.4, budget=share * full, departments=deps,
                   target="rank" if seed % 2 else "grade")
-    best = brute(cs, L, d, T, req)
-    try:
-        m = build(T, req, levers=levers)
-    except Infeasible:
-        assert best is None
-        return
-    r = solve(m.problem, solver, time_limit=60)
-    if best is None:
-        assert r.status == "infeasible"
-        return
-    assert r.status == "optimal"
-    assert abs(r.objective - best) <= 1e-6
-    plan = m.plan_of(r.values)
-    assert within_budget(L, plan, req.budget, req.departments)
-    assert abs(rescore(cs, d.values, d.totals, T, req, plan)[0] - r.objective) <= 1e-6
+    assert_milp_equals_enumeration(cs, L, d, T, req, solver, levers=levers)
 
 
 @settings(max_examples=25, derandomize=True, deadline=None)
