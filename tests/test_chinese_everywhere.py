@@ -47,6 +47,8 @@ BAD = [
 def allowed_words() -> set[str]:
     """Names from the scenarios, the command line's own words and the technical terms."""
     words = set(TECHNICAL) | {w for name in shipped_names() for w in WORD.findall(name)}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")  # commands to type: make and its targets
+    words |= {"make"} | set(re.findall(r"^([a-z][a-z-]*):", makefile, re.M))
     words |= {w for argv in BAD for a in argv for w in WORD.findall(str(a))}  # what the user typed, quoted back
     for name in SCENARIOS:
         scn = load_scenario(ROOT / "scenarios" / name)
@@ -96,6 +98,9 @@ def said(tmp_path_factory):
         r = run(argv)
         assert r.code == (2 if name == "validate-broken" else 0), f"{name}: {r.err}"
         got[" ".join(r.argv)] = r.out + r.err
+    r = run(["demo", "--no-aids"])  # the story up to the plan (the aids are the commands scanned above)
+    assert r.code == 0, r.err
+    got[" ".join(r.argv)] = r.out + r.err
     parser = build_parser()
     commands = [a for a in parser._actions if a.choices and isinstance(a.choices, dict)][0].choices
     for argv in [["--help"], *([c, "--help"] for c in commands)]:
