@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import errno
 import importlib
 import pkgutil
@@ -110,7 +111,8 @@ def _sigterm_raises():
 
 
 def execute(args: argparse.Namespace, debug: bool = False) -> int:
-    """Run a parsed command; every failure becomes a message on stderr and an exit code, never a traceback."""
+    """Run a parsed command; every failure becomes a message on stderr and an exit code, never a traceback
+    (``debug``: the message, then the exception raised again, for developers: ``KAOPING_DEBUG=1``)."""
     from threadpoolctl import threadpool_limits
 
     try:
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                         _("kaoping {command}: starting…").format(command=args.command))
         _depth += 1
         try:
-            return execute(args, debug="--debug" in argv)
+            return execute(args, debug=os.environ.get("KAOPING_DEBUG") == "1")
         finally:
             _depth -= 1
     finally:

@@ -69,3 +69,23 @@ def test_execute_messages_and_tables_follow_the_language(capsys):
     assert code == 0 and "县市区" in zh and "按规则还能争取的分数" in zh and "NaN" not in zh
     code, en = said(capsys, ["--lang", "en", "score", "sanmen"])
     assert code == 0 and "points still to gain under the rules" in en and "县市区" not in en
+
+
+
+def test_kaoping_debug_shows_the_message_then_raises(monkeypatch, capsys):
+    """An unexpected failure is a message and exit 1, never a traceback; with KAOPING_DEBUG=1 the
+    message, then the exception itself (for developers)."""
+    import kaoping.commands.score as score
+    from kaoping.cli import main
+
+    def broken(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(score, "run", broken)
+    assert main(["score", "sanmen"]) == 1
+    err = capsys.readouterr().err
+    assert "ZeroDivisionError: a bug" in err and "Traceback" not in err
+    monkeypatch.setenv("KAOPING_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["score", "sanmen"])
+    assert "ZeroDivisionError: a bug" in capsys.readouterr().err  # the message came first
