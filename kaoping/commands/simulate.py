@@ -18,8 +18,6 @@ HELP = N_("Monte Carlo projection: P(rank), P(beat each rival), P(grade), score 
 ORDER = 30
 
 
-
-
 def add_arguments(p):
     from ..runs import add_run_arguments
 
